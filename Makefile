@@ -1,0 +1,32 @@
+# Quick start: `make demo` and `make test` work on a fresh machine with only Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the packaging changes; the install is editable, so code edits need none.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/briefgen brief examples/malmo.yaml -o output/malmo-brief.pdf
+	$(BIN)/briefgen brief --all -m "Children Uprooted" --date 2026-11-23 -o output/full-agenda.pdf
+	$(BIN)/briefgen factsheet --all examples/malmo.yaml --out output/factsheets
+	$(BIN)/briefgen factsheet --at-a-glance examples/malmo.yaml -o output/at-a-glance.pdf
+	@echo "PDFs written to output/"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_brief.py
+
+clean:
+	rm -rf $(VENV) output build dist
