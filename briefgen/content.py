@@ -1,0 +1,613 @@
+"""The content model: what a content pack says, with no idea of PDF or layout.
+
+A pack is a folder of YAML files (pack, priorities, actions, examples, notes, regions).
+Each record type is declared once below, as a table of fields; the loader validates every
+file against it, checks every cross-reference, and reports all problems at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from briefgen import inline
+from briefgen.diagnostics import Diagnostic, Location
+from briefgen.errors import ContentError, ProblemsError, SelectionError
+from briefgen.sources import LocDict, LocList, load_yaml
+
+PRIORITY_IDS = ("protect", "detention", "families", "services", "root-causes", "xenophobia")
+ACTION_KINDS = ("local", "national")
+ROLES = ("arrival", "departure", "transit")
+ORIGINS = ("brief", "summary")
+
+
+# --------------------------------------------------------------------------- text
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """One text in several languages, each remembering where it was written."""
+
+    texts: dict[str, str]
+    locs: dict[str, Location]
+    loc: Location
+
+    def has(self, lang: str) -> bool:
+        return bool(self.texts.get(lang, "").strip())
+
+    def nodes(self, lang: str) -> tuple:
+        return _parse_cached(self.texts[lang])
+
+
+_PARSED: dict[str, tuple] = {}
+
+
+def _parse_cached(text: str) -> tuple:
+    # Campaigns compose thousands of documents from the same texts: parse each once.
+    nodes = _PARSED.get(text)
+    if nodes is None:
+        nodes = _PARSED[text] = inline.parse(text)
+    return nodes
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Priority:
+    id: str
+    number: int
+    title: LocalText
+    short_title: LocalText
+    summary: LocalText
+    intro: tuple[LocalText, ...]
+    headline_action: str
+    headline_example: str
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    priority: str
+    kind: str
+    roles: tuple[str, ...]
+    text: LocalText
+    items: tuple[LocalText, ...]
+    short: LocalText
+    loc: Location
+
+    @property
+    def national(self) -> bool:
+        return self.kind == "national"
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    title: LocalText
+    places: tuple[str, ...]
+    country: str
+    region: str
+    year: int | None
+    priority: str
+    origin: str
+    text: LocalText
+    short: LocalText
+    source: str | None
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Footnote:
+    id: str
+    text: LocalText
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    label: LocalText
+    url: str
+    loc: Location
+
+    @property
+    def href(self) -> str:
+        """The URL as a link target: the seed prints some without a scheme."""
+        if "://" in self.url or self.url.startswith("mailto:"):
+            return self.url
+        return "https://" + self.url
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: LocalText
+    countries: tuple[str, ...]
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Pack:
+    root: Path
+    id: str
+    title: LocalText
+    subtitle: LocalText
+    languages: tuple[str, ...]
+    intro: tuple[LocalText, ...]
+    agenda_lead: LocalText
+    purpose: tuple[LocalText, ...]
+    cfci_title: LocalText
+    cfci_paragraphs: tuple[LocalText, ...]
+    priorities: tuple[Priority, ...]
+    actions: tuple[Action, ...]
+    examples: tuple[Example, ...]
+    footnotes: dict[str, Footnote]
+    sources: dict[str, Source]
+    regions: tuple[Region, ...]
+    fingerprint: str = field(default="", compare=False)
+
+    @cached_property
+    def priority_by_id(self) -> dict[str, Priority]:
+        return {p.id: p for p in self.priorities}
+
+    @cached_property
+    def action_by_id(self) -> dict[str, Action]:
+        return {a.id: a for a in self.actions}
+
+    @cached_property
+    def example_by_id(self) -> dict[str, Example]:
+        return {e.id: e for e in self.examples}
+
+    @cached_property
+    def region_of_country(self) -> dict[str, str]:
+        return {code: r.id for r in self.regions for code in r.countries}
+
+    def actions_of(self, priority_id: str) -> list[Action]:
+        return [a for a in self.actions if a.priority == priority_id]
+
+    def examples_of(self, priority_id: str) -> list[Example]:
+        return [e for e in self.examples if e.priority == priority_id]
+
+    def resolve_priority(self, ref: str | int, where: Location | None = None) -> Priority:
+        """An id or its number (1-6) as an alias."""
+        key = str(ref).strip()
+        if key.isdigit():
+            for p in self.priorities:
+                if p.number == int(key):
+                    return p
+        elif key in self.priority_by_id:
+            return self.priority_by_id[key]
+        raise unknown_id("priority", key, [p.id for p in self.priorities], where,
+                         aliases=f"or a number 1-{len(self.priorities)}")
+
+    def resolve_action(self, ref: str, where: Location | None = None) -> Action:
+        if ref in self.action_by_id:
+            return self.action_by_id[ref]
+        raise unknown_id("action", ref, list(self.action_by_id), where,
+                         listing="briefgen list actions")
+
+    def resolve_example(self, ref: str, where: Location | None = None) -> Example:
+        if ref in self.example_by_id:
+            return self.example_by_id[ref]
+        raise unknown_id("example", ref, list(self.example_by_id), where,
+                         listing="briefgen list examples")
+
+    def all_texts(self):
+        """Every translatable field, with a dotted path, for translation checks."""
+        yield "pack.title", self.title
+        yield "pack.subtitle", self.subtitle
+        for i, t in enumerate(self.intro):
+            yield f"pack.intro[{i}]", t
+        yield "pack.agenda_lead", self.agenda_lead
+        for i, t in enumerate(self.purpose):
+            yield f"pack.purpose[{i}]", t
+        yield "pack.child_friendly_cities.title", self.cfci_title
+        for i, t in enumerate(self.cfci_paragraphs):
+            yield f"pack.child_friendly_cities.paragraphs[{i}]", t
+        for p in self.priorities:
+            for name in ("title", "short_title", "summary"):
+                yield f"priorities.{p.id}.{name}", getattr(p, name)
+            for i, t in enumerate(p.intro):
+                yield f"priorities.{p.id}.intro[{i}]", t
+        for a in self.actions:
+            yield f"actions.{a.id}.text", a.text
+            yield f"actions.{a.id}.short", a.short
+            for i, t in enumerate(a.items):
+                yield f"actions.{a.id}.items[{i}]", t
+        for e in self.examples:
+            for name in ("title", "text", "short"):
+                yield f"examples.{e.id}.{name}", getattr(e, name)
+        for f in self.footnotes.values():
+            yield f"footnotes.{f.id}.text", f.text
+        for s in self.sources.values():
+            yield f"sources.{s.id}.label", s.label
+        for r in self.regions:
+            yield f"regions.{r.id}.name", r.name
+
+    def missing_translations(self, lang: str) -> list[Diagnostic]:
+        problems = []
+        for path, text in self.all_texts():
+            if not text.has(lang):
+                problems.append(Diagnostic(
+                    f"no '{lang}' text", text.loc.at(path), code="i18n.missing",
+                    hint=f"add a '{lang}:' entry beside 'en:'"))
+        return problems
+
+
+def unknown_id(kind: str, value: str, valid: list[str], where: Location | None = None, *,
+               aliases: str = "", listing: str = "") -> SelectionError:
+    close = difflib.get_close_matches(value, valid, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    if len(valid) <= 8:
+        hint += "valid: " + ", ".join(valid) + (f" ({aliases})" if aliases else "")
+    else:
+        hint += f"see `{listing}` for the {len(valid)} valid ids"
+    return SelectionError(f"unknown {kind} '{value}'", where, hint=hint, code=f"ref.{kind}")
+
+
+# --------------------------------------------------------------------------- schema
+#
+# Each record type is declared once: field name -> (kind, required, description).
+# The loader checks types, unknown keys and references from these tables, and
+# `briefgen schema` prints them.
+
+Spec = dict[str, tuple[str, bool, str]]
+
+PACK_SCHEMA: Spec = {
+    "id": ("id", True, "pack identifier"),
+    "title": ("text", True, "document title, e.g. 'Children Uprooted'"),
+    "subtitle": ("text", True, "subtitle under the title"),
+    "languages": ("list:str", True, "languages the pack is written in"),
+    "intro": ("list:text", True, "introduction paragraphs"),
+    "agenda_lead": ("text", True, "sentence that introduces the six-point agenda"),
+    "purpose": ("list:text", True, "paragraphs after the agenda list"),
+    "child_friendly_cities": ("map", True, "the Child Friendly Cities box: title, paragraphs"),
+}
+CFCI_SCHEMA: Spec = {
+    "title": ("text", True, "box title"),
+    "paragraphs": ("list:text", True, "box paragraphs"),
+}
+PRIORITY_SCHEMA: Spec = {
+    "id": ("id", True, f"one of {', '.join(PRIORITY_IDS)}"),
+    "number": ("int", True, "position in the agenda, 1-6; accepted as an alias of the id"),
+    "title": ("text", True, "the priority as the agenda words it"),
+    "short_title": ("text", True, "1-4 words for running heads"),
+    "summary": ("text", True, "1-2 sentences on why it matters (factsheets)"),
+    "intro": ("list:text", True, "lead paragraphs before the actions (may be empty)"),
+    "headline_action": ("ref:action", True, "the action shown on the at-a-glance sheet"),
+    "headline_example": ("ref:example", True, "the example shown on the at-a-glance sheet"),
+}
+ACTION_SCHEMA: Spec = {
+    "id": ("id", True, "unique action id"),
+    "priority": ("ref:priority", True, "the priority it belongs to"),
+    "kind": ("enum:" + ",".join(ACTION_KINDS), True,
+             "local action, or an ask to national authorities"),
+    "roles": ("list:enum:" + ",".join(ROLES), False, "only for cities of these roles"),
+    "text": ("text", True, "the recommended action"),
+    "items": ("list:text", False, "sub-points"),
+    "short": ("text", True, "one-sentence version for factsheets"),
+}
+EXAMPLE_SCHEMA: Spec = {
+    "id": ("id", True, "unique example id"),
+    "title": ("text", True, "headline of the case study"),
+    "places": ("list:str", True, "municipalities involved (may be empty for national examples)"),
+    "country": ("country", True, "ISO 3166-1 alpha-2 code"),
+    "region": ("ref:region", True, "world region id"),
+    "year": ("int?", True, "year the seed gives for it, or null"),
+    "priority": ("ref:priority", True, "the priority it illustrates"),
+    "origin": ("enum:" + ",".join(ORIGINS), True, "which seed document it comes from"),
+    "text": ("text", True, "the full case study"),
+    "short": ("text", True, "1-2 sentences for factsheets"),
+    "source": ("ref:source?", True, "the endnote source it cites, or null"),
+}
+FOOTNOTE_SCHEMA: Spec = {
+    "id": ("id", True, "unique footnote id"),
+    "text": ("text", True, "the note"),
+}
+SOURCE_SCHEMA: Spec = {
+    "id": ("id", True, "unique source id"),
+    "label": ("text", True, "what the source documents"),
+    "url": ("str", True, "the URL exactly as published"),
+}
+REGION_SCHEMA: Spec = {
+    "id": ("id", True, "region id"),
+    "name": ("text", True, "region name"),
+    "countries": ("list:country", True, "ISO 3166-1 alpha-2 codes"),
+}
+
+SCHEMAS = {
+    "pack.yaml": PACK_SCHEMA, "pack.yaml child_friendly_cities": CFCI_SCHEMA,
+    "priorities.yaml priorities[]": PRIORITY_SCHEMA, "actions.yaml actions[]": ACTION_SCHEMA,
+    "examples.yaml examples[]": EXAMPLE_SCHEMA, "notes.yaml footnotes[]": FOOTNOTE_SCHEMA,
+    "notes.yaml sources[]": SOURCE_SCHEMA, "regions.yaml regions[]": REGION_SCHEMA,
+}
+
+# Notes are drawn at the foot of a page: one longer than this could not fit beside text.
+MAX_FOOTNOTE_CHARS = 1200
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Checker:
+    """Collects problems while records are read, so that all are reported at once."""
+
+    def __init__(self):
+        self.problems: list[Diagnostic] = []
+        self.refs: list[tuple[str, str, Location]] = []  # (kind, id, where)
+
+    def error(self, message: str, loc: Location, code: str, hint: str | None = None):
+        self.problems.append(Diagnostic(message, loc, code=code, hint=hint))
+
+    def record(self, data: Any, spec: Spec, loc: Location, keypath: str) -> dict | None:
+        if not isinstance(data, LocDict):
+            self.error("expected a mapping of fields", loc.at(keypath), "schema.type")
+            return None
+        for key in data:
+            if key not in spec:
+                close = difflib.get_close_matches(str(key), list(spec), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(spec)
+                self.error(f"unknown key '{key}'", data.loc_of(key).at(f"{keypath}.{key}"),
+                           "schema.unknown-key", hint)
+        values = {}
+        for name, (kind, required, _doc) in spec.items():
+            where = data.loc_of(name).at(f"{keypath}.{name}")
+            if name not in data:
+                if required:
+                    self.error(f"missing field '{name}'", data.loc.at(keypath),
+                               "schema.missing", f"add '{name}:' ({_doc})")
+                values[name] = _EMPTY.get(kind.split(":")[0])
+                continue
+            values[name] = self.value(data[name], kind, where, data, name)
+        return values
+
+    def value(self, raw: Any, kind: str, where: Location, parent=None, key=None) -> Any:
+        base, _, rest = kind.partition(":")
+        if base == "text":
+            return self.text(raw, where)
+        if base == "list":
+            if raw is None:
+                raw = LocList()
+                raw.loc, raw.item_locs = where, []
+            if not isinstance(raw, list):
+                self.error("expected a list", where, "schema.type")
+                return ()
+            return tuple(self.value(item, rest, raw.loc_of(i).at(f"{where.keypath}[{i}]"))
+                         for i, item in enumerate(raw))
+        if base in ("str", "id", "country"):
+            if not isinstance(raw, str) or not raw.strip():
+                self.error("expected a non-empty string", where, "schema.type")
+                return ""
+            if base == "country" and not (len(raw) == 2 and raw.isalpha() and raw.isupper()):
+                self.error(f"'{raw}' is not an ISO 3166-1 alpha-2 code", where, "schema.country",
+                           "use two capital letters, e.g. DE")
+            return raw
+        if base == "int" or base == "int?":
+            if raw is None and base == "int?":
+                return None
+            if not isinstance(raw, int) or isinstance(raw, bool):
+                self.error("expected a whole number", where, "schema.type")
+                return None
+            return raw
+        if base == "enum":
+            allowed = rest.split(",")
+            if raw not in allowed:
+                self.error(f"'{raw}' is not allowed", where, "schema.enum",
+                           "use one of: " + ", ".join(allowed))
+            return raw
+        if base == "ref":
+            target, optional = rest.rstrip("?"), rest.endswith("?")
+            if raw is None and optional:
+                return None
+            if not isinstance(raw, str):
+                self.error(f"expected a {target} id", where, "schema.type")
+                return None
+            self.refs.append((target, raw, where))
+            return raw
+        if base == "map":
+            return raw
+        raise AssertionError(kind)
+
+    def text(self, raw: Any, where: Location) -> LocalText:
+        if not isinstance(raw, LocDict):
+            self.error("expected a mapping of language to text, e.g. {en: \"...\"}", where,
+                       "schema.text")
+            return LocalText({}, {}, where)
+        texts, locs = {}, {}
+        for lang, value in raw.items():
+            lwhere = raw.loc_of(lang).at(f"{where.keypath}.{lang}")
+            if not isinstance(lang, str) or len(lang) != 2 or not lang.islower():
+                self.error(f"'{lang}' is not a two-letter language code", lwhere, "schema.lang")
+                continue
+            if not isinstance(value, str):
+                self.error("expected text", lwhere, "schema.type")
+                continue
+            try:
+                nodes = _parse_cached(value)
+            except inline.MarkupError as exc:
+                self.error(f"bad markup: {exc}", lwhere, "markup")
+                continue
+            for node in inline.walk(nodes):
+                if isinstance(node, inline.FootnoteCite):
+                    self.refs.append(("footnote", node.note_id, lwhere))
+                elif isinstance(node, inline.SourceCite):
+                    self.refs.append(("source", node.source_id, lwhere))
+            texts[lang], locs[lang] = value, lwhere
+        if "en" not in texts and texts:
+            self.error("no English ('en') text; English is the reference language", where,
+                       "i18n.no-english")
+        return LocalText(texts, locs, where)
+
+
+_EMPTY = {"text": LocalText({}, {}, Location()), "list": (), "str": "", "id": "", "int": 0,
+          "int?": None, "enum": "", "ref": None, "map": None, "country": ""}
+
+
+def _records(chk: _Checker, data: Any, key: str, spec: Spec, path: Path):
+    """The records of a top-level list `key:` in a file, validated."""
+    file_loc = Location(str(path), 1)
+    if not isinstance(data, LocDict) or key not in data:
+        chk.error(f"expected a top-level '{key}:' list", file_loc, "schema.missing")
+        return []
+    for extra in data:
+        if extra != key:
+            chk.error(f"unknown key '{extra}'", data.loc_of(extra).at(extra), "schema.unknown-key",
+                      f"the file holds only '{key}:'")
+    items = data[key]
+    if not isinstance(items, LocList):
+        chk.error("expected a list", data.loc_of(key).at(key), "schema.type")
+        return []
+    out, seen = [], {}
+    for i, item in enumerate(items):
+        loc = items.loc_of(i)
+        values = chk.record(item, spec, loc, f"{key}[{i}]")
+        if values is None:
+            continue
+        ident = values.get("id")
+        if ident:
+            if ident in seen:
+                chk.error(f"duplicate id '{ident}' (first at line {seen[ident].line})",
+                          loc.at(f"{key}[{i}].id"), "schema.duplicate-id")
+                continue
+            seen[ident] = loc
+        values["loc"] = loc.at(f"{key}[{i}]")
+        out.append(values)
+    return out
+
+
+def load_pack(root: Path) -> Pack:
+    """Read and check a content pack folder. All problems are raised together."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ContentError(f"content pack folder not found: {root}",
+                           hint="point --content at a folder holding pack.yaml")
+    files = {}
+    for name in ("pack", "priorities", "actions", "examples", "notes", "regions"):
+        path = root / f"{name}.yaml"
+        if not path.is_file():
+            raise ContentError(f"content pack file missing: {path}",
+                               hint=f"a pack needs {name}.yaml beside pack.yaml")
+        files[name] = (path, load_yaml(path, "content file"))
+
+    chk = _Checker()
+    ppath, pdata = files["pack"]
+    head = chk.record(pdata, PACK_SCHEMA, Location(str(ppath), 1), "pack") or {}
+    cfci = {}
+    if isinstance(head.get("child_friendly_cities"), LocDict):
+        raw = head["child_friendly_cities"]
+        cfci = chk.record(raw, CFCI_SCHEMA, raw.loc, "pack.child_friendly_cities") or {}
+
+    priorities = _records(chk, files["priorities"][1], "priorities", PRIORITY_SCHEMA,
+                          files["priorities"][0])
+    actions = _records(chk, files["actions"][1], "actions", ACTION_SCHEMA, files["actions"][0])
+    examples = _records(chk, files["examples"][1], "examples", EXAMPLE_SCHEMA,
+                        files["examples"][0])
+    npath, ndata = files["notes"]
+    notes_ok = isinstance(ndata, LocDict)
+    footnotes = _records(chk, LocDict_sub(ndata, "footnotes"), "footnotes", FOOTNOTE_SCHEMA, npath)
+    sources = _records(chk, LocDict_sub(ndata, "sources"), "sources", SOURCE_SCHEMA, npath)
+    if notes_ok:
+        for key in ndata:
+            if key not in ("footnotes", "sources"):
+                chk.error(f"unknown key '{key}'", ndata.loc_of(key).at(key), "schema.unknown-key",
+                          "notes.yaml holds 'footnotes:' and 'sources:'")
+    regions = _records(chk, files["regions"][1], "regions", REGION_SCHEMA, files["regions"][0])
+
+    ids = {
+        "priority": {p["id"] for p in priorities},
+        "action": {a["id"] for a in actions},
+        "example": {e["id"] for e in examples},
+        "footnote": {f["id"] for f in footnotes},
+        "source": {s["id"] for s in sources},
+        "region": {r["id"] for r in regions},
+    }
+    for kind, ident, where in chk.refs:
+        if ident not in ids[kind]:
+            close = difflib.get_close_matches(ident, sorted(ids[kind]), n=1)
+            chk.error(f"unknown {kind} '{ident}'", where, f"ref.{kind}",
+                      f"did you mean '{close[0]}'?" if close else f"no {kind} has that id")
+
+    for p in priorities:
+        if p["id"] and p["id"] not in PRIORITY_IDS:
+            chk.error(f"priority id '{p['id']}' is not one of the six", p["loc"].at(
+                p["loc"].keypath + ".id"), "schema.priority", "ids: " + ", ".join(PRIORITY_IDS))
+    by_action = {a["id"]: a for a in actions}
+    by_example = {e["id"]: e for e in examples}
+    for p in priorities:
+        a = by_action.get(p["headline_action"])
+        if a and a["priority"] != p["id"]:
+            chk.error(f"headline action '{a['id']}' belongs to '{a['priority']}'",
+                      p["loc"].at(p["loc"].keypath + ".headline_action"), "ref.headline")
+        e = by_example.get(p["headline_example"])
+        if e and e["priority"] != p["id"]:
+            chk.error(f"headline example '{e['id']}' belongs to '{e['priority']}'",
+                      p["loc"].at(p["loc"].keypath + ".headline_example"), "ref.headline")
+    for f in footnotes:
+        for lang, text in f["text"].texts.items():
+            if len(text) > MAX_FOOTNOTE_CHARS:
+                chk.error(f"footnote is {len(text)} characters; the most a page can hold is "
+                          f"{MAX_FOOTNOTE_CHARS}", f["text"].locs[lang], "limit.footnote",
+                          "shorten it or move the detail into the text")
+    seen_codes: dict[str, str] = {}
+    for r in regions:
+        for code in r["countries"]:
+            if code in seen_codes:
+                chk.error(f"country {code} is in both '{seen_codes[code]}' and '{r['id']}'",
+                          r["loc"], "schema.region")
+            seen_codes[code] = r["id"]
+
+    if chk.problems:
+        n = len(chk.problems)
+        raise ProblemsError(chk.problems, f"{n} problem{'s' * (n != 1)} in content pack {root}")
+
+    def build(cls, values):
+        return cls(**{k: v for k, v in values.items()})
+
+    pack = Pack(
+        root=root,
+        id=head["id"], title=head["title"], subtitle=head["subtitle"],
+        languages=tuple(head["languages"]), intro=head["intro"],
+        agenda_lead=head["agenda_lead"], purpose=head["purpose"],
+        cfci_title=cfci["title"], cfci_paragraphs=cfci["paragraphs"],
+        priorities=tuple(sorted((build(Priority, p) for p in priorities), key=lambda p: p.number)),
+        actions=tuple(build(Action, a) for a in actions),
+        examples=tuple(build(Example, e) for e in examples),
+        footnotes={f["id"]: build(Footnote, f) for f in footnotes},
+        sources={s["id"]: build(Source, s) for s in sources},
+        regions=tuple(build(Region, r) for r in regions),
+        fingerprint=fingerprint_folder(root, "*.yaml"),
+    )
+    return pack
+
+
+def LocDict_sub(data: Any, key: str) -> Any:
+    """A one-key view of a mapping, so a file with two lists is read like two files."""
+    if not isinstance(data, LocDict) or key not in data:
+        return data if not isinstance(data, LocDict) else _one(data, key, missing=True)
+    return _one(data, key)
+
+
+def _one(data: LocDict, key: str, missing: bool = False) -> LocDict:
+    out = LocDict()
+    out.loc, out.key_locs = data.loc, {}
+    if not missing:
+        out[key] = data[key]
+        out.key_locs[key] = data.loc_of(key)
+    return out
+
+
+def fingerprint_folder(root: Path, pattern: str) -> str:
+    """A hash of every matching file below root: the campaign's 'has the input changed?'."""
+    import hashlib
+    h = hashlib.sha256()
+    for path in sorted(Path(root).rglob(pattern)):
+        if not path.is_file():
+            continue
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
