@@ -1,0 +1,284 @@
+"""From a municipality profile and the user's choices to what one document contains.
+
+A profile comes from a YAML file, command-line flags or a campaign row; all three are
+validated by the one declaration below. Selection is deterministic: the same profile and
+pack always give the same priorities, actions and examples in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from briefgen.content import ROLES, Action, Example, Pack, Priority
+from briefgen.diagnostics import Location
+from briefgen.errors import SelectionError
+from briefgen.sources import LocDict, load_yaml
+
+DEFAULT_EXAMPLES_PER_PRIORITY = 2
+MAX_NAME_CHARS = 120
+
+# field -> (kind, description). The profile file, the flags and campaign columns share it.
+PROFILE_SCHEMA: dict[str, tuple[str, str]] = {
+    "municipality": ("str", "name of the municipality (required)"),
+    "country": ("str", "country: an ISO 3166-1 alpha-2 code or its name"),
+    "region": ("str", "world region id or name (derived from the country when omitted)"),
+    "role": ("role", "arrival, departure or transit"),
+    "lang": ("str", "language code of the document, e.g. en"),
+    "organisation": ("str", "organisation that issues the brief"),
+    "contact": ("str", "contact line printed in the closing section"),
+    "date": ("date", "date of the brief, YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH)"),
+    "local_context": ("str", "a paragraph on the local situation, printed in the introduction"),
+    "priorities": ("list", "priority ids or numbers 1-6"),
+    "actions": ("list", "action ids"),
+    "examples": ("list", "example ids"),
+    "examples_per_priority": ("int", "how many examples to pick per priority (default 2)"),
+    "layout": ("str", "layout name or folder (campaign rows)"),
+    "all": ("bool", "select the whole agenda"),
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    municipality: str = ""
+    country: str = ""
+    region: str = ""
+    role: str = ""
+    lang: str = "en"
+    organisation: str = ""
+    contact: str = ""
+    date: dt.date | None = None
+    local_context: str = ""
+    priorities: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    examples_per_priority: int = DEFAULT_EXAMPLES_PER_PRIORITY
+    layout: str = ""
+    all: bool = False
+    # where each field was given, for messages: field -> Location
+    where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+    def loc(self, name: str) -> Location | None:
+        return self.where.get(name)
+
+    def merged(self, overrides: dict[str, Any], where: Location | None = None) -> Profile:
+        """This profile with the given fields replaced (flags override the file)."""
+        values = {k: v for k, v in overrides.items() if v not in (None, (), "")}
+        if not values:
+            return self
+        checked = coerce_fields(values, where or Location(keypath="command line"))
+        locs = dict(self.where)
+        for k in checked:
+            locs[k] = where or Location(keypath=f"--{k}")
+        return replace(self, **checked, where=locs)
+
+    @property
+    def effective_date(self) -> dt.date:
+        return self.date or default_date()
+
+
+def default_date() -> dt.date:
+    """Today, unless SOURCE_DATE_EPOCH pins it (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def coerce_fields(values: dict[str, Any], where: Location,
+                  locs: dict[str, Location] | None = None) -> dict[str, Any]:
+    """Check and convert raw profile values (from YAML, flags or a CSV row)."""
+    out: dict[str, Any] = {}
+    for name, raw in values.items():
+        loc = (locs or {}).get(name, where)
+        if name not in PROFILE_SCHEMA:
+            import difflib
+            close = difflib.get_close_matches(name, list(PROFILE_SCHEMA), n=1)
+            raise SelectionError(f"unknown profile field '{name}'", loc,
+                                 hint=f"did you mean '{close[0]}'?" if close else
+                                 "fields: " + ", ".join(PROFILE_SCHEMA), code="profile.unknown")
+        kind = PROFILE_SCHEMA[name][0]
+        out[name] = _coerce(name, kind, raw, loc)
+    return out
+
+
+def _coerce(name: str, kind: str, raw: Any, loc: Location) -> Any:
+    if raw is None:
+        return _DEFAULTS[name]
+    if kind == "str":
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raw = str(raw)
+        if not isinstance(raw, str):
+            raise SelectionError(f"'{name}' must be text", loc, code="profile.type")
+        value = " ".join(raw.split()) if name != "local_context" else raw.strip()
+        if name == "municipality":
+            if not value:
+                raise SelectionError("the municipality name is empty", loc,
+                                     hint="give a name with -m/--municipality or 'municipality:'",
+                                     code="profile.municipality")
+            if len(value) > MAX_NAME_CHARS:
+                raise SelectionError(
+                    f"the municipality name is {len(value)} characters; at most "
+                    f"{MAX_NAME_CHARS} fit on a cover", loc, code="profile.municipality")
+        if name == "lang":
+            value = value.lower().replace("_", "-")
+        return value
+    if kind == "role":
+        value = str(raw).strip().lower()
+        if value and value not in ROLES:
+            raise SelectionError(f"unknown role '{raw}'", loc,
+                                 hint="use arrival, departure or transit", code="profile.role")
+        return value
+    if kind == "date":
+        if isinstance(raw, dt.date):
+            return raw
+        try:
+            return dt.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise SelectionError(f"'{raw}' is not a date", loc, hint="write it as YYYY-MM-DD",
+                                 code="profile.date") from None
+    if kind == "list":
+        if isinstance(raw, str):
+            items = [x.strip() for x in raw.replace("|", ";").replace(",", ";").split(";")]
+        elif isinstance(raw, (list, tuple)):
+            items = [str(x).strip() for x in raw]
+        else:
+            items = [str(raw)]
+        return tuple(x for x in items if x)
+    if kind == "int":
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise SelectionError(f"'{name}' must be a whole number", loc,
+                                 code="profile.type") from None
+        if value < 0:
+            raise SelectionError(f"'{name}' cannot be negative", loc, code="profile.type")
+        return value
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        return str(raw).strip().lower() in ("1", "yes", "true", "y")
+    raise AssertionError(kind)
+
+
+_DEFAULTS = {f.name: f.default for f in Profile.__dataclass_fields__.values()
+             if f.name != "where"}
+
+
+def load_profile(path: Path) -> Profile:
+    data = load_yaml(Path(path), "profile")
+    if data is None:
+        data = LocDict()
+        data.loc, data.key_locs = Location(str(path), 1), {}
+    if not isinstance(data, LocDict):
+        raise SelectionError("a profile must be a mapping of fields", Location(str(path), 1),
+                             hint="e.g. 'municipality: Malmö'", code="profile.type")
+    locs = {k: data.loc_of(k).at(k) for k in data}
+    values = coerce_fields(dict(data), data.loc, locs)
+    return Profile(**values, where=locs)
+
+
+# --------------------------------------------------------------------------- selection
+
+
+@dataclass(frozen=True)
+class SelectedPriority:
+    priority: Priority
+    actions: tuple[Action, ...]
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True)
+class Selection:
+    profile: Profile
+    country: str          # resolved ISO code, or ""
+    region: str           # resolved region id, or ""
+    priorities: tuple[SelectedPriority, ...]
+    complete: bool        # the whole agenda (--all)
+
+    @property
+    def actions(self) -> list[Action]:
+        return [a for sp in self.priorities for a in sp.actions]
+
+    @property
+    def examples(self) -> list[Example]:
+        return [e for sp in self.priorities for e in sp.examples]
+
+
+def resolve_country(value: str, pack: Pack, lang: str, where: Location | None) -> str:
+    if not value:
+        return ""
+    from briefgen.countries import country_code
+    code = country_code(value, lang)
+    if code is None:
+        raise SelectionError(f"unknown country '{value}'", where,
+                             hint="give an ISO 3166-1 alpha-2 code (e.g. SE) or the country's "
+                                  "English, Spanish or French name", code="profile.country")
+    return code
+
+
+def resolve_region(profile: Profile, country: str, pack: Pack) -> str:
+    value = profile.region.strip()
+    if not value:
+        return pack.region_of_country.get(country, "")
+    key = value.lower()
+    for region in pack.regions:
+        names = {t.lower() for t in region.name.texts.values()}
+        if key == region.id or key in names:
+            return region.id
+    raise SelectionError(f"unknown region '{value}'", profile.loc("region"),
+                         hint="use one of: " + ", ".join(r.id for r in pack.regions),
+                         code="profile.region")
+
+
+def rank_examples(examples: list[Example], country: str, region: str) -> list[Example]:
+    """Most relevant first: same country, then same region, then the rest; pack order within."""
+    def tier(e: Example) -> int:
+        if country and e.country == country:
+            return 0
+        if region and e.region == region:
+            return 1
+        return 2
+    return sorted(examples, key=tier)  # sorted() is stable: pack order breaks ties
+
+
+def rank_actions(actions: list[Action], role: str) -> list[Action]:
+    """For one-page sheets: local actions before asks, actions for this role first."""
+    def key(a: Action) -> tuple[int, int]:
+        role_fit = 0 if (not a.roles or role in a.roles) else 1
+        return (role_fit, 1 if a.national else 0)
+    return sorted(actions, key=key)
+
+
+def select(pack: Pack, profile: Profile) -> Selection:
+    country = resolve_country(profile.country, pack, profile.lang, profile.loc("country"))
+    region = resolve_region(profile, country, pack)
+
+    if profile.all:
+        chosen = [SelectedPriority(p, tuple(pack.actions_of(p.id)), tuple(pack.examples_of(p.id)))
+                  for p in pack.priorities]
+        return Selection(profile, country, region, tuple(chosen), True)
+
+    wanted = [pack.resolve_priority(ref, profile.loc("priorities")) for ref in profile.priorities]
+    named_actions = [pack.resolve_action(ref, profile.loc("actions")) for ref in profile.actions]
+    named_examples = [pack.resolve_example(ref, profile.loc("examples"))
+                      for ref in profile.examples]
+    ids = {p.id for p in wanted} | {a.priority for a in named_actions} | \
+          {e.priority for e in named_examples}
+    if not ids:
+        ids = {p.id for p in pack.priorities}
+
+    chosen = []
+    for p in pack.priorities:  # agenda order, whatever order the user named them in
+        if p.id not in ids:
+            continue
+        acts = [a for a in pack.actions_of(p.id) if a in named_actions] or pack.actions_of(p.id)
+        exs = [e for e in pack.examples_of(p.id) if e in named_examples]
+        if not exs:
+            exs = rank_examples(pack.examples_of(p.id), country, region)
+            exs = exs[:profile.examples_per_priority]
+        chosen.append(SelectedPriority(p, tuple(acts), tuple(exs)))
+    return Selection(profile, country, region, tuple(chosen), False)
