@@ -1,0 +1,310 @@
+"""Composing documents: a selection, the pack and a layout become a `Document`.
+
+Content texts are looked up in the document's language (falling back to English only
+when allowed, and saying so), templates are filled, and every footnote and endnote
+citation is numbered in reading order: footnotes 1, 2, 3 and endnotes i, ii, iii by
+first citation, counting only what this document contains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from briefgen import __version__
+from briefgen import document as d
+from briefgen import inline
+from briefgen.content import Example, LocalText, Pack
+from briefgen.countries import country_name
+from briefgen.diagnostics import Diagnostic
+from briefgen.errors import ProblemsError
+from briefgen.layout import Layout, Rich, blocks_from_template
+from briefgen.selection import Selection
+
+CREATOR = f"briefgen {__version__}"
+
+
+def roman(n: int) -> str:
+    out = []
+    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        while n >= value:
+            out.append(numeral)
+            n -= value
+    return "".join(out)
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+@dataclass
+class Localizer:
+    """Looks texts up in one language; records what had to fall back to English."""
+
+    lang: str
+    allow_fallback: bool
+    fallbacks: list[Diagnostic] = field(default_factory=list)
+    missing: list[Diagnostic] = field(default_factory=list)
+
+    def nodes(self, text: LocalText) -> tuple:
+        if text.has(self.lang):
+            return text.nodes(self.lang)
+        problem = Diagnostic(f"no '{self.lang}' text", text.loc, code="i18n.missing",
+                             level="warning" if self.allow_fallback else "error",
+                             hint="English is used instead" if self.allow_fallback else
+                             "add the translation, or build with --allow-fallback")
+        (self.fallbacks if self.allow_fallback else self.missing).append(problem)
+        return text.nodes("en") if text.has("en") else ()
+
+    def plain(self, text: LocalText) -> str:
+        return inline.plain(self.nodes(text))
+
+    def raise_missing(self) -> None:
+        if self.missing:
+            unique = list({(str(p.location), p.message): p for p in self.missing}.values())
+            raise ProblemsError(unique, f"{len(unique)} text(s) have no '{self.lang}' translation")
+
+
+class Numbering:
+    """Resolves content citations into numbered marks, in the order they are met."""
+
+    def __init__(self, pack: Pack, loc: Localizer):
+        self.pack = pack
+        self.loc = loc
+        self.footnote_numbers: dict[str, int] = {}
+        self.footnotes: dict[int, tuple] = {}
+        self.endnote_labels: dict[str, str] = {}
+
+    def resolve(self, nodes: tuple) -> tuple:
+        out = []
+        for node in nodes:
+            if isinstance(node, inline.FootnoteCite):
+                n = self.footnote_numbers.get(node.note_id)
+                if n is None:
+                    n = self.footnote_numbers[node.note_id] = len(self.footnote_numbers) + 1
+                    note = self.pack.footnotes[node.note_id]
+                    self.footnotes[n] = self.resolve(self.loc.nodes(note.text))
+                out.append(inline.FootnoteMark(n))
+            elif isinstance(node, inline.SourceCite):
+                source = self.pack.sources[node.source_id]
+                label = self.endnote_labels.get(source.id)
+                first = label is None
+                if first:
+                    label = self.endnote_labels[source.id] = roman(len(self.endnote_labels) + 1)
+                out.append(inline.Link(source.href, self.resolve(node.children)))
+                out.append(inline.EndnoteMark(label, first))
+            elif isinstance(node, (inline.Styled, inline.Link)):
+                out.append(type(node)(*(_fields(node)[:-1]), self.resolve(node.children)))
+            else:
+                out.append(node)
+        return tuple(out)
+
+    def resolve_blocks(self, blocks) -> list:
+        return [self.resolve_block(b) for b in blocks]
+
+    def resolve_block(self, b):
+        if isinstance(b, (d.Heading, d.Paragraph)):
+            return _replace(b, text=self.resolve(b.text))
+        if isinstance(b, d.BulletList):
+            return _replace(b, items=tuple(self._item(i) for i in b.items))
+        if isinstance(b, d.Box):
+            return _replace(b, title=self.resolve(b.title), caption=self.resolve(b.caption),
+                            body=tuple(self.resolve_blocks(b.body)))
+        return b
+
+    def _item(self, item: d.ListItem) -> d.ListItem:
+        return _replace(item, text=self.resolve(item.text),
+                        children=tuple(self._item(c) for c in item.children))
+
+    def endnotes(self) -> d.Endnotes:
+        entries = []
+        for source_id, label in self.endnote_labels.items():
+            source = self.pack.sources[source_id]
+            entries.append(d.Endnote(label, self.resolve(self.loc.nodes(source.label)),
+                                     source.url, source.href))
+        return d.Endnotes(tuple(entries))
+
+
+def _fields(node):
+    return [getattr(node, f) for f in node.__dataclass_fields__]
+
+
+def _replace(obj, **changes):
+    from dataclasses import replace
+    return replace(obj, **changes)
+
+
+# --------------------------------------------------------------------------- context
+
+
+def format_date(date: dt.date, lang: str) -> str:
+    from babel.dates import format_date as babel_format
+    return babel_format(date, format="long", locale=lang)
+
+
+def place_caption(example: Example, lang: str) -> str:
+    parts = list(example.places)
+    parts.append(country_name(example.country, lang))
+    text = ", ".join(parts)
+    if example.year:
+        text += f" \u00b7 {example.year}"
+    return text
+
+
+class Composer:
+    """Everything one document needs: pack, layout, selection, language."""
+
+    def __init__(self, pack: Pack, layout: Layout, selection: Selection, *,
+                 allow_fallback: bool = False):
+        self.pack = pack
+        self.layout = layout
+        self.sel = selection
+        self.profile = selection.profile
+        self.lang = self.profile.lang or "en"
+        self.labels = layout.label_set(self.lang)
+        self.loc = Localizer(self.lang, allow_fallback)
+        self.numbering = Numbering(pack, self.loc)
+        self.registry: list = []
+
+    def label(self, key: str, **values) -> str:
+        text = self.labels.get(key, key)
+        return text.format(**values) if values else text
+
+    def rich(self, text: LocalText) -> Rich:
+        return Rich(self.loc.nodes(text), self.registry)
+
+    def context(self) -> dict:
+        p, pack = self.profile, self.pack
+        date = p.effective_date
+        priorities = [self.priority_context(sp.priority) for sp in self.sel.priorities]
+        return {
+            "municipality": p.municipality,
+            "country": country_name(self.sel.country, self.lang) if self.sel.country else "",
+            "region": next((self.loc.plain(r.name) for r in pack.regions
+                            if r.id == self.sel.region), ""),
+            "role": p.role,
+            "organisation": p.organisation,
+            "contact": p.contact,
+            "date": format_date(date, self.lang),
+            "iso_date": date.isoformat(),
+            "local_context": p.local_context,
+            "lang": self.lang,
+            "complete": self.sel.complete,
+            "labels": self.labels,
+            "params": self.layout.params(),
+            "pack": {
+                "title": self.loc.plain(pack.title),
+                "subtitle": self.loc.plain(pack.subtitle),
+                "intro": [self.rich(t) for t in pack.intro],
+                "agenda_lead": self.rich(pack.agenda_lead),
+                "purpose": [self.rich(t) for t in pack.purpose],
+                "cfci_title": self.loc.plain(pack.cfci_title),
+                "cfci_paragraphs": [self.rich(t) for t in pack.cfci_paragraphs],
+            },
+            "agenda": [self.priority_context(pr) for pr in pack.priorities],
+            "priorities": priorities,
+        }
+
+    def priority_context(self, pr) -> dict:
+        return {"id": pr.id, "number": pr.number, "title": self.loc.plain(pr.title),
+                "short_title": self.loc.plain(pr.short_title),
+                "summary": self.rich(pr.summary)}
+
+    def template(self, name: str, ctx: dict) -> list:
+        return blocks_from_template(self.layout, f"{name}.html.j2", ctx, self.registry)
+
+    def meta(self, title: str, subject: str) -> d.Meta:
+        p = self.profile
+        date = p.effective_date
+        keywords = ["children uprooted", "refugee children", "migrant children", "local government",
+                    p.municipality]
+        return d.Meta(title=title, author=p.organisation or self.label("default_author"),
+                      subject=subject, keywords=tuple(k for k in keywords if k),
+                      lang=self.labels.get("bcp47", self.lang), creator=CREATOR,
+                      date=(date.year, date.month, date.day))
+
+    def doc_labels(self) -> d.Labels:
+        return d.Labels(page_of=self.label("page_of"), back=self.label("back"))
+
+    # ------------------------------------------------------------------ brief
+
+    def brief(self) -> d.Document:
+        opts = self.layout.manifest.get("brief") or {}
+        sections = opts.get("sections") or ["cover", "contents", "introduction", "priorities",
+                                            "closing", "endnotes"]
+        ctx = self.context()
+        cover: list = []
+        body: list = []
+        for name in sections:
+            if name == "cover":
+                cover = self.template("cover", ctx)
+            elif name == "contents":
+                body += [d.Contents((inline.Text(self.label("contents")),)), d.PageBreak()]
+            elif name == "priorities":
+                for i, sp in enumerate(self.sel.priorities):
+                    if opts.get("priority_new_page", True) and body and \
+                            not isinstance(body[-1], d.PageBreak):
+                        body.append(d.PageBreak())
+                    body += self.priority_section(sp)
+            elif name == "endnotes":
+                body.append(_ENDNOTES_PLACEHOLDER)
+            else:
+                if name in opts.get("new_page_before", []) and body and \
+                        not isinstance(body[-1], d.PageBreak):
+                    body.append(d.PageBreak())
+                body += self.template(name, ctx)
+        cover = self.numbering.resolve_blocks(cover)
+        body = self.numbering.resolve_blocks(body)
+        if _ENDNOTES_PLACEHOLDER in body:
+            at = body.index(_ENDNOTES_PLACEHOLDER)
+            notes = self.numbering.endnotes()
+            body[at:at + 1] = ([d.PageBreak(),
+                                d.Heading((inline.Text(self.label("endnotes")),), 1,
+                                          key="endnotes"), notes] if notes.entries else [])
+        self.loc.raise_missing()
+        name = self.profile.municipality
+        title = self.label("doc_title", municipality=name)
+        return d.Document(
+            kind="brief", meta=self.meta(title, self.loc.plain(self.pack.subtitle)),
+            cover=tuple(cover), body=tuple(body), footnotes=dict(self.numbering.footnotes),
+            running_head=f"{self.loc.plain(self.pack.title)} \u2014 {name}",
+            labels=self.doc_labels())
+
+    def priority_section(self, sp) -> list:
+        pr = sp.priority
+        title = (inline.Text(f"{pr.number}. "),) + self.loc.nodes(pr.title)
+        out: list = [d.Heading(title, 1, key=f"priority-{pr.id}")]
+        out += [d.Paragraph(self.loc.nodes(t)) for t in pr.intro]
+        local = [a for a in sp.actions if not a.national]
+        asks = [a for a in sp.actions if a.national]
+        if local:
+            out.append(d.Heading((inline.Text(self.label("actions_heading")),), 3, toc=False))
+            out.append(d.BulletList(tuple(self.action_item(a) for a in local)))
+        if asks:
+            out.append(d.Heading((inline.Text(self.label("asks_heading")),), 3, toc=False))
+            out.append(d.BulletList(tuple(self.action_item(a, tagged=True, tag=False)
+                                          for a in asks), "ask"))
+        if sp.examples:
+            out.append(d.Heading((inline.Text(self.label("examples_heading")),), 3, toc=False))
+            out += [self.example_box(e) for e in sp.examples]
+        return out
+
+    def action_item(self, a, tagged: bool = False, short: bool = False,
+                    tag: bool = True) -> d.ListItem:
+        text = self.loc.nodes(a.short if short else a.text)
+        children = () if short else tuple(d.ListItem(self.loc.nodes(t)) for t in a.items)
+        tag = (inline.Text(self.label("national_ask")),) if tagged and tag else ()
+        return d.ListItem(text, tag=tag, tagged=tagged, children=children)
+
+    def example_box(self, e: Example, short: bool = False) -> d.Box:
+        caption = (inline.Text(place_caption(e, self.lang)),)
+        body = (d.Paragraph(self.loc.nodes(e.short if short else e.text), "box_body"),)
+        return d.Box(self.loc.nodes(e.title), body, caption=caption)
+
+
+_ENDNOTES_PLACEHOLDER = d.Spacer(-1.0)

@@ -1,0 +1,112 @@
+"""The renderer-neutral document: the contract between a layout and the renderer.
+
+A layout composes content into these blocks, with every footnote and endnote already
+numbered; the renderer draws them. Blocks carry style names that the theme defines.
+Inline runs are the nodes of `briefgen.inline` (resolved ones only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Inlines = tuple  # of briefgen.inline nodes
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: Inlines
+    level: int = 1             # 1 section, 2 subsection, 3 minor
+    key: str = ""              # bookmark/anchor name; "" = no bookmark
+    toc: bool = True           # listed in the contents
+    style: str = ""            # default: h{level}
+    label: str = ""            # outline/contents text (plain), default from text
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: Inlines
+    style: str = "body"
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: Inlines
+    tag: Inlines = ()          # a short label set before the text, e.g. "Ask to national authorities"
+    tagged: bool = False       # drawn set apart (the national asks)
+    children: tuple = ()       # nested ListItems
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+    style: str = "bullet"
+
+
+@dataclass(frozen=True)
+class Box:
+    """A boxed case study or panel; never split across pages."""
+    title: Inlines
+    body: tuple                 # blocks
+    caption: Inlines = ()       # e.g. "Berlin, Germany"
+    style: str = "box"
+
+
+@dataclass(frozen=True)
+class Contents:
+    title: Inlines
+
+
+@dataclass(frozen=True)
+class Endnote:
+    label: str                  # "iv"
+    text: Inlines               # what the source documents
+    url: str                    # shown
+    href: str                   # linked
+
+
+@dataclass(frozen=True)
+class Endnotes:
+    entries: tuple[Endnote, ...]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Spacer:
+    height: float               # points
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    lang: str                   # BCP 47, e.g. en-GB
+    creator: str
+    date: tuple[int, int, int]  # year, month, day: the PDF's dates
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Words the renderer itself draws, already in the document's language."""
+    page_of: str = "Page {page} of {pages}"
+    back: str = "back to text"
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str                        # "brief", "factsheet", "at-a-glance"
+    meta: Meta
+    cover: tuple = ()                # blocks of the cover page (may be empty)
+    body: tuple = ()                 # blocks after the cover
+    footnotes: dict = field(default_factory=dict)   # number -> Inlines
+    running_head: str = ""
+    labels: Labels = Labels()
+    one_page: bool = False
+    # for one-page sheets: which blocks may be dropped to fit, lowest rank first
+    droppable: tuple = ()
+    notes_block: tuple = ()          # one-page sheets: the notes drawn at the foot

@@ -1,0 +1,356 @@
+"""Layouts: a folder of theme, labels and Jinja2 templates that composes a `Document`.
+
+    layouts/<name>/layout.yaml     manifest: extends, section order, template parameters
+    layouts/<name>/theme.yaml      visual values (see theme.py)
+    layouts/<name>/labels.yaml     words the layout draws, per language
+    layouts/<name>/templates/*.j2  prose blocks: cover, introduction, closing, ...
+
+Templates write a small HTML-like markup (p, h1-h3, ul/li, b, i, a, box) with Jinja's
+autoescaping, so user values can never become markup. Content texts reach templates as
+`Rich` values that stand for already-parsed inline nodes.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from briefgen import document as d
+from briefgen import inline
+from briefgen.diagnostics import Location
+from briefgen.errors import LayoutError, SelectionError
+from briefgen.sources import LocDict, load_yaml
+from briefgen.theme import Theme, build_theme, merge
+
+MAX_EXTENDS = 5
+
+LAYOUT_SCHEMA: dict[str, str] = {
+    "description": "one line on what the layout is for",
+    "extends": "name of the layout this one changes (its files are used where this has none)",
+    "brief": "brief options: sections (in order), priority_new_page",
+    "factsheet": "factsheet options: max_examples, max_actions",
+    "params": "template parameters: name -> {default, doc}",
+}
+
+BRIEF_SECTIONS = ("cover", "contents", "priorities", "endnotes")  # built in; others are templates
+
+
+@dataclass
+class Layout:
+    name: str
+    dirs: list[Path]                  # this layout first, then what it extends
+    manifest: dict[str, Any]
+    theme: Theme
+    labels: dict[str, dict[str, str]]
+    env: SandboxedEnvironment
+    fingerprint: str = ""
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self.labels)
+
+    def label_set(self, lang: str) -> dict[str, str]:
+        if lang not in self.labels:
+            raise SelectionError(f"the layout has no labels for language '{lang}'",
+                                 hint="available: " + ", ".join(self.languages), code="lang")
+        return {**self.labels.get("en", {}), **self.labels[lang]}
+
+    def params(self) -> dict[str, Any]:
+        return {k: (v or {}).get("default") for k, v in (self.manifest.get("params") or {}).items()}
+
+    def template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateNotFound:
+            looked = ", ".join(str(p / "templates" / name) for p in self.dirs)
+            raise LayoutError(f"template not found: {name} (looked in {looked})",
+                              hint="add the template or remove the section from layout.yaml",
+                              code="template.missing") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise LayoutError(f"template syntax error: {exc.message}",
+                              Location(exc.filename or name, exc.lineno),
+                              code="template.syntax") from None
+
+    def render_template(self, name: str, context: dict[str, Any]) -> str:
+        tpl = self.template(name)
+        try:
+            return tpl.render(context)
+        except jinja2.UndefinedError as exc:
+            raise LayoutError(f"template error: {exc.message}", _template_location(exc, tpl),
+                              hint="use only the variables the layout documents "
+                                   "(`briefgen check` lists them)", code="template.undefined") from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise LayoutError(f"template tried an unsafe operation: {exc}",
+                              _template_location(exc, tpl), code="template.sandbox") from None
+        except jinja2.TemplateError as exc:
+            raise LayoutError(f"template error: {exc}", _template_location(exc, tpl),
+                              code="template.error") from None
+
+
+def _template_location(exc: BaseException, tpl: jinja2.Template) -> Location:
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and frame.filename.endswith(".j2"):
+            return Location(frame.filename, frame.lineno)
+    return Location(tpl.filename or tpl.name)
+
+
+# --------------------------------------------------------------------------- loading
+
+_LAYOUT_CACHE: dict[tuple[str, str], Layout] = {}
+
+
+def find_layout(ref: str, builtin_root: Path) -> Path:
+    """A layout name (a folder of the built-in layouts) or a path to a layout folder."""
+    candidate = Path(ref)
+    if ("/" in ref or ref.startswith(".")) and candidate.is_dir():
+        return candidate
+    if (builtin_root / ref).is_dir():
+        return builtin_root / ref
+    if candidate.is_dir():
+        return candidate
+    names = sorted(p.name for p in builtin_root.iterdir() if (p / "layout.yaml").is_file()) \
+        if builtin_root.is_dir() else []
+    raise LayoutError(f"layout '{ref}' not found (looked for {builtin_root / ref} and ./{ref})",
+                      hint="built-in layouts: " + ", ".join(names), code="layout.missing")
+
+
+def load_layout(ref: str, builtin_root: Path) -> Layout:
+    folder = find_layout(ref, builtin_root).resolve()
+    key = (str(folder), ref)
+    if key in _LAYOUT_CACHE:
+        return _LAYOUT_CACHE[key]
+    chain: list[tuple[Path, dict]] = []
+    current: Path | None = folder
+    while current is not None:
+        if any(current == p for p, _ in chain):
+            raise LayoutError("layouts extend each other in a circle: " +
+                              " -> ".join(p.name for p, _ in chain) + f" -> {current.name}",
+                              code="layout.cycle")
+        if len(chain) >= MAX_EXTENDS:
+            raise LayoutError(f"layout '{ref}' extends more than {MAX_EXTENDS} deep",
+                              code="layout.depth")
+        manifest_path = current / "layout.yaml"
+        if not manifest_path.is_file():
+            raise LayoutError(f"layout manifest not found: {manifest_path}",
+                              hint="a layout folder needs layout.yaml", code="layout.missing")
+        manifest = load_yaml(manifest_path, "layout manifest") or LocDict()
+        if not isinstance(manifest, dict):
+            raise LayoutError("layout.yaml must be a mapping", Location(str(manifest_path), 1))
+        for k in manifest:
+            if k not in LAYOUT_SCHEMA:
+                loc = manifest.loc_of(k) if isinstance(manifest, LocDict) else None
+                raise LayoutError(f"unknown key '{k}' in layout.yaml", loc,
+                                  hint="allowed: " + ", ".join(LAYOUT_SCHEMA), code="layout.key")
+        chain.append((current, manifest))
+        parent = manifest.get("extends")
+        current = find_layout(str(parent), builtin_root).resolve() if parent else None
+
+    merged_manifest: dict = {}
+    theme_data: dict = {}
+    labels: dict = {}
+    theme_files = []
+    for path, manifest in reversed(chain):
+        merged_manifest = merge(merged_manifest, _plain(manifest))
+        tpath = path / "theme.yaml"
+        if tpath.is_file():
+            theme_data = merge(theme_data, _plain(load_yaml(tpath, "theme") or {}))
+            theme_files.append(str(tpath))
+        lpath = path / "labels.yaml"
+        if lpath.is_file():
+            labels = merge(labels, _plain(load_yaml(lpath, "labels") or {}))
+    if not theme_files:
+        raise LayoutError(f"no theme.yaml in layout '{ref}' or what it extends",
+                          Location(str(folder)), code="layout.theme")
+    theme = build_theme(theme_data, theme_files[-1])
+    dirs = [p for p, _ in chain]
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(p / "templates") for p in dirs]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=False)
+    from briefgen.content import fingerprint_folder
+    fp = "".join(fingerprint_folder(p, "*") for p in dirs)
+    layout = Layout(folder.name, dirs, merged_manifest, theme, labels, env, fp)
+    _LAYOUT_CACHE[key] = layout
+    return layout
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- template markup
+
+
+class Rich:
+    """Parsed inline content handed to a template; `{{ value }}` places it."""
+
+    def __init__(self, nodes: tuple, registry: list):
+        self.nodes = nodes
+        self._registry = registry
+
+    def __html__(self) -> str:
+        self._registry.append(self.nodes)
+        return f'<inline ref="{len(self._registry) - 1}"></inline>'
+
+    def __str__(self) -> str:
+        return inline.plain(self.nodes)
+
+
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "ul", "li", "box", "pagebreak", "spacer"}
+_VOID = {"br", "pagebreak", "spacer", "inline"}
+_SPACE = re.compile(r"\s+")
+
+
+class _BlockParser(HTMLParser):
+    """Template output to document blocks."""
+
+    def __init__(self, registry: list, source: str):
+        super().__init__(convert_charrefs=True)
+        self.registry = registry
+        self.source = source
+        self.blocks: list = []
+        self.stack: list[tuple[str, dict, list]] = []   # open inline containers
+        self.current: tuple[str, dict] | None = None    # open text block
+        self.items: list | None = None
+        self.box: tuple[dict, list] | None = None
+
+    def error_at(self, message: str) -> LayoutError:
+        line, _ = self.getpos()
+        return LayoutError(message, Location(self.source, line), code="template.markup",
+                           hint="templates may use p, h1-h3, ul/li, box, b, i, a, br")
+
+    # containers ------------------------------------------------------------
+    def _open_text(self, tag, attrs):
+        if self.current is not None:
+            raise self.error_at(f"<{tag}> inside <{self.current[0]}>")
+        self.current = (tag, attrs)
+        self.stack = [("root", {}, [])]
+
+    def _close_text(self):
+        tag, attrs = self.current
+        nodes = _trim(tuple(self.stack[0][2]))
+        self.current, self.stack = None, []
+        if tag == "li":
+            self.items.append(d.ListItem(nodes))
+            return
+        if not nodes:
+            return
+        if tag == "p":
+            block = d.Paragraph(nodes, attrs.get("class") or "body")
+        else:
+            level = int(tag[1])
+            key = attrs.get("id") or ""
+            block = d.Heading(nodes, level, key=key, toc=attrs.get("toc") != "no" and bool(key),
+                              style=attrs.get("class") or "")
+        self._emit(block)
+
+    def _emit(self, block):
+        if self.box is not None:
+            self.box[1].append(block)
+        else:
+            self.blocks.append(block)
+
+    def handle_starttag(self, tag, attrs_list):
+        attrs = dict(attrs_list)
+        if tag in ("p", "h1", "h2", "h3", "li"):
+            if tag == "li" and self.items is None:
+                raise self.error_at("<li> outside <ul>")
+            self._open_text(tag, attrs)
+        elif tag == "ul":
+            self.items = []
+            self._ul_class = attrs.get("class") or "bullet"
+        elif tag == "box":
+            self.box = (attrs, [])
+        elif tag == "pagebreak":
+            self._emit(d.PageBreak())
+        elif tag == "spacer":
+            self._emit(d.Spacer(float(attrs.get("height", "12"))))
+        elif tag in ("b", "strong", "i", "em", "a"):
+            if self.current is None:
+                raise self.error_at(f"<{tag}> outside a paragraph")
+            self.stack.append((tag, attrs, []))
+        elif tag == "br":
+            if self.current is not None:
+                self.stack[-1][2].append(inline.LineBreak())
+        elif tag == "inline":
+            if self.current is None:
+                raise self.error_at("content text placed outside a paragraph")
+            self.stack[-1][2].extend(self.registry[int(attrs["ref"])])
+        else:
+            raise self.error_at(f"unknown tag <{tag}>")
+
+    def handle_endtag(self, tag):
+        if tag in ("p", "h1", "h2", "h3", "li"):
+            if self.current is None or self.current[0] != tag:
+                raise self.error_at(f"</{tag}> without <{tag}>")
+            while len(self.stack) > 1:
+                self._close_inline()
+            self._close_text()
+        elif tag == "ul":
+            if self.items:
+                self._emit(d.BulletList(tuple(self.items), self._ul_class))
+            self.items = None
+        elif tag == "box":
+            attrs, body = self.box
+            self.box = None
+            title = (inline.Text(attrs.get("title", "")),) if attrs.get("title") else ()
+            self.blocks.append(d.Box(title, tuple(body), style=attrs.get("class") or "box"))
+        elif tag in ("b", "strong", "i", "em", "a"):
+            if len(self.stack) > 1:
+                self._close_inline()
+        elif tag in _VOID:
+            pass
+
+    def _close_inline(self):
+        tag, attrs, children = self.stack.pop()
+        if tag in ("b", "strong"):
+            node = inline.Styled("b", tuple(children))
+        elif tag in ("i", "em"):
+            node = inline.Styled("i", tuple(children))
+        else:
+            node = inline.Link(attrs.get("href", ""), tuple(children))
+        self.stack[-1][2].append(node)
+
+    def handle_data(self, data):
+        if self.current is None:
+            if data.strip():
+                raise self.error_at(f"text outside a paragraph: '{data.strip()[:30]}'")
+            return
+        self.stack[-1][2].append(inline.Text(_SPACE.sub(" ", data)))
+
+
+def _trim(nodes: tuple) -> tuple:
+    """Drop the whitespace templates leave at a block's edges."""
+    nodes = list(nodes)
+    while nodes and isinstance(nodes[0], inline.Text) and not nodes[0].text.strip():
+        nodes.pop(0)
+    while nodes and isinstance(nodes[-1], inline.Text) and not nodes[-1].text.strip():
+        nodes.pop()
+    if nodes and isinstance(nodes[0], inline.Text):
+        nodes[0] = inline.Text(nodes[0].text.lstrip())
+    if nodes and isinstance(nodes[-1], inline.Text):
+        nodes[-1] = inline.Text(nodes[-1].text.rstrip())
+    return tuple(nodes)
+
+
+def blocks_from_template(layout: Layout, name: str, context: dict, registry: list) -> list:
+    html = layout.render_template(name, context)
+    tpl = layout.template(name)
+    parser = _BlockParser(registry, tpl.filename or name)
+    parser.feed(html)
+    parser.close()
+    if parser.current is not None:
+        raise parser.error_at(f"<{parser.current[0]}> is never closed")
+    return parser.blocks

@@ -1,0 +1,176 @@
+"""A layout's visual values: page, palette, fonts and paragraph styles. Pure data.
+
+`theme.yaml` files cascade: a layout that `extends:` another only states what differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefgen import fields
+from briefgen.diagnostics import Location
+from briefgen.errors import LayoutError
+from briefgen.sources import LocDict
+
+# style key -> (kind, description)
+STYLE_SCHEMA: dict[str, tuple[str, str]] = {
+    "font": ("font-role", "font role: body, heading, ..."),
+    "bold": ("bool", "bold face"),
+    "italic": ("bool", "italic face"),
+    "size": ("measure", "type size"),
+    "leading": ("measure", "distance between baselines"),
+    "color": ("color", "text colour"),
+    "space_before": ("measure", "space above"),
+    "space_after": ("measure", "space below"),
+    "align": ("enum:left,right,center,justify", "alignment"),
+    "left_indent": ("measure", "indent of every line"),
+    "first_indent": ("measure", "extra indent of the first line"),
+    "background": ("color", "box background"),
+    "border": ("color", "box border colour"),
+    "border_width": ("measure", "box border width"),
+    "padding": ("measure", "box inner padding"),
+    "upper": ("bool", "set in capitals"),
+}
+
+REQUIRED_STYLES = ("body", "h1", "h2", "h3", "bullet", "small", "note", "box", "box_title",
+                   "box_caption", "box_body", "toc1", "toc2", "endnote", "header", "footer",
+                   "cover_kicker", "cover_title", "cover_subtitle", "cover_meta", "ask_tag",
+                   "sheet_number", "sheet_title", "sheet_lead", "sheet_section")
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    font: str
+    bold: bool
+    italic: bool
+    size: float
+    leading: float
+    color: str
+    space_before: float
+    space_after: float
+    align: str
+    left_indent: float
+    first_indent: float
+    background: str | None
+    border: str | None
+    border_width: float
+    padding: float
+    upper: bool
+
+
+@dataclass(frozen=True)
+class Theme:
+    page_size: tuple[float, float]
+    margins: dict[str, float]           # top, bottom, left, right
+    palette: dict[str, str]
+    fonts: dict[str, str]               # role -> family folder name; 'fallback' is special
+    styles: dict[str, Style]
+    fit: dict[str, Any]                 # one-page fit policy
+    cover: dict[str, Any]               # cover band colours and height
+    source: str                         # the theme file(s), for messages
+
+
+def merge(base: dict, over: dict) -> dict:
+    """Deep merge: mappings merge key by key, everything else is replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def build_theme(data: dict, where: str) -> Theme:
+    def err(message: str, keypath: str, node: Any = None) -> LayoutError:
+        loc = None
+        if isinstance(node, LocDict):
+            loc = node.loc.at(keypath)
+        return LayoutError(message, loc or Location(where, keypath=keypath),
+                           hint="fix the theme file", code="theme")
+
+    def measure(value, keypath, node=None):
+        try:
+            return fields.measurement(value)
+        except fields.FieldError as exc:
+            raise err(str(exc), keypath, node) from None
+
+    try:
+        page = data.get("page") or {}
+        page_dims = fields.page_size(page.get("size", "A4"))
+        palette = {k: fields.color(v) for k, v in (data.get("palette") or {}).items()}
+    except fields.FieldError as exc:
+        raise err(str(exc), "page/palette") from None
+    margins = {side: measure((page.get("margins") or {}).get(side, "20mm"), f"page.margins.{side}")
+               for side in ("top", "bottom", "left", "right")}
+    fonts = {str(k): str(v) for k, v in (data.get("fonts") or {}).items()}
+    if "body" not in fonts:
+        raise err("the theme names no 'body' font", "fonts")
+
+    raw_styles = data.get("styles") or {}
+    base = raw_styles.get("body") or {}
+    styles = {}
+    for name, spec in raw_styles.items():
+        spec = spec or {}
+        for key in spec:
+            if key not in STYLE_SCHEMA:
+                raise err(f"unknown style key '{key}'", f"styles.{name}.{key}", spec)
+        full = {**base, **spec} if name != "body" else spec
+        try:
+            color = fields.color(full.get("color", "#000000"), palette)
+            background = fields.color(full["background"], palette) if full.get("background") \
+                else None
+            border = fields.color(full["border"], palette) if full.get("border") else None
+        except fields.FieldError as exc:
+            raise err(str(exc), f"styles.{name}", spec) from None
+        role = str(full.get("font", "body"))
+        if role not in fonts:
+            raise err(f"style '{name}' uses font role '{role}', which the theme does not define",
+                      f"styles.{name}.font", spec)
+        align = str(full.get("align", "left"))
+        if align not in ("left", "right", "center", "justify"):
+            raise err(f"'{align}' is not an alignment (left, right, center, justify)",
+                      f"styles.{name}.align", spec)
+        size = measure(full.get("size", 10), f"styles.{name}.size", spec)
+        styles[name] = Style(
+            name=name, font=role, bold=bool(full.get("bold", False)),
+            italic=bool(full.get("italic", False)), size=size,
+            leading=measure(full.get("leading", size * 1.3), f"styles.{name}.leading", spec),
+            color=color,
+            space_before=measure(spec.get("space_before", 0), f"styles.{name}.space_before"),
+            space_after=measure(spec.get("space_after", 0), f"styles.{name}.space_after"),
+            align=align,
+            left_indent=measure(spec.get("left_indent", 0), f"styles.{name}.left_indent"),
+            first_indent=measure(spec.get("first_indent", 0), f"styles.{name}.first_indent"),
+            background=background, border=border,
+            border_width=measure(spec.get("border_width", 0.75), f"styles.{name}.border_width"),
+            padding=measure(spec.get("padding", 0), f"styles.{name}.padding"),
+            upper=bool(spec.get("upper", False)),
+        )
+    missing = [s for s in REQUIRED_STYLES if s not in styles]
+    if missing:
+        raise err("the theme lacks styles: " + ", ".join(missing), "styles")
+
+    fit = dict(data.get("fit") or {})
+    fit["min_scale"] = float(fit.get("min_scale", 0.8))
+    fit["min_body_size"] = measure(fit.get("min_body_size", "8pt"), "fit.min_body_size")
+    fit["order"] = list(fit.get("order", ["tighten", "examples", "actions"]))
+    for step in fit["order"]:
+        if step not in ("tighten", "examples", "actions"):
+            raise err(f"unknown fit step '{step}' (tighten, examples, actions)", "fit.order")
+    cover = dict(data.get("cover") or {})
+    try:
+        cover["band"] = fields.color(cover.get("band", "accent"), palette)
+        cover["band_text"] = fields.color(cover.get("band_text", "#ffffff"), palette)
+        cover["band_height"] = fields.measurement(cover.get("band_height", "95mm"))
+    except fields.FieldError as exc:
+        raise err(str(exc), "cover") from None
+    return Theme(page_dims, margins, palette, fonts, styles, fit, cover, where)
+
+
+def font_dirs(layout_dirs: list[Path], builtin: Path) -> list[Path]:
+    """Where font families are looked for: each layout's fonts/ folder, then the built-in one."""
+    return [d / "fonts" for d in layout_dirs] + [builtin]
