@@ -1,0 +1,79 @@
+"""The renderer: the only part of briefgen that imports ReportLab.
+
+It sees a `Document` and a `Theme`, never the content pack or templates.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from reportlab.platypus import NextPageTemplate, PageBreak
+
+from briefgen import document as d
+from briefgen.errors import RenderError
+from briefgen.render.fonts import Family, char_name, load_family
+from briefgen.render.flow import Flow
+from briefgen.render.footnotes import NoteStore
+from briefgen.render.markup import Marker
+from briefgen.render.pages import BriefDocTemplate, canvas_maker
+from briefgen.render.styles import paragraph_styles
+from briefgen.theme import Theme
+
+PRODUCER = "briefgen (ReportLab)"
+
+
+class Renderer:
+    """Fonts registered and styles built once; then any number of documents."""
+
+    def __init__(self, theme: Theme, font_search: list[Path]):
+        self.theme = theme
+        self.families: dict[str, Family] = {}
+        for role, family in theme.fonts.items():
+            if role == "fallback":
+                continue
+            self.families[role] = load_family(family, font_search)
+        self.fallback = (load_family(theme.fonts["fallback"], font_search, single_face=True)
+                         if theme.fonts.get("fallback") else None)
+        self.styles = paragraph_styles(theme, self.families)
+        self.link_color = theme.palette.get("link", theme.palette.get("accent", "#1a5fa8"))
+
+    def marker(self) -> Marker:
+        return Marker(self.families["body"], self.fallback, self.link_color)
+
+    def render(self, doc: d.Document, creator: str) -> bytes:
+        marker = self.marker()
+        flow = Flow(self.theme, self.styles, marker)
+        flow.contents_entries = [(h.level, marker.nodes(h.text), h.key)
+                                 for h in doc.body if isinstance(h, d.Heading) and h.toc and h.key]
+        story = []
+        if doc.cover:
+            story += flow.blocks(doc.cover)
+            story += [NextPageTemplate("body"), PageBreak()]
+        story += flow.blocks(doc.body)
+        notes = NoteStore({n: marker.nodes(text) for n, text in doc.footnotes.items()},
+                          self.styles["note"], self.theme.palette.get("rule", "#999999"),
+                          gap=self.styles["note"].leading)
+        check_glyphs(marker)
+        buf = io.BytesIO()
+        template = BriefDocTemplate(
+            buf, theme=self.theme, styles=self.styles, doc=doc, notes=notes,
+            body_font=self.families["body"].faces["regular"], **metadata(doc, creator))
+        template.toc_keys = [key for _, _, key in flow.contents_entries]
+        template.build(story, canvasmaker=canvas_maker(doc.meta.date))
+        return buf.getvalue()
+
+
+def check_glyphs(marker: Marker) -> None:
+    if marker.missing:
+        chars = ", ".join(f"{char_name(c)} (in '{sample}')" for c, sample in
+                          list(marker.missing.items())[:3])
+        raise RenderError(f"no font can draw {chars}",
+                          hint="remove the character or add a fallback font that has it "
+                               "(theme fonts.fallback)", code="font.glyph")
+
+
+def metadata(doc: d.Document, creator: str) -> dict:
+    m = doc.meta
+    return dict(title=m.title, author=m.author, subject=m.subject, keywords=list(m.keywords),
+                creator=creator, producer=PRODUCER, lang=m.lang, displayDocTitle=True)

@@ -1,0 +1,240 @@
+"""Document blocks to ReportLab flowables."""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.doctemplate import FrameBreak
+from reportlab.platypus.flowables import CondPageBreak, Flowable
+
+from briefgen import document as d
+from briefgen import inline
+from briefgen.render.footnotes import NoteParagraph, NoteTable
+from briefgen.render.markup import Marker
+
+
+class HeadingParagraph(Paragraph):
+    """A heading that the page template bookmarks and lists in the contents."""
+
+    key = ""
+    level = 0
+    label = ""
+    toc = True
+
+
+class KeepWithNext(CondPageBreak):
+    """Start a new frame unless the heading and the start of what follows fit here.
+
+    ReportLab's keepWithNext moves a heading on whenever heading plus the *whole* next
+    paragraph do not fit, which leaves pages half empty; this needs only the first lines.
+    """
+
+    def __init__(self, heading: Flowable, following: Flowable | None):
+        super().__init__(0)
+        self.heading = heading
+        self.following = following
+
+    def wrap(self, availWidth, availHeight):
+        _, h = self.heading.wrap(availWidth, availHeight)
+        need = h + self.heading.getSpaceAfter()
+        nxt = self.following
+        if isinstance(nxt, Paragraph):
+            need += nxt.getSpaceBefore() + 2.2 * nxt.style.leading  # two lines: no orphan
+        elif nxt is not None:
+            _, nh = nxt.wrap(availWidth, availHeight)
+            need += nxt.getSpaceBefore() + nh
+        self.height = need
+        return super().wrap(availWidth, availHeight)
+
+
+class Contents(Flowable):
+    """The contents list: titles, dot leaders and page numbers drawn after layout."""
+
+    def __init__(self, entries, styles, number_font: str, link_color: str):
+        super().__init__()
+        self.entries = entries      # (level, markup, key)
+        self.styles = styles        # level -> ParagraphStyle
+        self.number_font = number_font
+        self.link_color = link_color
+        self._rows: list[tuple[Paragraph, float, str, int]] = []
+
+    def wrap(self, availWidth, availHeight):
+        self._rows, total = [], 0.0
+        number_room = 36
+        for level, markup, key in self.entries:
+            style = self.styles[min(level, max(self.styles))]
+            para = Paragraph(markup, style)
+            _, h = para.wrap(availWidth - number_room - style.leftIndent, availHeight)
+            self._rows.append((para, h, key, level))
+            total += h + style.spaceBefore + style.spaceAfter
+        self.width, self.height = availWidth, total
+        return availWidth, total
+
+    def draw(self):
+        canv = self.canv
+        y = self.height
+        for para, h, key, level in self._rows:
+            style = para.style
+            y -= style.spaceBefore + h
+            para.drawOn(canv, style.leftIndent, y)
+            last = para.blPara.lines[-1]
+            used = getattr(last, "extraSpace", None)
+            text_end = style.leftIndent + (para.width - used if used is not None else para.width)
+            canv.saveState()
+            canv.setFont(self.number_font, style.fontSize * 0.8)
+            canv.setFillColor(HexColor("#9aa5b1"))
+            dot_w = canv.stringWidth(". ", self.number_font, style.fontSize * 0.8)
+            x = text_end + 6
+            baseline = y + style.fontSize * 0.25
+            while x < self.width - 30:
+                canv.drawString(x, baseline, ".")
+                x += dot_w
+            canv.restoreState()
+            canv.saveState()
+            canv.translate(self.width, y)
+            canv.setFont(self.number_font, style.fontSize)
+            canv.setFillColor(style.textColor)
+            canv.doForm(f"pg-{key}")
+            canv.restoreState()
+            canv.linkRect("", key, (0, y - 2, self.width, y + h), relative=1, thickness=0)
+            y -= style.spaceAfter
+
+
+class Flow:
+    """Converts a document's blocks to flowables with one theme's styles."""
+
+    def __init__(self, theme, styles, marker: Marker):
+        self.theme = theme
+        self.styles = styles
+        self.m = marker
+        self.contents_entries: list[tuple[int, str, str]] | None = None
+
+    def para(self, nodes, style: str, cls=None) -> Paragraph:
+        st = self.styles[style]
+        markup = self.m.nodes(nodes)
+        if cls is None:
+            cls = NoteParagraph if _has_notes(nodes) else Paragraph
+        return cls(markup, st)
+
+    def blocks(self, blocks) -> list:
+        out: list = []
+        for block in blocks:
+            out.extend(self.block(block))
+        # Headings keep with what follows them.
+        result = []
+        for i, f in enumerate(out):
+            if isinstance(f, HeadingParagraph):
+                following = next((g for g in out[i + 1:] if not isinstance(g, (Spacer,))), None)
+                result.append(KeepWithNext(f, following))
+            result.append(f)
+        return result
+
+    def block(self, b) -> list:
+        if isinstance(b, d.Heading):
+            style = b.style or f"h{b.level}"
+            anchor = f'<a name="{b.key}"/>' if b.key else ""
+            st = self.styles[style]
+            para = HeadingParagraph(anchor + self.m.nodes(b.text, upper=self._upper(style)), st)
+            para.key, para.level, para.toc = b.key, b.level, b.toc
+            para.label = b.label or inline.plain(b.text)
+            return [para]
+        if isinstance(b, d.Paragraph):
+            return [self.para(b.text, b.style)]
+        if isinstance(b, d.BulletList):
+            return self.bullets(b.items, b.style, 0)
+        if isinstance(b, d.Box):
+            return [self.box(b)]
+        if isinstance(b, d.Contents):
+            return self.contents(b)
+        if isinstance(b, d.Endnotes):
+            return self.endnotes(b)
+        if isinstance(b, d.PageBreak):
+            return [PageBreak()]
+        if isinstance(b, d.Spacer):
+            return [Spacer(1, b.height)]
+        raise TypeError(f"unknown block {type(b).__name__}")
+
+    def _upper(self, style: str) -> bool:
+        return self.theme.styles[style].upper
+
+    def bullets(self, items, style: str, depth: int) -> list:
+        out = []
+        base = self.styles[style]
+        ask = self.styles.get("ask", base)
+        for item in items:
+            st = ask if item.tagged else base
+            text = item.text
+            markup = ""
+            if item.tag:
+                tag, tag_theme = self.styles["ask_tag"], self.theme.styles["ask_tag"]
+                markup = (f'<font name="{tag.fontName}" size="{tag.fontSize:.1f}" '
+                          f'color="{tag_theme.color}">'
+                          f'{self.m.nodes(item.tag, upper=tag_theme.upper)}</font><br/>')
+            markup += self.m.nodes(text)
+            if depth:
+                from reportlab.lib.styles import ParagraphStyle
+                st = ParagraphStyle(f"{st.name}-{depth}", parent=st,
+                                    leftIndent=st.leftIndent + 14 * depth,
+                                    bulletIndent=st.bulletIndent + 14 * depth)
+            cls = NoteParagraph if (_has_notes(text)) else Paragraph
+            bullet = "\u2013" if depth else "\u2022"
+            out.append(cls(markup, st, bulletText=bullet))
+            if item.children:
+                out.extend(self.bullets(item.children, style, depth + 1))
+        return out
+
+    def box(self, b: d.Box):
+        st, look = self.styles[b.style], self.theme.styles[b.style]
+        cell = [self.para(b.title, "box_title")]
+        if b.caption:
+            cell.append(self.para(b.caption, "box_caption"))
+        notes = _has_notes(b.title)
+        for blk in b.body:
+            if isinstance(blk, d.Paragraph):
+                cell.append(self.para(blk.text, blk.style if blk.style != "body" else "box_body"))
+                notes = notes or _has_notes(blk.text)
+            else:
+                cell.extend(self.block(blk))
+        bg, border, pad = look.background, look.border, look.padding
+        cmds = [("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if bg:
+            cmds.append(("BACKGROUND", (0, 0), (-1, -1), HexColor(bg)))
+        if border:
+            cmds.append(("LINEBEFORE", (0, 0), (0, -1), look.border_width, HexColor(border)))
+        cls = NoteTable if notes else Table
+        table = cls([[cell]], colWidths=["100%"], style=TableStyle(cmds))
+        table.spaceBefore, table.spaceAfter = st.spaceBefore, st.spaceAfter
+        return table
+
+    def contents(self, b: d.Contents):
+        entries = self.contents_entries or []
+        levels = {1: self.styles["toc1"], 2: self.styles["toc2"]}
+        title = self.block(d.Heading(b.title, 1, key="", toc=False, style="h1"))
+        number_font = self.styles["toc1"].fontName
+        return title + [Contents(entries, levels, number_font, self.m.link_color)]
+
+    def endnotes(self, b: d.Endnotes) -> list:
+        st = self.styles["endnote"]
+        out = []
+        for e in b.entries:
+            label = e.label
+            text = self.m.nodes(e.text)
+            url = self.m.text(e.url)
+            out.append(Paragraph(
+                f'<a name="en-{label}"/><a href="#enref-{label}" color="{self.m.link_color}">'
+                f'{label}</a>\u2003{text} '
+                f'<a href="{_attr(e.href)}" color="{self.m.link_color}">{url}</a>',
+                st))
+        return out
+
+
+def _attr(url: str) -> str:
+    from xml.sax.saxutils import escape
+    return escape(url, {'"': "&quot;"})
+
+
+def _has_notes(nodes) -> bool:
+    return any(isinstance(n, inline.FootnoteMark) for n in inline.walk(nodes))
+

@@ -1,0 +1,74 @@
+"""Font families: registered once per process, embedded and subset, with a glyph fallback."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from briefgen.errors import LayoutError
+
+FACES = {"regular": "Regular", "bold": "Bold", "italic": "Italic", "bolditalic": "BoldItalic"}
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str                 # registered family name, e.g. "NotoSans"
+    faces: dict[str, str]     # face -> registered font name
+    coverage: frozenset[int]  # code points the regular face can draw
+
+
+_REGISTERED: dict[tuple[str, str], Family] = {}
+
+
+def find_family_dir(name: str, search: list[Path]) -> Path:
+    for folder in search:
+        candidate = folder / name
+        if candidate.is_dir():
+            return candidate
+    looked = ", ".join(str(f / name) for f in search)
+    raise LayoutError(f"font family '{name}' not found (looked in {looked})",
+                      hint="add the family's folder of .ttf files under fonts/", code="font.missing")
+
+
+def load_family(name: str, search: list[Path], *, single_face: bool = False) -> Family:
+    """Register a family's four faces (or just Regular for a fallback font), once per process."""
+    folder = find_family_dir(name, search)
+    cache_key = (name, str(folder.resolve()))
+    if cache_key in _REGISTERED:
+        return _REGISTERED[cache_key]
+    faces: dict[str, str] = {}
+    coverage: frozenset[int] = frozenset()
+    wanted = {"regular": "Regular"} if single_face else FACES
+    for face, suffix in wanted.items():
+        path = folder / f"{name}-{suffix}.ttf"
+        if not path.is_file() and face == "regular":
+            path = folder / f"{name}.ttf"
+        if not path.is_file():
+            raise LayoutError(f"font file not found: {path}",
+                              hint=f"family '{name}' needs {name}-{suffix}.ttf", code="font.missing")
+        reg_name = name if face == "regular" else f"{name}-{suffix}"
+        try:
+            font = TTFont(reg_name, str(path))
+        except TTFError as exc:
+            raise LayoutError(f"cannot use font {path}: {exc}",
+                              hint="use a TrueType (.ttf, glyf outlines) font that allows embedding",
+                              code="font.invalid") from None
+        pdfmetrics.registerFont(font)
+        if face == "regular":
+            coverage = frozenset(font.face.charToGlyph)
+        faces[face] = reg_name
+    if single_face:
+        faces = {face: faces["regular"] for face in FACES}
+    pdfmetrics.registerFontFamily(name, normal=faces["regular"], bold=faces["bold"],
+                                  italic=faces["italic"], boldItalic=faces["bolditalic"])
+    family = Family(name, faces, coverage)
+    _REGISTERED[cache_key] = family
+    return family
+
+
+def char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"

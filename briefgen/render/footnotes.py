@@ -1,0 +1,169 @@
+"""Footnotes at the foot of the page that cites them, in one layout pass.
+
+ReportLab has no footnotes. `FootnoteFrame` reserves room at the bottom of the frame as
+flowables carrying callouts are placed (LaTeX's method): before a flowable is added, the
+frame's bottom is raised by the height of this page's notes plus the flowable's new ones;
+a split keeps the largest first part whose own notes still fit. The notes are drawn when
+the page ends. Only `NoteParagraph`s and `NoteTable`s are searched for callouts.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import Paragraph, Table
+from reportlab.platypus.frames import Frame
+
+
+class NoteParagraph(Paragraph):
+    """A paragraph that carries footnote callouts (split parts keep the class)."""
+
+
+class NoteTable(Table):
+    """A box whose cells carry footnote callouts."""
+
+
+def callouts(flowable) -> list[int]:
+    out: list[int] = []
+    _collect(flowable, out)
+    return out
+
+
+def _collect(obj, out: list[int]) -> None:
+    if isinstance(obj, NoteParagraph):
+        _frags(obj.frags, out)
+    elif isinstance(obj, NoteTable):
+        for row in obj._cellvalues:
+            for cell in row:
+                for item in (cell if isinstance(cell, (list, tuple)) else (cell,)):
+                    _collect(item, out)
+    elif isinstance(obj, (list, tuple)):
+        for item in obj:
+            _collect(item, out)
+    elif hasattr(obj, "_content"):
+        _collect(obj._content, out)
+
+
+def _frags(frags, out: list[int]) -> None:
+    # After wrap/split, frags hold nested "fragword" lists: [width, (frag, text), ...].
+    for frag in frags:
+        if isinstance(frag, (list, tuple)):
+            _frags(frag, out)
+            continue
+        cb = getattr(frag, "cbDefn", None)
+        if cb is not None and getattr(cb, "kind", None) == "anchor":
+            name = getattr(cb, "name", "")
+            if name.startswith("fnref-"):
+                n = int(name[6:])
+                if n not in out:
+                    out.append(n)
+
+
+class NoteStore(dict):
+    """number -> note markup, shared by all frames of a document.
+
+    `deepcopy` returns the same object: ReportLab deep-copies the current frame while
+    measuring KeepTogether groups, and copying the notes each time made briefs 3x slower.
+    """
+
+    def __init__(self, notes: dict[int, str], style, rule_color: str, gap: float):
+        super().__init__(notes)
+        self.style = style
+        self.rule_color = rule_color
+        self.gap = gap                      # space between text and the rule
+        self._heights: dict[tuple[int, float], float] = {}
+        self._paras: dict[int, Paragraph] = {}
+        self.anchored: set[int] = set()     # notes whose anchor was already drawn
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def paragraph(self, n: int, with_anchor: bool) -> Paragraph:
+        anchor = f'<a name="fn-{n}"/>' if with_anchor else ""
+        text = (f'{anchor}<super><a href="#fnref-{n}">{n}</a></super>\u2002{self[n]}')
+        return Paragraph(text, self.style)
+
+    def height(self, numbers: list[int], width: float) -> float:
+        if not numbers:
+            return 0.0
+        total = self.gap
+        for n in numbers:
+            key = (n, width)
+            h = self._heights.get(key)
+            if h is None:
+                para = self.paragraph(n, True)
+                _, h = para.wrap(width, 10_000)
+                h += self.style.spaceAfter
+                self._heights[key] = h
+            total += h
+        return total
+
+
+class FootnoteFrame(Frame):
+    def __init__(self, *args, notes: NoteStore, **kwargs):
+        self.notes = notes
+        self.here: list[int] = []
+        super().__init__(*args, **kwargs)
+
+    def _reset(self):
+        super()._reset()
+        self.here = []
+
+    def _reserve(self, numbers: list[int]) -> None:
+        self._y1p = self._y1 + self._bottomPadding + self.notes.height(numbers, self._aW)
+
+    def add(self, flowable, canv, trySplit=0):
+        new = [n for n in callouts(flowable) if n not in self.here]
+        if not new:
+            return Frame._add(self, flowable, canv, trySplit)
+        saved = self._y1p
+        self._reserve(self.here + new)
+        if self._y - self._y1p < 0:  # the notes alone do not fit below what is placed
+            self._y1p = saved
+            return 0
+        if Frame._add(self, flowable, canv, trySplit):
+            self.here.extend(new)
+            return 1
+        self._y1p = saved
+        return 0
+
+    def split(self, flowable, canv):
+        new = [n for n in callouts(flowable) if n not in self.here]
+        if not new:
+            return Frame.split(self, flowable, canv)
+        saved = self._y1p
+        for k in range(len(new), -1, -1):
+            self._reserve(self.here + new[:k])
+            if self._y <= self._y1p:
+                continue
+            parts = Frame.split(self, flowable, canv)
+            if parts:
+                first = [n for n in callouts(parts[0]) if n not in self.here]
+                if set(first) <= set(new[:k]):
+                    return parts
+        self._y1p = saved
+        return []
+
+    def draw_notes(self, canv) -> None:
+        if not self.here:
+            return
+        width = self._aW
+        x = self._x1 + self._leftPadding
+        y = self._y1 + self._bottomPadding
+        paras = []
+        for n in self.here:
+            para = self.notes.paragraph(n, n not in self.notes.anchored)
+            self.notes.anchored.add(n)
+            _, h = para.wrap(width, 10_000)
+            paras.append((para, h))
+        top = y + sum(h + self.notes.style.spaceAfter for _, h in paras)
+        canv.saveState()
+        canv.setStrokeColor(HexColor(self.notes.rule_color))
+        canv.setLineWidth(0.5)
+        rule_y = top + self.notes.gap * 0.5
+        canv.line(x, rule_y, x + min(width, 120), rule_y)
+        canv.restoreState()
+        cursor = top
+        for para, h in paras:
+            cursor -= h
+            para.drawOn(canv, x, cursor)
+            cursor -= self.notes.style.spaceAfter
