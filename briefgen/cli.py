@@ -1,0 +1,225 @@
+"""The command line: parse options, call the library, turn errors into exit codes.
+
+Exit codes: 0 done; 1 some campaign rows failed; 2 bad input of any kind.
+Data goes to stdout (`list --json`); diagnostics go to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from briefgen import __version__
+from briefgen.diagnostics import Location
+from briefgen.errors import BriefgenError, ProblemsError
+
+_DEBUG = False
+
+
+def _report(exc: BriefgenError) -> None:
+    for diag in exc.diagnostics:
+        click.echo(f"briefgen: {diag}", err=True)
+    if isinstance(exc, ProblemsError) and len(exc.diagnostics) > 1:
+        click.echo(f"briefgen: {exc.summary}", err=True)
+
+
+def handled(fn):
+    """Run a command; a BriefgenError becomes its message and exit code, never a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except BriefgenError as exc:
+            if _DEBUG:
+                raise
+            _report(exc)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("briefgen: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug
+            if _DEBUG:
+                raise
+            click.echo(f"briefgen: internal error: {type(exc).__name__}: {exc} "
+                       "(run again with --debug for the traceback and report it)", err=True)
+            sys.exit(3)
+    return wrapper
+
+
+def profile_options(fn):
+    """The options shared by every command that builds for one municipality."""
+    options = [
+        click.argument("profile_file", metavar="[PROFILE.yaml]", required=False,
+                       type=click.Path(dir_okay=False, path_type=Path)),
+        click.option("-m", "--municipality", help="Name of the municipality."),
+        click.option("--country", help="Country: ISO 3166 code (SE) or name (Sweden)."),
+        click.option("--region", help="World region id or name (default: from the country)."),
+        click.option("--role", type=click.Choice(["arrival", "departure", "transit"]),
+                     help="The municipality's place on migration routes."),
+        click.option("--lang", help="Language of the document (en, es, fr)."),
+        click.option("--organisation", help="Organisation issuing the document."),
+        click.option("--contact", help="Contact line for the closing section."),
+        click.option("--local-context", help="A paragraph on the local situation."),
+        click.option("-p", "--priority", "priorities", multiple=True,
+                     help="Priority id or number 1-6 (repeatable)."),
+        click.option("-a", "--action", "actions", multiple=True, help="Action id (repeatable)."),
+        click.option("-e", "--example", "examples", multiple=True, help="Example id (repeatable)."),
+        click.option("--examples-per-priority", type=int,
+                     help="Examples picked per priority when none are named (default 2)."),
+        click.option("--layout", help="Layout name (default, letter) or a layout folder."),
+        click.option("--content", type=click.Path(path_type=Path),
+                     help="Content pack folder (default: the built-in pack)."),
+        click.option("--date", help="Date of the document, YYYY-MM-DD (default: today)."),
+        click.option("--allow-fallback", is_flag=True,
+                     help="Use English where a translation is missing (and say which)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def make_profile(profile_file, **flags):
+    from briefgen.selection import Profile, load_profile
+    profile = load_profile(profile_file) if profile_file else Profile()
+    overrides = {k: v for k, v in flags.items() if k in _PROFILE_FLAGS}
+    profile = profile.merged(overrides, Location(keypath="command line"))
+    if not profile.municipality:
+        from briefgen.errors import SelectionError
+        raise SelectionError("no municipality given",
+                             hint="pass -m/--municipality NAME or a profile with 'municipality:'",
+                             code="profile.municipality")
+    return profile
+
+
+_PROFILE_FLAGS = {"municipality", "country", "region", "role", "lang", "organisation", "contact",
+                  "local_context", "priorities", "actions", "examples", "examples_per_priority",
+                  "date", "all"}
+
+
+def _warn(warnings) -> None:
+    for w in warnings:
+        click.echo(f"briefgen: {w}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="briefgen")
+@click.option("--debug", is_flag=True, help="Show a traceback for errors (for bug reports).")
+def main(debug):
+    """Print-ready advocacy briefs, one-page factsheets and campaign builds."""
+    global _DEBUG
+    _DEBUG = debug
+
+
+@main.command(epilog="""\b
+Examples:
+  briefgen brief -m Malmö --country SE -p protect -p 4 -o malmo.pdf
+  briefgen brief examples/malmo.yaml --lang es
+  briefgen brief --all -m "Children Uprooted" -o agenda.pdf""")
+@profile_options
+@click.option("--all", "all_", is_flag=True, help="The whole agenda: every action and example.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="PDF to write (default: output/<municipality>-brief.pdf).")
+@handled
+def brief(profile_file, output, all_, layout, content, allow_fallback, **flags):
+    """Build a tailored brief for one municipality."""
+    from briefgen.build import Workspace
+    from briefgen.output import write_atomic
+    profile = make_profile(profile_file, all=all_ or None, **flags)
+    built = Workspace(content).build("brief", profile, layout, allow_fallback=allow_fallback)
+    _warn(built.warnings)
+    path = output or default_output(profile.municipality, "brief")
+    write_atomic(path, built.pdf)
+    click.echo(f"wrote {path}", err=True)
+
+
+def default_output(municipality: str, what: str) -> Path:
+    from briefgen.compose import slug
+    return Path("output") / f"{slug(municipality)}-{what}.pdf"
+
+
+@main.command("list", epilog="""\b
+Examples:
+  briefgen list priorities
+  briefgen list examples --priority services --json""")
+@click.argument("what", type=click.Choice(["priorities", "actions", "examples", "sources"]))
+@click.option("-p", "--priority", help="Only items of this priority (id or number).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--content", type=click.Path(path_type=Path), help="Content pack folder.")
+@click.option("--lang", default="en", help="Language of titles.")
+@handled
+def list_(what, priority, as_json, content, lang):
+    """List the ids of the content pack."""
+    from briefgen.build import Workspace
+    from briefgen.inline import plain
+    pack = Workspace(content).pack
+    pid = pack.resolve_priority(priority).id if priority else None
+
+    def t(text):
+        return plain(text.nodes(lang if text.has(lang) else "en"))
+
+    rows = []
+    if what == "priorities":
+        rows = [{"id": p.id, "number": p.number, "title": t(p.title)} for p in pack.priorities]
+    elif what == "actions":
+        rows = [{"id": a.id, "priority": a.priority, "kind": a.kind, "text": t(a.short)}
+                for a in pack.actions if not pid or a.priority == pid]
+    elif what == "examples":
+        rows = [{"id": e.id, "title": t(e.title), "places": list(e.places), "country": e.country,
+                 "region": e.region, "year": e.year, "priority": e.priority,
+                 "source": pack.sources[e.source].url if e.source else None}
+                for e in pack.examples if not pid or e.priority == pid]
+    elif what == "sources":
+        rows = [{"id": s.id, "label": t(s.label), "url": s.url} for s in pack.sources.values()]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        ident = row["id"]
+        if what == "priorities":
+            click.echo(f"{row['number']}  {ident:<12} {row['title']}")
+        elif what == "actions":
+            mark = " [national]" if row["kind"] == "national" else ""
+            click.echo(f"{ident:<40} {row['text'][:70]}{mark}")
+        elif what == "examples":
+            where = ", ".join(row["places"]) or row["country"]
+            click.echo(f"{ident:<26} {row['priority']:<12} {where}")
+        else:
+            click.echo(f"{ident:<24} {row['url']}")
+
+
+@main.command(epilog="""\b
+Examples:
+  briefgen check
+  briefgen check --content my-pack --layout letter --lang es""")
+@click.option("--content", type=click.Path(path_type=Path), help="Content pack folder.")
+@click.option("--layout", default="default", help="Layout name or folder.")
+@click.option("--lang", help="Also list every text without a translation into this language.")
+@handled
+def check(content, layout, lang):
+    """Validate a content pack and a layout without rendering."""
+    from briefgen.build import Workspace
+    from briefgen.errors import ProblemsError
+    ws = Workspace(content)
+    pack = ws.pack
+    lay = ws.layout(layout)
+    templates = [f"{s}.html.j2" for s in (lay.manifest.get("brief") or {}).get("sections", [])
+                 if s not in ("cover", "contents", "priorities", "endnotes")] + ["cover.html.j2"]
+    for name in templates:
+        lay.template(name)
+    ws.renderer(lay)  # fonts exist and load
+    if lang:
+        ws.check_language(lang, lay)
+        missing = pack.missing_translations(lang)
+        if missing:
+            raise ProblemsError(missing, f"{len(missing)} text(s) have no '{lang}' translation")
+    click.echo(f"ok: content pack {ws.content_dir} ({len(pack.priorities)} priorities, "
+               f"{len(pack.actions)} actions, {len(pack.examples)} examples) and layout "
+               f"'{lay.name}'", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
