@@ -14,7 +14,7 @@ from briefgen.compose import CREATOR, Composer
 from briefgen.content import Pack, load_pack
 from briefgen.diagnostics import Diagnostic
 from briefgen.document import Document
-from briefgen.errors import SelectionError
+from briefgen.errors import RenderError, SelectionError
 from briefgen.layout import Layout, load_layout
 from briefgen.output import write_atomic
 from briefgen.selection import Profile, select
@@ -65,9 +65,10 @@ class Workspace:
             raise SelectionError(f"language '{lang}' is not available",
                                  hint="available: " + ", ".join(available), code="lang")
 
-    def compose(self, kind: str, profile: Profile, layout_ref: str | None = None, *,
+    def compose(self, kind: str, profile: Profile, layout_ref: str | Layout | None = None, *,
                 allow_fallback: bool = False, **options) -> tuple[Document, Layout, list]:
-        layout = self.layout(layout_ref or profile.layout or None)
+        layout = layout_ref if isinstance(layout_ref, Layout) else \
+            self.layout(layout_ref or profile.layout or None)
         self.check_language(profile.lang or "en", layout)
         selection = select(self.pack, profile)
         composer = Composer(self.pack, layout, selection, allow_fallback=allow_fallback)
@@ -84,11 +85,48 @@ class Workspace:
                                              allow_fallback=allow_fallback, **options)
         renderer = self.renderer(layout)
         if doc.one_page:
-            pdf, notes = renderer.render_one_page(doc, CREATOR)
-            warnings = warnings + notes
-        else:
-            pdf = renderer.render(doc, CREATOR)
-        return Built(pdf, doc, warnings)
+            return self._fit_one_page(kind, profile, layout, renderer, doc, warnings,
+                                      allow_fallback=allow_fallback, **options)
+        return Built(renderer.render(doc, CREATOR), doc, warnings)
+
+    def _fit_one_page(self, kind, profile, layout, renderer, doc, warnings, *,
+                      allow_fallback, **options) -> Built:
+        """Tighten, then drop the lowest-ranked examples, then actions, as the theme orders.
+
+        What the user named is never dropped: if it cannot fit, that is an error that says
+        by how much the sheet overflows.
+        """
+        order = layout.theme.fit["order"]
+        attempts = [(0, 0)]
+        if kind == "factsheet":
+            composer = Composer(self.pack, layout, select(self.pack, profile),
+                                allow_fallback=allow_fallback)
+            plan = composer.sheet_plan(options["priority"])
+            can_drop_e = 0 if plan.named_examples else max(0, len(plan.examples) - 1) \
+                if "examples" in order else 0
+            can_drop_a = 0 if plan.named_actions else max(0, len(plan.actions) - 2) \
+                if "actions" in order else 0
+            attempts += [(e, 0) for e in range(1, can_drop_e + 1)]
+            attempts += [(can_drop_e, a) for a in range(1, can_drop_a + 1)]
+        for drop_e, drop_a in attempts:
+            if (drop_e, drop_a) != (0, 0):
+                doc, _, _ = self.compose(kind, profile, layout,
+                                         allow_fallback=allow_fallback, drop_examples=drop_e,
+                                         drop_actions=drop_a, **options)
+            pdf, scale = renderer.render_one_page(doc, CREATOR)
+            if pdf is not None:
+                notes = list(warnings)
+                if doc.droppable:
+                    left_out = ", ".join(f"{k} {i}" for k, i in doc.droppable)
+                    notes.append(Diagnostic(f"to fit one page, left out {left_out}",
+                                            level="note", code="fit.dropped"))
+                return Built(pdf, doc, notes)
+        over = renderer.overflow(doc)
+        raise RenderError(
+            f"the {kind} does not fit one page: it overflows by {over:.0f} pt "
+            f"(about {max(1, round(over / 14))} lines) at the smallest type the layout allows",
+            hint="remove some -a/--action or -e/--example choices, or shorten the local "
+                 "context", code="fit.overflow")
 
 
 def build_brief(profile: Profile, output: Path | None = None, *, layout: str | None = None,

@@ -136,6 +136,72 @@ def brief(profile_file, output, all_, layout, content, allow_fallback, **flags):
     click.echo(f"wrote {path}", err=True)
 
 
+@main.command(epilog="""\b
+Examples:
+  briefgen factsheet -p protect -m Malmö --country SE -o protect.pdf
+  briefgen factsheet --all examples/malmo.yaml --out output/sheets
+  briefgen factsheet --all --combined examples/malmo.yaml -o sheets.pdf
+  briefgen factsheet --at-a-glance -m Malmö -o glance.pdf""")
+@profile_options
+@click.option("--all", "all_", is_flag=True, help="One factsheet per priority.")
+@click.option("--combined", is_flag=True, help="With --all: one PDF, a page and bookmark each.")
+@click.option("--at-a-glance", "glance", is_flag=True, help="The one-page overview of all six.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With --all: folder for the sheets (default: output/).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@handled
+def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, content,
+              allow_fallback, **flags):
+    """Build one-page factsheets: one priority, all six, or the at-a-glance sheet."""
+    from briefgen.build import Workspace
+    from briefgen.errors import SelectionError
+    from briefgen.output import write_atomic
+    profile = make_profile(profile_file, **flags)
+    ws = Workspace(content)
+    if glance:
+        built = ws.build("at-a-glance", profile, layout, allow_fallback=allow_fallback)
+        _warn(built.warnings)
+        path = output or default_output(profile.municipality, "at-a-glance")
+        write_atomic(path, built.pdf)
+        click.echo(f"wrote {path}", err=True)
+        return
+    if all_:
+        ids = [p.id for p in ws.pack.priorities]
+    elif profile.priorities:
+        ids = [ws.pack.resolve_priority(profile.priorities[0], profile.loc("priorities")).id]
+        if len(profile.priorities) > 1:
+            raise SelectionError("a factsheet covers one priority",
+                                 hint="give one -p, or use --all for one sheet per priority",
+                                 code="factsheet.priority")
+    else:
+        raise SelectionError("no priority given for the factsheet",
+                             hint="pass -p ID (e.g. -p protect), --all or --at-a-glance",
+                             code="factsheet.priority")
+    results = []
+    for pid in ids:
+        built = ws.build("factsheet", profile, layout, allow_fallback=allow_fallback,
+                         priority=pid)
+        for w in built.warnings:
+            click.echo(f"briefgen: {pid}: {w}", err=True)
+        results.append((pid, built))
+    if all_ and combined:
+        from briefgen.packet import merge_pdfs
+        path = output or default_output(profile.municipality, "factsheets")
+        pdf = merge_pdfs([(b.document.meta.title, b.pdf) for _, b in results],
+                         title=results[0][1].document.meta.title.split(":")[0],
+                         lang=results[0][1].document.meta.lang)
+        write_atomic(path, pdf)
+        click.echo(f"wrote {path}", err=True)
+        return
+    for pid, built in results:
+        if all_:
+            path = (out_dir or Path("output")) / f"factsheet-{pid}.pdf"
+        else:
+            path = output or default_output(profile.municipality, f"factsheet-{pid}")
+        write_atomic(path, built.pdf)
+        click.echo(f"wrote {path}", err=True)
+
+
 def default_output(municipality: str, what: str) -> Path:
     from briefgen.compose import slug
     return Path("output") / f"{slug(municipality)}-{what}.pdf"

@@ -37,7 +37,9 @@ STYLE_SCHEMA: dict[str, tuple[str, str]] = {
 REQUIRED_STYLES = ("body", "h1", "h2", "h3", "bullet", "small", "note", "box", "box_title",
                    "box_caption", "box_body", "toc1", "toc2", "endnote", "header", "footer",
                    "cover_kicker", "cover_title", "cover_subtitle", "cover_meta", "ask_tag",
-                   "sheet_number", "sheet_title", "sheet_lead", "sheet_section")
+                   "sheet_band", "sheet_number", "sheet_title", "sheet_for", "sheet_lead",
+                   "sheet_section", "sheet_call", "glance_box", "glance_title", "glance_action",
+                   "glance_example")
 
 
 @dataclass(frozen=True)

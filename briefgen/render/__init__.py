@@ -36,14 +36,61 @@ class Renderer:
         self.fallback = (load_family(theme.fonts["fallback"], font_search, single_face=True)
                          if theme.fonts.get("fallback") else None)
         self.styles = paragraph_styles(theme, self.families)
+        self._scaled: dict[float, dict] = {1.0: self.styles}
         self.link_color = theme.palette.get("link", theme.palette.get("accent", "#1a5fa8"))
 
     def marker(self) -> Marker:
         return Marker(self.families["body"], self.fallback, self.link_color)
 
     def render(self, doc: d.Document, creator: str) -> bytes:
+        pdf, _pages = self._build(doc, creator, self.styles)
+        return pdf
+
+    def styles_at(self, scale: float):
+        key = round(scale, 3)
+        if key not in self._scaled:
+            self._scaled[key] = paragraph_styles(self.theme, self.families, type_scale=scale,
+                                                 space_scale=scale)
+        return self._scaled[key]
+
+    def scales(self) -> list[float]:
+        """The type scales a one-page sheet may use, largest first, above the floors."""
+        fit = self.theme.fit
+        if "tighten" not in fit["order"]:
+            return [1.0]
+        body = self.theme.styles["body"].size
+        floor = max(fit["min_scale"], fit["min_body_size"] / body if body else 0)
+        out, s = [], 1.0
+        while s >= floor - 1e-9:
+            out.append(round(s, 3))
+            s -= 0.03
+        return out or [1.0]
+
+    def render_one_page(self, doc: d.Document, creator: str) -> tuple[bytes | None, float]:
+        """The largest type scale at which the sheet fits one page: (pdf, scale), or (None, 0)."""
+        for scale in self.scales():
+            pdf, pages = self._build(doc, creator, self.styles_at(scale))
+            if pages == 1:
+                return pdf, scale
+        return None, 0.0
+
+    def overflow(self, doc: d.Document) -> float:
+        """How many points the sheet's content overflows one page at the smallest scale."""
+        styles = self.styles_at(self.scales()[-1])
+        flow = Flow(self.theme, styles, self.marker())
+        story = flow.blocks(doc.body)
+        m = self.theme.margins
+        width = self.theme.page_size[0] - m["left"] - m["right"]
+        height = self.theme.page_size[1] - m["top"] - m["bottom"]
+        total = 0.0
+        for f in story:
+            _, h = f.wrap(width, 10_000)
+            total += h + f.getSpaceBefore() + f.getSpaceAfter()
+        return max(0.0, total - height)
+
+    def _build(self, doc: d.Document, creator: str, styles) -> tuple[bytes, int]:
         marker = self.marker()
-        flow = Flow(self.theme, self.styles, marker)
+        flow = Flow(self.theme, styles, marker)
         flow.contents_entries = [(h.level, marker.nodes(h.text), h.key)
                                  for h in doc.body if isinstance(h, d.Heading) and h.toc and h.key]
         story = []
@@ -52,16 +99,16 @@ class Renderer:
             story += [NextPageTemplate("body"), PageBreak()]
         story += flow.blocks(doc.body)
         notes = NoteStore({n: marker.nodes(text) for n, text in doc.footnotes.items()},
-                          self.styles["note"], self.theme.palette.get("rule", "#999999"),
-                          gap=self.styles["note"].leading)
+                          styles["note"], self.theme.palette.get("rule", "#999999"),
+                          gap=styles["note"].leading)
         check_glyphs(marker)
         buf = io.BytesIO()
         template = BriefDocTemplate(
-            buf, theme=self.theme, styles=self.styles, doc=doc, notes=notes,
+            buf, theme=self.theme, styles=styles, doc=doc, notes=notes,
             body_font=self.families["body"].faces["regular"], **metadata(doc, creator))
         template.toc_keys = [key for _, _, key in flow.contents_entries]
         template.build(story, canvasmaker=canvas_maker(doc.meta.date))
-        return buf.getvalue()
+        return buf.getvalue(), template.pages_done
 
 
 def check_glyphs(marker: Marker) -> None:

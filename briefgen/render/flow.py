@@ -185,10 +185,10 @@ class Flow:
 
     def box(self, b: d.Box):
         st, look = self.styles[b.style], self.theme.styles[b.style]
-        cell = [self.para(b.title, "box_title")]
+        cell = [self.para(b.title, "box_title")] if b.title else []
         if b.caption:
             cell.append(self.para(b.caption, "box_caption"))
-        notes = _has_notes(b.title)
+        notes = _has_notes(b.title) or _has_notes(b.caption)
         for blk in b.body:
             if isinstance(blk, d.Paragraph):
                 cell.append(self.para(blk.text, blk.style if blk.style != "body" else "box_body"))

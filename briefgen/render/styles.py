@@ -53,4 +53,4 @@ def make_style(s: Style, family: Family, type_scale: float = 1.0,
 
 
 # Box styles draw their background as a table cell, not behind each paragraph.
-_BOXES = {"box"}
+_BOXES = {"box", "sheet_band", "glance_box"}
