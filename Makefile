@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/briefgen brief examples/malmo.yaml -o output/malmo-brief.pdf
-	$(BIN)/briefgen brief --all -m "Children Uprooted" --date 2026-11-23 -o output/full-agenda.pdf
+	$(BIN)/briefgen brief --all -m Barcelona --country ES --organisation "UNICEF Spain" --date 2026-11-23 -o output/full-agenda.pdf
 	$(BIN)/briefgen factsheet --all examples/malmo.yaml --out output/factsheets
 	$(BIN)/briefgen factsheet --at-a-glance examples/malmo.yaml -o output/at-a-glance.pdf
 	@echo "PDFs written to output/"
