@@ -306,11 +306,109 @@ class Composer:
         body = (d.Paragraph(self.loc.nodes(e.short if short else e.text), "box_body"),)
         return d.Box(self.loc.nodes(e.title), body, caption=caption)
 
+    # ------------------------------------------------------------------ one-page sheets
+
+    def sheet_plan(self, priority_ref: str) -> SheetPlan:
+        from briefgen.selection import rank_actions, rank_examples
+        pack, profile = self.pack, self.profile
+        pr = pack.resolve_priority(priority_ref, profile.loc("priorities"))
+        opts = self.layout.manifest.get("factsheet") or {}
+        named_a = {a for a in profile.actions if pack.resolve_action(a).priority == pr.id}
+        named_e = {e for e in profile.examples if pack.resolve_example(e).priority == pr.id}
+        actions = [a for a in pack.actions_of(pr.id) if a.id in named_a] if named_a else \
+            rank_actions(pack.actions_of(pr.id), profile.role)[:int(opts.get("max_actions", 6))]
+        if named_a:
+            actions = rank_actions(actions, profile.role)
+        if named_e:
+            examples = [e for e in pack.examples_of(pr.id) if e.id in named_e]
+        else:
+            examples = rank_examples(pack.examples_of(pr.id), self.sel.country,
+                                     self.sel.region)[:int(opts.get("max_examples", 2))]
+        return SheetPlan(actions, examples, named_a, named_e)
+
+
+    def factsheet(self, priority_ref: str, drop_examples: int = 0,
+                   drop_actions: int = 0) -> d.Document:
+        pack, p = self.pack, self.profile
+        pr = pack.resolve_priority(priority_ref, p.loc("priorities"))
+        plan = self.sheet_plan(priority_ref)
+        examples = plan.examples[:len(plan.examples) - drop_examples] if drop_examples else \
+            plan.examples
+        actions = plan.actions[:len(plan.actions) - drop_actions] if drop_actions else plan.actions
+        n_total = len(pack.priorities)
+        head = d.Box((), (
+            d.Paragraph((inline.Text(self.label("sheet_number", number=pr.number, total=n_total)),),
+                        "sheet_number"),
+            d.Paragraph(self.loc.nodes(pr.title), "sheet_title"),
+            d.Paragraph((inline.Text(self.label("sheet_for", municipality=p.municipality)),),
+                        "sheet_for"),
+        ), style="sheet_band")
+        body: list = [head,
+                      d.Paragraph((inline.Text(self.label("sheet_why")),), "sheet_section"),
+                      d.Paragraph(self.loc.nodes(pr.summary), "sheet_lead"),
+                      d.Paragraph((inline.Text(self.label("sheet_actions",
+                                                          municipality=p.municipality)),),
+                                  "sheet_section")]
+        local = [a for a in actions if not a.national]
+        asks = [a for a in actions if a.national]
+        items = [self.action_item(a, short=True) for a in local]
+        if items:
+            body.append(d.BulletList(tuple(items)))
+        if asks:
+            body.append(d.BulletList(tuple(self.action_item(a, tagged=True, short=True)
+                                           for a in asks), "ask"))
+        notes: dict[int, tuple] = {}
+        if examples:
+            body.append(d.Paragraph((inline.Text(self.label("sheet_examples")),), "sheet_section"))
+            for e in examples:
+                box = self.example_box(e, short=True)
+                if e.source:
+                    source = pack.sources[e.source]
+                    n = len(notes) + 1
+                    notes[n] = self.loc.nodes(source.label) + (
+                        inline.Text(" "), inline.Link(source.href, (inline.Text(source.url),)))
+                    box = _replace(box, caption=box.caption + (inline.FootnoteMark(n),))
+                body.append(box)
+        body.append(d.Paragraph((inline.Text(self.label("sheet_call", municipality=p.municipality)),),
+                                "sheet_call"))
+        if p.organisation or p.contact:
+            contact = " \u00b7 ".join(x for x in (p.organisation, p.contact) if x)
+            body.append(d.Paragraph((inline.Text(f"{self.label('contact')}: {contact}"),), "small"))
+        self.loc.raise_missing()
+        title = self.label("sheet_doc_title", municipality=p.municipality,
+                           title=self.loc.plain(pr.short_title))
+        dropped = [("example", e.id) for e in plan.examples if e not in examples] + \
+                  [("action", a.id) for a in plan.actions if a not in actions]
+        return d.Document(kind="factsheet", meta=self.meta(title, self.loc.plain(pr.title)),
+                          body=tuple(body), footnotes=notes, labels=self.doc_labels(),
+                          one_page=True, droppable=tuple(dropped))
+
+
+    def at_a_glance(self, drop_examples: int = 0, drop_actions: int = 0) -> d.Document:
+        pack, p = self.pack, self.profile
+        body: list = [d.Box((), (
+            d.Paragraph((inline.Text(self.loc.plain(pack.title)),), "sheet_number"),
+            d.Paragraph((inline.Text(self.label("glance_title", municipality=p.municipality)),),
+                        "sheet_title"),
+            d.Paragraph((inline.Text(self.label("glance_lead")),), "sheet_for"),
+        ), style="sheet_band")]
+        for pr in pack.priorities:
+            action = pack.action_by_id[pr.headline_action]
+            example = pack.example_by_id[pr.headline_example]
+            inner = [d.Paragraph((inline.Text(f"{pr.number}. "),) + self.loc.nodes(pr.title),
+                                 "glance_title"),
+                     d.Paragraph(self.loc.nodes(action.short), "glance_action")]
+            inner.append(d.Paragraph((inline.Styled("b", self.loc.nodes(example.title)),
+                                      inline.Text(f" ({place_caption(example, self.lang)}). ")) +
+                                     self.loc.nodes(example.short), "glance_example"))
+            body.append(d.Box((), tuple(inner), style="glance_box"))
+        self.loc.raise_missing()
+        title = self.label("glance_title", municipality=p.municipality)
+        return d.Document(kind="at-a-glance", meta=self.meta(title, self.loc.plain(pack.subtitle)),
+                          body=tuple(body), labels=self.doc_labels(), one_page=True)
+
 
 _ENDNOTES_PLACEHOLDER = d.Spacer(-1.0)
-
-
-# --------------------------------------------------------------------------- one-page sheets
 
 
 @dataclass
@@ -320,108 +418,3 @@ class SheetPlan:
     examples: list
     named_actions: set
     named_examples: set
-
-
-def _sheet_plan(composer: "Composer", priority_ref: str) -> SheetPlan:
-    from briefgen.selection import rank_actions, rank_examples
-    pack, profile = composer.pack, composer.profile
-    pr = pack.resolve_priority(priority_ref, profile.loc("priorities"))
-    opts = composer.layout.manifest.get("factsheet") or {}
-    named_a = {a for a in profile.actions if pack.resolve_action(a).priority == pr.id}
-    named_e = {e for e in profile.examples if pack.resolve_example(e).priority == pr.id}
-    actions = [a for a in pack.actions_of(pr.id) if a.id in named_a] if named_a else \
-        rank_actions(pack.actions_of(pr.id), profile.role)[:int(opts.get("max_actions", 6))]
-    if named_a:
-        actions = rank_actions(actions, profile.role)
-    if named_e:
-        examples = [e for e in pack.examples_of(pr.id) if e.id in named_e]
-    else:
-        examples = rank_examples(pack.examples_of(pr.id), composer.sel.country,
-                                 composer.sel.region)[:int(opts.get("max_examples", 2))]
-    return SheetPlan(actions, examples, named_a, named_e)
-
-
-def _factsheet(self: "Composer", priority_ref: str, drop_examples: int = 0,
-               drop_actions: int = 0) -> d.Document:
-    pack, p = self.pack, self.profile
-    pr = pack.resolve_priority(priority_ref, p.loc("priorities"))
-    plan = _sheet_plan(self, priority_ref)
-    examples = plan.examples[:len(plan.examples) - drop_examples] if drop_examples else \
-        plan.examples
-    actions = plan.actions[:len(plan.actions) - drop_actions] if drop_actions else plan.actions
-    n_total = len(pack.priorities)
-    head = d.Box((), (
-        d.Paragraph((inline.Text(self.label("sheet_number", number=pr.number, total=n_total)),),
-                    "sheet_number"),
-        d.Paragraph(self.loc.nodes(pr.title), "sheet_title"),
-        d.Paragraph((inline.Text(self.label("sheet_for", municipality=p.municipality)),),
-                    "sheet_for"),
-    ), style="sheet_band")
-    body: list = [head,
-                  d.Paragraph((inline.Text(self.label("sheet_why")),), "sheet_section"),
-                  d.Paragraph(self.loc.nodes(pr.summary), "sheet_lead"),
-                  d.Paragraph((inline.Text(self.label("sheet_actions",
-                                                      municipality=p.municipality)),),
-                              "sheet_section")]
-    local = [a for a in actions if not a.national]
-    asks = [a for a in actions if a.national]
-    items = [self.action_item(a, short=True) for a in local]
-    if items:
-        body.append(d.BulletList(tuple(items)))
-    if asks:
-        body.append(d.BulletList(tuple(self.action_item(a, tagged=True, short=True)
-                                       for a in asks), "ask"))
-    notes: dict[int, tuple] = {}
-    if examples:
-        body.append(d.Paragraph((inline.Text(self.label("sheet_examples")),), "sheet_section"))
-        for e in examples:
-            box = self.example_box(e, short=True)
-            if e.source:
-                source = pack.sources[e.source]
-                n = len(notes) + 1
-                notes[n] = self.loc.nodes(source.label) + (
-                    inline.Text(" "), inline.Link(source.href, (inline.Text(source.url),)))
-                box = _replace(box, caption=box.caption + (inline.FootnoteMark(n),))
-            body.append(box)
-    body.append(d.Paragraph((inline.Text(self.label("sheet_call", municipality=p.municipality)),),
-                            "sheet_call"))
-    if p.organisation or p.contact:
-        contact = " \u00b7 ".join(x for x in (p.organisation, p.contact) if x)
-        body.append(d.Paragraph((inline.Text(f"{self.label('contact')}: {contact}"),), "small"))
-    self.loc.raise_missing()
-    title = self.label("sheet_doc_title", municipality=p.municipality,
-                       title=self.loc.plain(pr.short_title))
-    dropped = [("example", e.id) for e in plan.examples if e not in examples] + \
-              [("action", a.id) for a in plan.actions if a not in actions]
-    return d.Document(kind="factsheet", meta=self.meta(title, self.loc.plain(pr.title)),
-                      body=tuple(body), footnotes=notes, labels=self.doc_labels(),
-                      one_page=True, droppable=tuple(dropped))
-
-
-def _at_a_glance(self: "Composer", drop_examples: int = 0, drop_actions: int = 0) -> d.Document:
-    pack, p = self.pack, self.profile
-    body: list = [d.Box((), (
-        d.Paragraph((inline.Text(self.loc.plain(pack.title)),), "sheet_number"),
-        d.Paragraph((inline.Text(self.label("glance_title", municipality=p.municipality)),),
-                    "sheet_title"),
-        d.Paragraph((inline.Text(self.label("glance_lead")),), "sheet_for"),
-    ), style="sheet_band")]
-    for pr in pack.priorities:
-        action = pack.action_by_id[pr.headline_action]
-        example = pack.example_by_id[pr.headline_example]
-        inner = [d.Paragraph((inline.Text(f"{pr.number}. "),) + self.loc.nodes(pr.title),
-                             "glance_title"),
-                 d.Paragraph(self.loc.nodes(action.short), "glance_action")]
-        inner.append(d.Paragraph((inline.Styled("b", self.loc.nodes(example.title)),
-                                  inline.Text(f" ({place_caption(example, self.lang)}). ")) +
-                                 self.loc.nodes(example.short), "glance_example"))
-        body.append(d.Box((), tuple(inner), style="glance_box"))
-    self.loc.raise_missing()
-    title = self.label("glance_title", municipality=p.municipality)
-    return d.Document(kind="at-a-glance", meta=self.meta(title, self.loc.plain(pack.subtitle)),
-                      body=tuple(body), labels=self.doc_labels(), one_page=True)
-
-
-Composer.factsheet = _factsheet
-Composer.at_a_glance = _at_a_glance
-Composer.sheet_plan = _sheet_plan

@@ -509,8 +509,8 @@ def load_pack(root: Path) -> Pack:
                         files["examples"][0])
     npath, ndata = files["notes"]
     notes_ok = isinstance(ndata, LocDict)
-    footnotes = _records(chk, LocDict_sub(ndata, "footnotes"), "footnotes", FOOTNOTE_SCHEMA, npath)
-    sources = _records(chk, LocDict_sub(ndata, "sources"), "sources", SOURCE_SCHEMA, npath)
+    footnotes = _records(chk, _only_key(ndata, "footnotes"), "footnotes", FOOTNOTE_SCHEMA, npath)
+    sources = _records(chk, _only_key(ndata, "sources"), "sources", SOURCE_SCHEMA, npath)
     if notes_ok:
         for key in ndata:
             if key not in ("footnotes", "sources"):
@@ -585,7 +585,7 @@ def load_pack(root: Path) -> Pack:
     return pack
 
 
-def LocDict_sub(data: Any, key: str) -> Any:
+def _only_key(data: Any, key: str) -> Any:
     """A one-key view of a mapping, so a file with two lists is read like two files."""
     if not isinstance(data, LocDict) or key not in data:
         return data if not isinstance(data, LocDict) else _one(data, key, missing=True)
