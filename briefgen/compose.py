@@ -76,7 +76,6 @@ class Numbering:
     def __init__(self, pack: Pack, loc: Localizer):
         self.pack = pack
         self.loc = loc
-        self.footnote_numbers: dict[str, int] = {}
         self.footnotes: dict[int, tuple] = {}
         self.endnote_labels: dict[str, str] = {}
 
@@ -84,11 +83,11 @@ class Numbering:
         out = []
         for node in nodes:
             if isinstance(node, inline.FootnoteCite):
-                n = self.footnote_numbers.get(node.note_id)
-                if n is None:
-                    n = self.footnote_numbers[node.note_id] = len(self.footnote_numbers) + 1
-                    note = self.pack.footnotes[node.note_id]
-                    self.footnotes[n] = self.resolve(self.loc.nodes(note.text))
+                # Every citation gets its own number: a note cited on two pages is printed
+                # under each, and each callout links to the copy on its own page.
+                n = len(self.footnotes) + 1
+                note = self.pack.footnotes[node.note_id]
+                self.footnotes[n] = self.resolve(self.loc.nodes(note.text))
                 out.append(inline.FootnoteMark(n))
             elif isinstance(node, inline.SourceCite):
                 source = self.pack.sources[node.source_id]

@@ -9,6 +9,12 @@ from pathlib import Path
 from briefgen.errors import OutputError
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     folder = path.parent
@@ -27,6 +33,8 @@ def write_atomic(path: Path, data: bytes) -> None:
                           hint="check the folder's permissions or choose another output path",
                           code="output.unwritable") from None
     try:
+        # mkstemp creates 0600 files; a PDF should get the permissions the umask gives.
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

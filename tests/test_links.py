@@ -203,10 +203,6 @@ def test_external_links_cover_every_cited_source(malmo_brief, full_brief, pack):
 # --------------------------------------------------------------------------- a note cited twice
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a footnote cited on two pages is drawn on both, but its '#fn-N' anchor only on the "
-    "first (NoteStore.anchored) and its 'fnref-N' anchor is defined twice: the second "
-    "callout links to the first page and the note's back-link to the last citation"))
 def test_note_cited_on_two_pages_links_to_its_own_page(tmp_path, pack_copy, pack):
     # cite the protect priority's first footnote again in a services action
     note_id = "fn-national-standards"

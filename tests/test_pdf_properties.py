@@ -45,10 +45,6 @@ def _descriptor(font):
     return fd.get_object() if fd is not None else None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "every case-study box (a ReportLab Table) sets the table's default cell font, so "
-    "/Helvetica, a standard-14 font with no /FontDescriptor or /FontFile2, is in every "
-    "page's /Resources /Font: the font is not embedded"))
 def test_every_font_is_embedded_and_subset(full_brief):
     problems = []
     for where, font in _fonts(full_brief):
@@ -172,10 +168,6 @@ def test_default_layout_is_a4(malmo_brief):
         assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "write_atomic writes through tempfile.mkstemp, which creates the file with mode 0600, "
-    "and os.replace keeps it: the PDF is unreadable to anyone but its owner, whatever the "
-    "umask"))
 def test_output_file_mode_follows_umask(tmp_path, malmo_brief):
     out = build(tmp_path / "mode.pdf", *MALMO_ARGS)
     reference = tmp_path / "reference.txt"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
-from reportlab.platypus.doctemplate import FrameBreak
+from reportlab.platypus import PageBreak, Paragraph, Spacer
 from reportlab.platypus.flowables import CondPageBreak, Flowable
 
 from briefgen import document as d
 from briefgen import inline
-from briefgen.render.footnotes import NoteParagraph, NoteTable
+from briefgen.render.footnotes import NoteBox, NoteParagraph
 from briefgen.render.markup import Marker
 
 
@@ -45,6 +44,58 @@ class KeepWithNext(CondPageBreak):
             need += nxt.getSpaceBefore() + nh
         self.height = need
         return super().wrap(availWidth, availHeight)
+
+
+class Box(Flowable):
+    """A tinted panel with a rule on its left; it moves whole to the next page, never splits.
+
+    Drawn directly rather than as a one-cell Table: a Table re-wraps its cell on every
+    draw and leaves its default Helvetica in the page's font resources.
+    """
+
+    def __init__(self, content: list, *, padding: float, background: str | None,
+                 border: str | None, border_width: float):
+        super().__init__()
+        self._content = content
+        self.padding = padding
+        self.background = HexColor(background) if background else None
+        self.border = HexColor(border) if border else None
+        self.border_width = border_width if border else 0.0
+        self._placed: list[tuple[Flowable, float]] = []
+
+    def wrap(self, availWidth, availHeight):
+        inner = availWidth - 2 * self.padding - self.border_width
+        y, placed, last = self.padding, [], len(self._content) - 1
+        for i, f in enumerate(self._content):
+            if i:
+                y += f.getSpaceBefore()
+            _, h = f.wrap(inner, 0x7FFFFFFF)
+            placed.append((f, y + h))
+            y += h + (f.getSpaceAfter() if i < last else 0)
+        self._placed = placed
+        self.width, self.height = availWidth, y + self.padding
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        return []
+
+    def draw(self):
+        canv = self.canv
+        canv.saveState()
+        if self.background is not None:
+            canv.setFillColor(self.background)
+            canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        if self.border is not None:
+            canv.setFillColor(self.border)
+            canv.rect(0, 0, self.border_width, self.height, stroke=0, fill=1)
+        canv.restoreState()
+        x = self.border_width + self.padding
+        for f, bottom in self._placed:
+            f.drawOn(canv, x, self.height - bottom)
+
+
+class NoteCarryingBox(NoteBox, Box):
+    pass
 
 
 class Contents(Flowable):
@@ -195,18 +246,11 @@ class Flow:
                 notes = notes or _has_notes(blk.text)
             else:
                 cell.extend(self.block(blk))
-        bg, border, pad = look.background, look.border, look.padding
-        cmds = [("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-                ("VALIGN", (0, 0), (-1, -1), "TOP")]
-        if bg:
-            cmds.append(("BACKGROUND", (0, 0), (-1, -1), HexColor(bg)))
-        if border:
-            cmds.append(("LINEBEFORE", (0, 0), (0, -1), look.border_width, HexColor(border)))
-        cls = NoteTable if notes else Table
-        table = cls([[cell]], colWidths=["100%"], style=TableStyle(cmds))
-        table.spaceBefore, table.spaceAfter = st.spaceBefore, st.spaceAfter
-        return table
+        cls = NoteCarryingBox if notes else Box
+        box = cls(cell, padding=look.padding, background=look.background, border=look.border,
+                  border_width=look.border_width)
+        box.spaceBefore, box.spaceAfter = st.spaceBefore, st.spaceAfter
+        return box
 
     def contents(self, b: d.Contents):
         entries = self.contents_entries or []

@@ -4,13 +4,13 @@ ReportLab has no footnotes. `FootnoteFrame` reserves room at the bottom of the f
 flowables carrying callouts are placed (LaTeX's method): before a flowable is added, the
 frame's bottom is raised by the height of this page's notes plus the flowable's new ones;
 a split keeps the largest first part whose own notes still fit. The notes are drawn when
-the page ends. Only `NoteParagraph`s and `NoteTable`s are searched for callouts.
+the page ends. Only `NoteParagraph`s and `NoteBox`es are searched for callouts.
 """
 
 from __future__ import annotations
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Paragraph
 from reportlab.platypus.frames import Frame
 
 
@@ -18,8 +18,8 @@ class NoteParagraph(Paragraph):
     """A paragraph that carries footnote callouts (split parts keep the class)."""
 
 
-class NoteTable(Table):
-    """A box whose cells carry footnote callouts."""
+class NoteBox:
+    """Mixin marking a box whose content carries footnote callouts."""
 
 
 def callouts(flowable) -> list[int]:
@@ -31,16 +31,9 @@ def callouts(flowable) -> list[int]:
 def _collect(obj, out: list[int]) -> None:
     if isinstance(obj, NoteParagraph):
         _frags(obj.frags, out)
-    elif isinstance(obj, NoteTable):
-        for row in obj._cellvalues:
-            for cell in row:
-                for item in (cell if isinstance(cell, (list, tuple)) else (cell,)):
-                    _collect(item, out)
-    elif isinstance(obj, (list, tuple)):
-        for item in obj:
+    elif isinstance(obj, NoteBox):
+        for item in obj._content:
             _collect(item, out)
-    elif hasattr(obj, "_content"):
-        _collect(obj._content, out)
 
 
 def _frags(frags, out: list[int]) -> None:
@@ -72,14 +65,12 @@ class NoteStore(dict):
         self.gap = gap                      # space between text and the rule
         self._heights: dict[tuple[int, float], float] = {}
         self._paras: dict[int, Paragraph] = {}
-        self.anchored: set[int] = set()     # notes whose anchor was already drawn
 
     def __deepcopy__(self, memo):
         return self
 
-    def paragraph(self, n: int, with_anchor: bool) -> Paragraph:
-        anchor = f'<a name="fn-{n}"/>' if with_anchor else ""
-        text = (f'{anchor}<super><a href="#fnref-{n}">{n}</a></super>\u2002{self[n]}')
+    def paragraph(self, n: int) -> Paragraph:
+        text = (f'<a name="fn-{n}"/><super><a href="#fnref-{n}">{n}</a></super>\u2002{self[n]}')
         return Paragraph(text, self.style)
 
     def height(self, numbers: list[int], width: float) -> float:
@@ -90,7 +81,7 @@ class NoteStore(dict):
             key = (n, width)
             h = self._heights.get(key)
             if h is None:
-                para = self.paragraph(n, True)
+                para = self.paragraph(n)
                 _, h = para.wrap(width, 10_000)
                 h += self.style.spaceAfter
                 self._heights[key] = h
@@ -151,8 +142,7 @@ class FootnoteFrame(Frame):
         y = self._y1 + self._bottomPadding
         paras = []
         for n in self.here:
-            para = self.notes.paragraph(n, n not in self.notes.anchored)
-            self.notes.anchored.add(n)
+            para = self.notes.paragraph(n)
             _, h = para.wrap(width, 10_000)
             paras.append((para, h))
         top = y + sum(h + self.notes.style.spaceAfter for _, h in paras)
