@@ -151,13 +151,52 @@ class Contents(Flowable):
             y -= style.spaceAfter
 
 
+class ParagraphCache:
+    """Parsed paragraph markup, reused across documents built by one process.
+
+    Campaigns and repeated builds lay out the same texts again and again; parsing
+    ReportLab's markup is a fifth of a brief's time. Frags are only read during layout,
+    so sharing them is safe. Bounded, so that memory stays flat over thousands of rows.
+    """
+
+    LIMIT = 20_000
+
+    def __init__(self):
+        self._parsed: dict = {}
+
+    def nested(self, style, depth: int):
+        """The style of a sub-list item, made once per style and depth."""
+        key = ("nested", id(style), depth)
+        hit = self._parsed.get(key)
+        if hit is None:
+            from reportlab.lib.styles import ParagraphStyle
+            hit = self._parsed[key] = (ParagraphStyle(
+                f"{style.name}-{depth}", parent=style, leftIndent=style.leftIndent + 14 * depth,
+                bulletIndent=style.bulletIndent + 14 * depth), style)
+        return hit[0]
+
+    def make(self, cls, markup: str, style, bullet: str | None = None):
+        key = (markup, id(style), bullet)
+        hit = self._parsed.get(key)
+        if hit is None:
+            if len(self._parsed) >= self.LIMIT:
+                self._parsed.clear()
+            para = cls(markup, style, bulletText=bullet)
+            self._parsed[key] = (para.frags, para.bulletText, para.style, style)
+            return para
+        frags, bullet_text, parsed_style, _keep_alive = hit
+        para = cls(markup, parsed_style, bulletText=bullet_text, frags=frags)
+        return para
+
+
 class Flow:
     """Converts a document's blocks to flowables with one theme's styles."""
 
-    def __init__(self, theme, styles, marker: Marker):
+    def __init__(self, theme, styles, marker: Marker, cache: ParagraphCache | None = None):
         self.theme = theme
         self.styles = styles
         self.m = marker
+        self.cache = cache or ParagraphCache()
         self.contents_entries: list[tuple[int, str, str]] | None = None
 
     def para(self, nodes, style: str, cls=None) -> Paragraph:
@@ -165,7 +204,7 @@ class Flow:
         markup = self.m.nodes(nodes)
         if cls is None:
             cls = NoteParagraph if _has_notes(nodes) else Paragraph
-        return cls(markup, st)
+        return self.cache.make(cls, markup, st)
 
     def blocks(self, blocks) -> list:
         out: list = []
@@ -223,13 +262,10 @@ class Flow:
                           f'{self.m.nodes(item.tag, upper=tag_theme.upper)}</font><br/>')
             markup += self.m.nodes(text)
             if depth:
-                from reportlab.lib.styles import ParagraphStyle
-                st = ParagraphStyle(f"{st.name}-{depth}", parent=st,
-                                    leftIndent=st.leftIndent + 14 * depth,
-                                    bulletIndent=st.bulletIndent + 14 * depth)
+                st = self.cache.nested(st, depth)
             cls = NoteParagraph if (_has_notes(text)) else Paragraph
             bullet = "\u2013" if depth else "\u2022"
-            out.append(cls(markup, st, bulletText=bullet))
+            out.append(self.cache.make(cls, markup, st, bullet))
             if item.children:
                 out.extend(self.bullets(item.children, style, depth + 1))
         return out

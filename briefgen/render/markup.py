@@ -29,7 +29,7 @@ class Marker:
     def text(self, value: str) -> str:
         cover = self.main.coverage
         # Fast path: nearly every string is fully covered by the main font.
-        if all(ord(c) in cover or c in "\n\t" for c in value):
+        if cover.issuperset(map(ord, value)):
             return escape(value)
         out: list[str] = []
         in_fallback = False
