@@ -220,8 +220,7 @@ class Composer:
     def meta(self, title: str, subject: str) -> d.Meta:
         p = self.profile
         date = p.effective_date
-        keywords = ["children uprooted", "refugee children", "migrant children", "local government",
-                    p.municipality]
+        keywords = [k.strip() for k in self.label("keywords").split(";")] + [p.municipality]
         return d.Meta(title=title, author=p.organisation or self.label("default_author"),
                       subject=subject, keywords=tuple(k for k in keywords if k),
                       lang=self.labels.get("bcp47", self.lang), creator=CREATOR,
