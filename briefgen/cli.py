@@ -272,13 +272,17 @@ def check(content, layout, lang):
     ws = Workspace(content)
     pack = ws.pack
     lay = ws.layout(layout)
-    templates = [f"{s}.html.j2" for s in (lay.manifest.get("brief") or {}).get("sections", [])
-                 if s not in ("cover", "contents", "priorities", "endnotes")] + ["cover.html.j2"]
-    for name in templates:
-        lay.template(name)
-    ws.renderer(lay)  # fonts exist and load
+    # Compose (without rendering) each kind of document for a sample municipality, so
+    # that template errors such as undefined variables show now, not in a campaign.
+    from briefgen.selection import Profile
+    sample = Profile(municipality="Sample", all=True, lang=lang or "en")
     if lang:
         ws.check_language(lang, lay)
+    for kind, options in (("brief", {}), ("factsheet", {"priority": pack.priorities[0].id}),
+                          ("at-a-glance", {})):
+        ws.compose(kind, sample, lay, allow_fallback=True, **options)
+    ws.renderer(lay)  # fonts exist and load
+    if lang:
         missing = pack.missing_translations(lang)
         if missing:
             raise ProblemsError(missing, f"{len(missing)} text(s) have no '{lang}' translation")

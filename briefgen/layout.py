@@ -85,8 +85,9 @@ class Layout:
             return tpl.render(context)
         except jinja2.UndefinedError as exc:
             raise LayoutError(f"template error: {exc.message}", _template_location(exc, tpl),
-                              hint="use only the variables the layout documents "
-                                   "(`briefgen check` lists them)", code="template.undefined") from None
+                              hint="use only the template variables of "
+                                   "Composer.context (briefgen/compose.py)",
+                              code="template.undefined") from None
         except jinja2.exceptions.SecurityError as exc:
             raise LayoutError(f"template tried an unsafe operation: {exc}",
                               _template_location(exc, tpl), code="template.sandbox") from None
