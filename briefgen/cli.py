@@ -291,5 +291,36 @@ def check(content, layout, lang):
                f"'{lay.name}'", err=True)
 
 
+@main.command(epilog="""\b
+Examples:
+  briefgen campaign towns.csv --out output/towns
+  briefgen campaign towns.yaml --check
+  briefgen campaign towns.csv --jobs 4 --packet --quiet""")
+@click.argument("file", metavar="FILE.csv|FILE.yaml",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PDFs and manifest (default: output/<FILE name>).")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Worker processes (default: one per CPU; 1 builds in this process).")
+@click.option("--force", is_flag=True, help="Rebuild every row, even unchanged ones.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Validate every row and list all problems; build nothing.")
+@click.option("--packet", is_flag=True,
+              help="Also merge every brief into packet.pdf, a bookmark each.")
+@click.option("--quiet", is_flag=True, help="No progress or summary; failed rows still show.")
+@handled
+def campaign(file, out_dir, jobs, force, check_only, packet, quiet):
+    """Build briefs and factsheets for every municipality of a CSV or YAML file.
+
+    Exit 0 when every row was built or skipped, 1 when some rows failed, 2 when the file
+    itself cannot be used."""
+    from briefgen.campaign import ConsoleProgress, run_campaign
+    result = run_campaign(file, out_dir or Path("output") / file.stem, jobs=jobs, force=force,
+                          check_only=check_only, packet=packet,
+                          progress=ConsoleProgress(sys.stderr, quiet=quiet))
+    if not result.ok:
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

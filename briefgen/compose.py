@@ -371,7 +371,7 @@ class Composer:
                                 "sheet_call"))
         if p.organisation or p.contact:
             contact = " \u00b7 ".join(x for x in (p.organisation, p.contact) if x)
-            body.append(d.Paragraph((inline.Text(f"{self.label('contact')}: {contact}"),), "small"))
+            body.append(d.Paragraph((inline.Text(f"{self.label('contact')} {contact}"),), "small"))
         self.loc.raise_missing()
         title = self.label("sheet_doc_title", municipality=p.municipality,
                            title=self.loc.plain(pr.short_title))

@@ -34,12 +34,14 @@ class ListItem:
     tag: Inlines = ()          # a short label set before the text, e.g. "Ask to national authorities"
     tagged: bool = False       # drawn set apart (the national asks)
     children: tuple = ()       # nested ListItems
+    label: str = ""            # the item's own number or mark, e.g. "4." (default: bullet)
 
 
 @dataclass(frozen=True)
 class BulletList:
     items: tuple[ListItem, ...]
     style: str = "bullet"
+    numbered: bool = False     # 1. 2. 3. instead of bullets
 
 
 @dataclass(frozen=True)

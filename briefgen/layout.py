@@ -209,7 +209,7 @@ class Rich:
         return inline.plain(self.nodes)
 
 
-_BLOCK_TAGS = {"p", "h1", "h2", "h3", "ul", "li", "box", "pagebreak", "spacer"}
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "ul", "ol", "li", "box", "pagebreak", "spacer"}
 _VOID = {"br", "pagebreak", "spacer", "inline"}
 _SPACE = re.compile(r"\s+")
 
@@ -230,7 +230,7 @@ class _BlockParser(HTMLParser):
     def error_at(self, message: str) -> LayoutError:
         line, _ = self.getpos()
         return LayoutError(message, Location(self.source, line), code="template.markup",
-                           hint="templates may use p, h1-h3, ul/li, box, b, i, a, br")
+                           hint="templates may use p, h1-h3, ul/ol/li, box, b, i, a, br")
 
     # containers ------------------------------------------------------------
     def _open_text(self, tag, attrs):
@@ -244,7 +244,7 @@ class _BlockParser(HTMLParser):
         nodes = _trim(tuple(self.stack[0][2]))
         self.current, self.stack = None, []
         if tag == "li":
-            self.items.append(d.ListItem(nodes))
+            self.items.append(d.ListItem(nodes, label=attrs.get("value") or ""))
             return
         if not nodes:
             return
@@ -269,7 +269,7 @@ class _BlockParser(HTMLParser):
             if tag == "li" and self.items is None:
                 raise self.error_at("<li> outside <ul>")
             self._open_text(tag, attrs)
-        elif tag == "ul":
+        elif tag in ("ul", "ol"):
             self.items = []
             self._ul_class = attrs.get("class") or "bullet"
         elif tag == "box":
@@ -299,9 +299,9 @@ class _BlockParser(HTMLParser):
             while len(self.stack) > 1:
                 self._close_inline()
             self._close_text()
-        elif tag == "ul":
+        elif tag in ("ul", "ol"):
             if self.items:
-                self._emit(d.BulletList(tuple(self.items), self._ul_class))
+                self._emit(d.BulletList(tuple(self.items), self._ul_class, numbered=tag == "ol"))
             self.items = None
         elif tag == "box":
             attrs, body = self.box

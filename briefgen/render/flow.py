@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import getAscentDescent
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 from reportlab.platypus.flowables import CondPageBreak, Flowable
 
@@ -128,7 +129,11 @@ class Contents(Flowable):
             style = para.style
             y -= style.spaceBefore + h
             para.drawOn(canv, style.leftIndent, y)
-            last = para.blPara.lines[-1]
+            lines = para.blPara.lines
+            ascent = getAscentDescent(style.fontName, style.fontSize)[0]
+            # the number and leader sit on the baseline of the entry's last line
+            baseline = y + h - ascent - (len(lines) - 1) * style.leading
+            last = lines[-1]
             used = getattr(last, "extraSpace", None)
             text_end = style.leftIndent + (para.width - used if used is not None else para.width)
             canv.saveState()
@@ -136,13 +141,12 @@ class Contents(Flowable):
             canv.setFillColor(HexColor("#9aa5b1"))
             dot_w = canv.stringWidth(". ", self.number_font, style.fontSize * 0.8)
             x = text_end + 6
-            baseline = y + style.fontSize * 0.25
             while x < self.width - 30:
                 canv.drawString(x, baseline, ".")
                 x += dot_w
             canv.restoreState()
             canv.saveState()
-            canv.translate(self.width, y)
+            canv.translate(self.width, baseline)
             canv.setFont(self.number_font, style.fontSize)
             canv.setFillColor(style.textColor)
             canv.doForm(f"pg-{key}")
@@ -201,7 +205,7 @@ class Flow:
 
     def para(self, nodes, style: str, cls=None) -> Paragraph:
         st = self.styles[style]
-        markup = self.m.nodes(nodes)
+        markup = self.m.nodes(nodes, upper=self._upper(style))
         if cls is None:
             cls = NoteParagraph if _has_notes(nodes) else Paragraph
         return self.cache.make(cls, markup, st)
@@ -231,7 +235,7 @@ class Flow:
         if isinstance(b, d.Paragraph):
             return [self.para(b.text, b.style)]
         if isinstance(b, d.BulletList):
-            return self.bullets(b.items, b.style, 0)
+            return self.bullets(b.items, b.style, 0, b.numbered)
         if isinstance(b, d.Box):
             return [self.box(b)]
         if isinstance(b, d.Contents):
@@ -247,11 +251,11 @@ class Flow:
     def _upper(self, style: str) -> bool:
         return self.theme.styles[style].upper
 
-    def bullets(self, items, style: str, depth: int) -> list:
+    def bullets(self, items, style: str, depth: int, numbered: bool = False) -> list:
         out = []
         base = self.styles[style]
         ask = self.styles.get("ask", base)
-        for item in items:
+        for number, item in enumerate(items, 1):
             st = ask if item.tagged else base
             text = item.text
             markup = ""
@@ -264,7 +268,7 @@ class Flow:
             if depth:
                 st = self.cache.nested(st, depth)
             cls = NoteParagraph if (_has_notes(text)) else Paragraph
-            bullet = "\u2013" if depth else "\u2022"
+            bullet = item.label or (f"{number}." if numbered else ("\u2013" if depth else "\u2022"))
             out.append(self.cache.make(cls, markup, st, bullet))
             if item.children:
                 out.extend(self.bullets(item.children, style, depth + 1))
