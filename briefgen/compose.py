@@ -379,7 +379,8 @@ class Composer:
                   [("action", a.id) for a in plan.actions if a not in actions]
         return d.Document(kind="factsheet", meta=self.meta(title, self.loc.plain(pr.title)),
                           body=tuple(body), footnotes=notes, labels=self.doc_labels(),
-                          one_page=True, droppable=tuple(dropped))
+                          one_page=True,
+                          footer_note=format_date(p.effective_date, self.lang), droppable=tuple(dropped))
 
 
     def at_a_glance(self, drop_examples: int = 0, drop_actions: int = 0) -> d.Document:
@@ -403,7 +404,8 @@ class Composer:
         self.loc.raise_missing()
         title = self.label("glance_title", municipality=p.municipality)
         return d.Document(kind="at-a-glance", meta=self.meta(title, self.loc.plain(pack.subtitle)),
-                          body=tuple(body), labels=self.doc_labels(), one_page=True)
+                          body=tuple(body), labels=self.doc_labels(), one_page=True,
+                          footer_note=format_date(p.effective_date, self.lang))
 
 
 _ENDNOTES_PLACEHOLDER = d.Spacer(-1.0)

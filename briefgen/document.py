@@ -107,6 +107,7 @@ class Document:
     body: tuple = ()                 # blocks after the cover
     footnotes: dict = field(default_factory=dict)   # number -> Inlines
     running_head: str = ""
+    footer_note: str = ""            # one-page sheets: drawn at the right of the footer
     labels: Labels = Labels()
     one_page: bool = False
     # for one-page sheets: which blocks may be dropped to fit, lowest rank first

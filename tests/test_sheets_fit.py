@@ -125,3 +125,12 @@ def test_at_a_glance_is_one_page_with_six_priorities(tmp_path, pack, layout):
         assert plain(pr.title.nodes("en")).replace(" ", "")[:30] in text
         action = pack.action_by_id[pr.headline_action]
         assert plain(action.short.nodes("en")).replace(" ", "")[:25] in text
+
+
+def test_factsheet_footer_has_organisation_and_date(tmp_path):
+    out = tmp_path / "f.pdf"
+    result = _run(["factsheet", "-p", "3", "-m", "Lille", "--organisation", "UNICEF France",
+                   "--lang", "fr", "--date", "2026-11-23", "-o", str(out)])
+    assert result.exit_code == 0
+    text = _text(PdfReader(out).pages[0])
+    assert "UNICEF France" in text and "23 novembre 2026" in text

@@ -96,6 +96,8 @@ class BriefDocTemplate(BaseDocTemplate):
         canv.setFillColor(foot.textColor)
         if self.model.meta.author:
             canv.drawString(m["left"], y, self.model.meta.author[:90])
+        if self.model.one_page and self.model.footer_note:
+            canv.drawRightString(width - m["right"], y, self.model.footer_note)
         if not self.model.one_page:
             label = self.model.labels.page_of
             before = label.split("{pages}")[0].replace("{page}", str(doc.page))
@@ -130,6 +132,8 @@ class BriefDocTemplate(BaseDocTemplate):
     def _endBuild(self):
         self._doSave = 0
         super()._endBuild()
+        if self.heading_pages:
+            self.canv.showOutline()  # open the bookmarks pane
         self._define_numbers()
         self.canv.save()
 
