@@ -1,0 +1,84 @@
+"""Time a generated campaign (briefs only) with one and with two worker processes.
+
+    .venv/bin/python bench/bench_campaign.py [--rows 1000] [--jobs 1 2]
+
+Prints briefs per second for each --jobs value and their ratio, and the peak RSS of each
+worker process (ru_maxrss, as the worker reports it with each row) after its share of the
+first 100 rows and at the end: a flat line means memory does not grow with the campaign.
+With --jobs 1 the rows are built in the campaign's own process, so that figure includes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from briefgen.campaign import run_campaign
+
+NAMES = ["Malmö", "Kraków", "São Paulo", "Αθήνα", "Москва", "Springfield", "Lund", "Gävle",
+         "Zürich", "Málaga", "Łódź", "Reykjavík", "Tromsø", "Córdoba", "Nîmes", "Ghent",
+         "Kyiv", "Thessaloniki", "Bogotá", "Medellín", "Nairobi", "Kampala", "Dakar",
+         "Lyon", "Marseille", "Palermo", "Lampedusa", "Tijuana", "Oaxaca", "Tapachula"]
+COUNTRIES = ["SE", "PL", "BR", "GR", "RU", "US", "SE", "SE", "CH", "ES", "PL", "IS", "NO",
+             "AR", "FR", "BE", "UA", "GR", "CO", "CO", "KE", "UG", "SN", "FR", "FR", "IT",
+             "IT", "MX", "MX", "MX"]
+PRIORITIES = ["protect", "detention", "families", "services", "root-causes", "xenophobia"]
+
+
+def make_campaign(path: Path, rows: int, seed: int = 4) -> None:
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["municipality", "country", "priorities", "role", "date"])
+        for i in range(rows):
+            k = i % len(NAMES)
+            picked = rng.sample(PRIORITIES, rng.choice([0, 1, 1, 2, 2, 3]))
+            out.writerow([f"{NAMES[k]} {i // len(NAMES) + 1}" if i >= len(NAMES) else NAMES[k],
+                          COUNTRIES[k], ";".join(picked),
+                          rng.choice(["", "arrival", "departure", "transit"]), "2026-11-23"])
+
+
+def bench(csv_path: Path, jobs: int, rows: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        result = run_campaign(csv_path, Path(tmp) / "out", jobs=jobs, force=True)
+        seconds = time.perf_counter() - t0
+    assert result.built == rows and not result.failed, (result.built, result.problems[:3])
+    rate = result.built / seconds
+    print(f"--jobs {jobs}: {result.built} briefs in {seconds:6.1f} s = {rate:6.2f} briefs/s")
+    early = min(100, rows)
+    by_pid: dict[int, list[tuple[int, int]]] = {}
+    for n, pid, rss in result.memory:
+        by_pid.setdefault(pid, []).append((n, rss))
+    for pid, samples in sorted(by_pid.items()):
+        at_early = max((rss for n, rss in samples if n <= early), default=0)
+        at_end = samples[-1][1]
+        print(f"    worker {pid}: {len(samples):5d} rows, peak RSS {at_early / 1024:6.1f} MiB "
+              f"at row {early}, {at_end / 1024:6.1f} MiB at row {rows} "
+              f"({(at_end - at_early) / 1024:+.1f} MiB)")
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    print(f"{args.rows} rows, briefs only, {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "campaign.csv"
+        make_campaign(path, args.rows)
+        rates = {jobs: bench(path, jobs, args.rows) for jobs in args.jobs}
+    if len(rates) > 1:
+        first, *rest = args.jobs
+        for jobs in rest:
+            print(f"speed-up --jobs {jobs} / --jobs {first}: {rates[jobs] / rates[first]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
