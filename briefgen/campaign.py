@@ -501,6 +501,12 @@ def execute(ws, task: Task) -> dict:
             "pid": os.getpid(), "rss_kb": _rss_kb()}
 
 
+def failed_result(task: Task, error: str) -> dict:
+    """What a worker that could not build the row at all reports for it."""
+    return {"row": task.row, "files": [], "warnings": [], "pid": 0, "rss_kb": 0,
+            "error": error}
+
+
 def _in_process(tasks: Iterator[Task], ws) -> Iterator[tuple[Task, dict]]:
     for task in tasks:
         yield task, execute(ws, task)
@@ -538,9 +544,8 @@ def _pooled(tasks: Iterator[Task], jobs: int, content: Path | None
                 try:
                     result = future.result()
                 except BrokenProcessPool:
-                    result = {"row": task.row, "files": [], "warnings": [], "pid": 0,
-                              "rss_kb": 0, "error": "the worker process building this row "
-                              "stopped unexpectedly (killed, or out of memory?)"}
+                    result = failed_result(task, "the worker process building this row "
+                                           "stopped unexpectedly (killed, or out of memory?)")
                 yield task, result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -652,12 +657,14 @@ def _clock(seconds: float) -> str:
 def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: bool = False,
                  check_only: bool = False, packet: bool = False,
                  progress: Progress | None = None, content: Path | None = None,
-                 allow_fallback: bool = False) -> CampaignResult:
+                 allow_fallback: bool = False, scheduler: str | None = None
+                 ) -> CampaignResult:
     """Build (or with check_only, only validate) every row of a campaign file.
 
     A file that cannot be used raises BriefgenError; a bad row fails alone and is counted
     in the result. On KeyboardInterrupt the manifest of what was done is written and the
-    interrupt goes on to the caller.
+    interrupt goes on to the caller. With `scheduler` (a Dask scheduler address) the rows
+    are built on that cluster instead of in local worker processes.
     """
     from briefgen.build import Workspace
     progress = progress or Progress()
@@ -672,6 +679,10 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         from briefgen.errors import OutputError
         raise OutputError(f"output folder is a file: {out_dir}", hint="choose another --out",
                           code="output.folder")
+    client = None
+    if scheduler and not check_only:  # an unreachable cluster is known before any row
+        from briefgen.cluster import connect
+        client = connect(scheduler)
     progress.start(len(rows), out_dir, check_only)
 
     prepared = []  # (row, profile | None, outputs, problems)
@@ -750,8 +761,15 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
 
     from briefgen.output import write_atomic
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    results = _in_process(iter(tasks), ws) if jobs == 1 else \
-        _pooled(iter(tasks), jobs, content)
+    if client is not None:
+        from briefgen.cluster import Expected, on_cluster
+        expected = Expected(__version__, pack.fingerprint,
+                            str(Path(content).resolve()) if content else None)
+        results = on_cluster(iter(tasks), client, expected)  # closes the client when done
+    elif jobs == 1:
+        results = _in_process(iter(tasks), ws)
+    else:
+        results = _pooled(iter(tasks), jobs, content)
     builds = 0
     try:
         for task, res in results:

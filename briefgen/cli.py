@@ -295,7 +295,8 @@ def check(content, layout, lang):
 Examples:
   briefgen campaign towns.csv --out output/towns
   briefgen campaign towns.yaml --check
-  briefgen campaign towns.csv --jobs 4 --packet --quiet""")
+  briefgen campaign towns.csv --jobs 4 --packet --quiet
+  briefgen campaign towns.csv --scheduler tcp://10.0.0.5:8786""")
 @click.argument("file", metavar="FILE.csv|FILE.yaml",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -308,15 +309,24 @@ Examples:
 @click.option("--packet", is_flag=True,
               help="Also merge every brief into packet.pdf, a bookmark each.")
 @click.option("--quiet", is_flag=True, help="No progress or summary; failed rows still show.")
+@click.option("--content", type=click.Path(path_type=Path),
+              help="Content pack folder (default: the built-in pack).")
+@click.option("--allow-fallback", is_flag=True,
+              help="Use English where a translation is missing (listed per row).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Build on this Dask cluster (tcp://host:8786) instead of local processes; "
+                   "needs briefgen[dask].")
 @handled
-def campaign(file, out_dir, jobs, force, check_only, packet, quiet):
+def campaign(file, out_dir, jobs, force, check_only, packet, quiet, content, allow_fallback,
+             scheduler):
     """Build briefs and factsheets for every municipality of a CSV or YAML file.
 
     Exit 0 when every row was built or skipped, 1 when some rows failed, 2 when the file
     itself cannot be used."""
     from briefgen.campaign import ConsoleProgress, run_campaign
     result = run_campaign(file, out_dir or Path("output") / file.stem, jobs=jobs, force=force,
-                          check_only=check_only, packet=packet,
+                          check_only=check_only, packet=packet, content=content,
+                          allow_fallback=allow_fallback, scheduler=scheduler,
                           progress=ConsoleProgress(sys.stderr, quiet=quiet))
     if not result.ok:
         sys.exit(1)
