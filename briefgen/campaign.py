@@ -617,6 +617,13 @@ class ConsoleProgress(Progress):
         if failed:
             self._clear()
             self._write(f"row {entry['row']}: {entry['error']}\n")
+        elif entry["status"] == "built" and entry.get("warnings"):
+            # One line a row, not one a field: a campaign with a missing translation
+            # would otherwise print it for every row. The manifest keeps them all.
+            first, more = entry["warnings"][0], len(entry["warnings"]) - 1
+            self._clear()
+            self._write(f"row {entry['row']}: {first}"
+                        + (f" (and {more} more in manifest.json)" if more else "") + "\n")
         if self.quiet:
             return
         if not self.tty:

@@ -58,7 +58,9 @@ class Localizer:
                              level="warning" if self.allow_fallback else "error",
                              hint="English is used instead" if self.allow_fallback else
                              "add the translation, or build with --allow-fallback")
-        (self.fallbacks if self.allow_fallback else self.missing).append(problem)
+        recorded = self.fallbacks if self.allow_fallback else self.missing
+        if all(str(p) != str(problem) for p in recorded):  # a text used twice is said once
+            recorded.append(problem)
         return text.nodes("en") if text.has("en") else ()
 
     def plain(self, text: LocalText) -> str:
@@ -66,8 +68,8 @@ class Localizer:
 
     def raise_missing(self) -> None:
         if self.missing:
-            unique = list({(str(p.location), p.message): p for p in self.missing}.values())
-            raise ProblemsError(unique, f"{len(unique)} text(s) have no '{self.lang}' translation")
+            n = len(self.missing)
+            raise ProblemsError(self.missing, f"{n} text(s) have no '{self.lang}' translation")
 
 
 class Numbering:

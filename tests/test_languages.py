@@ -155,3 +155,54 @@ def test_unsupported_language_names_the_available_ones(tmp_path):
     line = assert_bad_input(run("brief", "-m", "Berlin", "--lang", "de", "-o",
                                 tmp_path / "x.pdf"), tmp_path / "x.pdf")
     assert "en, es, fr" in line
+
+
+def test_campaign_rows_each_build_in_their_own_language(tmp_path, pack):
+    """One campaign, three languages: every file of a row speaks the row's language."""
+    path = tmp_path / "towns.csv"
+    path.write_text(
+        "municipality,country,lang,priorities,outputs,date\n"
+        f"Malmö,SE,en,protect,brief;factsheets,{DATE}\n"
+        f"Villahermosa,MX,es,protect,brief;factsheets,{DATE}\n"
+        f"Saint-Denis,FR,fr,protect,brief;factsheets,{DATE}\n"
+        f"Genève,CH,,protect,at-a-glance,{DATE}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("campaign", path, "--out", out, "--jobs", "2", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    for slug, lang in (("malmo", "en"), ("villahermosa", "es"), ("saint-denis", "fr")):
+        brief, sheet = out / slug / "brief.pdf", out / slug / "factsheet-protect.pdf"
+        text = all_text(brief)
+        assert norm(LABELS[lang]["contents"]) in text, slug
+        assert norm(LONG_DATES[lang]) in text, slug
+        assert norm(plain(pack.priority_by_id["protect"].title, lang)) in text, slug
+        assert lang_of(brief) == lang_of(sheet) == BCP47[lang]
+        assert len(PdfReader(sheet).pages) == 1
+        assert norm(LABELS[lang]["sheet_why"]).upper() in all_text(sheet), slug
+    assert lang_of(out / "geneve" / "at-a-glance.pdf") == "en-US"  # no lang: English
+
+
+def test_campaign_fallback_is_per_row_and_said(tmp_path):
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(CONTENT, pack_dir)
+    path = pack_dir / "priorities.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["priorities"][0]["summary"]["fr"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    towns = tmp_path / "towns.csv"
+    towns.write_text("municipality,lang,priorities,date\n"
+                     f"Lyon,fr,protect,{DATE}\nLeón,es,protect,{DATE}\n", encoding="utf-8")
+
+    strict = run("campaign", towns, "--content", pack_dir, "--out", tmp_path / "a", "--quiet",
+                 "--jobs", "1")
+    assert strict.exit_code == 1
+    lyon, = [l for l in strict.stderr.splitlines() if l.startswith("row 1: ")]
+    assert "priorities.yaml:" in lyon and "--allow-fallback" in lyon
+    assert not (tmp_path / "a" / "lyon").exists()
+    assert (tmp_path / "a" / "leon" / "brief.pdf").exists()
+
+    lenient = run("campaign", towns, "--content", pack_dir, "--out", tmp_path / "b", "--quiet",
+                  "--jobs", "1", "--allow-fallback")
+    assert lenient.exit_code == 0, lenient.stderr
+    lyon, = lenient.stderr.splitlines()
+    assert lyon.startswith("row 1: brief.pdf: ") and "priorities.yaml:" in lyon
+    assert "warning: no 'fr' text in priorities[0].summary; English is used instead" in lyon
