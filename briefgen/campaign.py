@@ -877,9 +877,17 @@ def write_manifests(out_dir: Path, rows: list[dict], summary: dict) -> None:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["row", "municipality", "status", "files", "error"])
     for e in rows:
-        writer.writerow([e["row"], e["municipality"], e["status"],
-                         ";".join(f["path"] for f in e["files"]), e["error"] or ""])
+        writer.writerow([e["row"], spreadsheet_safe(e["municipality"]), e["status"],
+                         ";".join(f["path"] for f in e["files"]),
+                         spreadsheet_safe(e["error"] or "")])
     write_atomic(out_dir / "manifest.csv", buf.getvalue().encode())
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: names come from campaign files, and one that
+    starts with '=', '+', '-' or '@' would otherwise run as a formula when manifest.csv
+    is opened (CSV injection). The leading apostrophe is how spreadsheets mark text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _write_packet(out_dir: Path, entries: list[dict], title: str, prepared) -> Path | None:

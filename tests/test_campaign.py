@@ -125,9 +125,9 @@ def test_header_names_are_matched_loosely_and_blank_lines_ignored(tmp_path):
 
 
 NAMES = ["Kraków", "Αθήνα", "Москва", "Malmö", "São Paulo", "Springfield", "Springfield",
-         "../../etc", "/abs", "con", "<b>Evil</b> & Co"]
+         "../../etc", "/abs", "con", "<b>Evil</b> & Co", "=HYPERLINK(\"http://x.example\")"]
 SLUGS = ["krakow", "athina", "moskva", "malmo", "sao-paulo", "springfield", "springfield-2",
-         "etc", "abs", "con-row-10", "b-evil-b-co"]
+         "etc", "abs", "con-row-10", "b-evil-b-co", "hyperlink-http-x-example"]
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +185,8 @@ def test_manifest_records_every_row_and_file(world):
         table = list(csv.reader(fh))
     assert table[0] == ["row", "municipality", "status", "files", "error"]
     assert table[2] == ["2", "Αθήνα", "built", "athina/brief.pdf", ""]
+    # a name that a spreadsheet would run as a formula is marked as text
+    assert table[-1][1] == "'" + NAMES[-1] and data["rows"][-1]["municipality"] == NAMES[-1]
     assert len(table) == len(NAMES) + 1
     # progress: one plain line per row (stderr is not a terminal here), then the summary
     lines = result.stderr.splitlines()
