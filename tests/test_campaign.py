@@ -13,6 +13,11 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -326,6 +331,43 @@ def test_after_a_kill_only_the_damaged_rows_are_rebuilt(three):
     assert result.exit_code == 0, result.stderr
     assert statuses(out) == {"Malmö": "built", "Lund": "skipped", "Umeå": "built"}
     for entry in manifest(out)["rows"]:
+        file, = entry["files"]
+        assert sha(out / file["path"]) == file["sha256"]
+    assert not parts(out)
+
+
+def test_kill_9_mid_run_leaves_no_torn_pdf_and_the_next_run_completes(tmp_path):
+    """A real SIGKILL of the campaign process while two workers are busy."""
+    psutil = pytest.importorskip("psutil")
+    rows = [[f"Town {i}", "SE", "protect", DATE] for i in range(150)]
+    path = write_csv(tmp_path / "c.csv", rows)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen.cli", "campaign", str(path),
+                             "--out", str(out), "--jobs", "2", "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(list(out.rglob("*.pdf"))) < 45 and proc.poll() is None:
+        assert time.monotonic() < deadline, "the campaign made no progress"
+        time.sleep(0.01)
+    workers = psutil.Process(proc.pid).children()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the campaign ended before it could be killed"
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, "workers outlived the killed campaign"
+
+    written = list(out.rglob("*.pdf"))
+    assert 45 <= len(written) < len(rows)
+    for pdf in written:  # every file there is whole: written aside, then renamed
+        assert len(PdfReader(str(pdf)).pages) > 1, pdf
+
+    result = campaign(path, "--out", out, "--jobs", "2", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    data = manifest(out)
+    counts = {s: sum(r["status"] == s for r in data["rows"]) for s in ("built", "skipped")}
+    assert counts["skipped"] >= 40  # the manifest was saved at least twice before the kill
+    assert counts["built"] + counts["skipped"] == len(rows)
+    for entry in data["rows"]:
         file, = entry["files"]
         assert sha(out / file["path"]) == file["sha256"]
     assert not parts(out)
