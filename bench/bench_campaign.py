@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/bench_campaign.py [--rows 1000] [--jobs 1 2]
 
-Prints briefs per second for each --jobs value and their ratio, and the peak RSS of each
-worker process (ru_maxrss, as the worker reports it with each row) after its share of the
-first 100 rows and at the end: a flat line means memory does not grow with the campaign.
-With --jobs 1 the rows are built in the campaign's own process, so that figure includes it.
+Prints, first, the baseline: the same rows' briefs built one after another with
+Workspace.build in this process, no campaign around them (no files, no manifest). Then
+briefs per second for each --jobs value, the cost per brief against that baseline, their
+ratio, and the peak RSS of each worker process (ru_maxrss, as the worker reports it with
+each row) after its share of the first 100 rows and at the end: a flat line means memory
+does not grow with the campaign. With --jobs 1 the rows are built in the campaign's own
+process, so that figure includes it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from briefgen.campaign import run_campaign
+from briefgen.campaign import read_rows, row_profile, run_campaign
+from briefgen.selection import default_date
 
 NAMES = ["Malmö", "Kraków", "São Paulo", "Αθήνα", "Москва", "Springfield", "Lund", "Gävle",
          "Zürich", "Málaga", "Łódź", "Reykjavík", "Tromsø", "Córdoba", "Nîmes", "Ghent",
@@ -43,14 +47,32 @@ def make_campaign(path: Path, rows: int, seed: int = 4) -> None:
                           rng.choice(["", "arrival", "departure", "transit"]), "2026-11-23"])
 
 
-def bench(csv_path: Path, jobs: int, rows: int) -> float:
+def baseline(csv_path: Path) -> float:
+    """Seconds per brief, building the campaign's rows directly (what `briefgen brief` does
+    in-process, once the pack, layout and fonts are loaded)."""
+    from briefgen.build import Workspace
+    ws = Workspace(None)
+    profiles = [row_profile(row, default_date())[0] for row in read_rows(csv_path)]
+    ws.build("brief", profiles[0])  # load fonts, pack and layout before the clock starts
+    t0 = time.perf_counter()
+    for profile in profiles:
+        ws.build("brief", profile)
+    per_brief = (time.perf_counter() - t0) / len(profiles)
+    print(f"baseline: {len(profiles)} briefs in-process, no campaign: "
+          f"{per_brief * 1000:6.1f} ms per brief = {1 / per_brief:6.2f} briefs/s")
+    return per_brief
+
+
+def bench(csv_path: Path, jobs: int, rows: int, per_brief: float) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         result = run_campaign(csv_path, Path(tmp) / "out", jobs=jobs, force=True)
         seconds = time.perf_counter() - t0
     assert result.built == rows and not result.failed, (result.built, result.problems[:3])
     rate = result.built / seconds
-    print(f"--jobs {jobs}: {result.built} briefs in {seconds:6.1f} s = {rate:6.2f} briefs/s")
+    cost = seconds * jobs / result.built  # CPU time per brief if every worker is busy
+    print(f"--jobs {jobs}: {result.built} briefs in {seconds:6.1f} s = {rate:6.2f} briefs/s; "
+          f"{cost * 1000:6.1f} ms per brief per worker ({cost / per_brief:.2f}x baseline)")
     early = min(100, rows)
     by_pid: dict[int, list[tuple[int, int]]] = {}
     for n, pid, rss in result.memory:
@@ -73,7 +95,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "campaign.csv"
         make_campaign(path, args.rows)
-        rates = {jobs: bench(path, jobs, args.rows) for jobs in args.jobs}
+        per_brief = baseline(path)
+        rates = {jobs: bench(path, jobs, args.rows, per_brief) for jobs in args.jobs}
     if len(rates) > 1:
         first, *rest = args.jobs
         for jobs in rest:

@@ -27,6 +27,7 @@ class Built:
     pdf: bytes
     document: Document
     warnings: list[Diagnostic]
+    pages: int
 
 
 class Workspace:
@@ -87,7 +88,8 @@ class Workspace:
         if doc.one_page:
             return self._fit_one_page(kind, profile, layout, renderer, doc, warnings,
                                       allow_fallback=allow_fallback, **options)
-        return Built(renderer.render(doc, CREATOR), doc, warnings)
+        pdf, pages = renderer.render(doc, CREATOR)
+        return Built(pdf, doc, warnings, pages)
 
     def _fit_one_page(self, kind, profile, layout, renderer, doc, warnings, *,
                       allow_fallback, **options) -> Built:
@@ -120,7 +122,7 @@ class Workspace:
                     left_out = ", ".join(f"{k} {i}" for k, i in doc.droppable)
                     notes.append(Diagnostic(f"to fit one page, left out {left_out}",
                                             level="note", code="fit.dropped"))
-                return Built(pdf, doc, notes)
+                return Built(pdf, doc, notes, 1)
         over = renderer.overflow(doc)
         raise RenderError(
             f"the {kind} does not fit one page: it overflows by {over:.0f} pt "

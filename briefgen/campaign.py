@@ -481,15 +481,13 @@ def _rss_kb() -> int:
 
 def execute(ws, task: Task) -> dict:
     """Build every file of one row. Returns plain data: a worker never raises."""
-    from pypdf import PdfReader
     files, warnings = [], []
     try:
         for name, kind, priority in task.files:
             options = {"priority": priority} if priority else {}
             built = ws.build(kind, task.profile, task.profile.layout or None,
                              allow_fallback=task.allow_fallback, **options)
-            pages = len(PdfReader(io.BytesIO(built.pdf)).pages)
-            files.append((name, built.pdf, pages, hashlib.sha256(built.pdf).hexdigest()))
+            files.append((name, built.pdf, built.pages, hashlib.sha256(built.pdf).hexdigest()))
             warnings += [f"{name}: {w}" for w in built.warnings]
         error = None
     except BriefgenError as exc:

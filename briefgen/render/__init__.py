@@ -44,9 +44,9 @@ class Renderer:
     def marker(self) -> Marker:
         return Marker(self.families["body"], self.fallback, self.link_color)
 
-    def render(self, doc: d.Document, creator: str) -> bytes:
-        pdf, _pages = self._build(doc, creator, self.styles)
-        return pdf
+    def render(self, doc: d.Document, creator: str) -> tuple[bytes, int]:
+        """The PDF and its page count (known from layout, so nobody parses the PDF for it)."""
+        return self._build(doc, creator, self.styles)
 
     def _build(self, doc: d.Document, creator: str, styles) -> tuple[bytes, int]:
         # Layout allocates hundreds of thousands of short-lived objects that reference
