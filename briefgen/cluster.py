@@ -11,6 +11,7 @@ a worker that differs fails the row with a message saying so.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,10 @@ from briefgen.errors import BriefgenError
 IN_FLIGHT_PER_WORKER = 2
 CONNECT_TIMEOUT = "10s"
 _WORKSPACES: dict = {}
+# Layout pauses the garbage collector and fills process-wide caches (ours and
+# ReportLab's), so the threads of one Dask worker take turns; parallelism comes from
+# worker processes (`dask worker --nworkers N --nthreads 1`).
+_ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,11 @@ class Expected:
 
 
 def _work(task, expected: Expected) -> dict:
+    with _ONE_AT_A_TIME:
+        return _work_alone(task, expected)
+
+
+def _work_alone(task, expected: Expected) -> dict:
     from briefgen import __version__
     from briefgen.build import Workspace
     from briefgen.campaign import execute, failed_result
