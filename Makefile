@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/briefgen brief --all -m Barcelona --country ES --organisation "UNICEF Spain" --date 2026-11-23 -o output/full-agenda.pdf
 	$(BIN)/briefgen factsheet --all examples/malmo.yaml --out output/factsheets
 	$(BIN)/briefgen factsheet --at-a-glance examples/malmo.yaml -o output/at-a-glance.pdf
+	$(BIN)/briefgen campaign examples/campaign.csv --out output/campaign --packet --quiet
 	@echo "PDFs written to output/"
 
 test: $(STAMP)
@@ -27,6 +28,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_brief.py
+	$(BIN)/python bench/bench_campaign.py
 
 clean:
 	rm -rf $(VENV) output build dist

@@ -533,3 +533,11 @@ def test_progress_bar_on_a_terminal():
     assert "\rrow 2: c.csv:3: error: bad\n\r[" in text  # the bar is cleared first
     assert text.rstrip().endswith("2/4  ETA 0:00  Lund")
     assert "[1/4]" not in text
+
+
+@pytest.mark.parametrize("name", ["campaign.csv", "campaign.yaml"])
+def test_the_readme_example_campaigns_are_valid(name):
+    from conftest import REPO
+    result = campaign(REPO / "examples" / name, "--check")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.endswith(": all fine\n")
