@@ -9,7 +9,7 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable
 
 from briefgen import document as d
 from briefgen import inline
-from briefgen.render.footnotes import NoteBox, NoteParagraph
+from briefgen.render.footnotes import FootnoteFrame, NoteBox, NoteParagraph, callouts
 from briefgen.render.markup import Marker
 
 
@@ -23,28 +23,51 @@ class HeadingParagraph(Paragraph):
 
 
 class KeepWithNext(CondPageBreak):
-    """Start a new frame unless the heading and the start of what follows fit here.
+    """Start a new frame unless the headings and the start of what follows fit here.
 
     ReportLab's keepWithNext moves a heading on whenever heading plus the *whole* next
     paragraph do not fit, which leaves pages half empty; this needs only the first lines.
+    `headings` is the run of headings from this one to the text they head (a section
+    title directly followed by a subheading), so neither is left alone at a page foot.
     """
 
-    def __init__(self, heading: Flowable, following: Flowable | None):
+    def __init__(self, headings: list[Flowable], following: Flowable | None):
         super().__init__(0)
-        self.heading = heading
+        self.headings = headings
         self.following = following
 
     def wrap(self, availWidth, availHeight):
-        _, h = self.heading.wrap(availWidth, availHeight)
-        need = h + self.heading.getSpaceAfter()
+        frame = self._doctemplateAttr("frame")
+        need = 0.0
+        for i, heading in enumerate(self.headings):
+            _, h = heading.wrap(availWidth, availHeight)
+            if i or not getattr(frame, "_atTop", True):
+                need += heading.getSpaceBefore()
+            need += h + heading.getSpaceAfter()
         nxt = self.following
         if isinstance(nxt, Paragraph):
             need += nxt.getSpaceBefore() + 2.2 * nxt.style.leading  # two lines: no orphan
         elif nxt is not None:
             _, nh = nxt.wrap(availWidth, availHeight)
             need += nxt.getSpaceBefore() + nh
+        if nxt is not None:
+            need += self._footnote_room(nxt)
         self.height = need
         return super().wrap(availWidth, availHeight)
+
+    def _footnote_room(self, following: Flowable) -> float:
+        """What the notes cited by `following` would take from this page's frame.
+
+        Without it a heading stays at the foot of a page whose remaining space fits the
+        next box but not the box plus its footnotes, and the box moves on alone."""
+        frame = self._doctemplateAttr("frame")
+        if not isinstance(frame, FootnoteFrame):
+            return 0.0
+        new = [n for n in callouts(following) if n not in frame.here]
+        if not new:
+            return 0.0
+        width = frame._aW
+        return frame.notes.height(frame.here + new, width) - frame.notes.height(frame.here, width)
 
 
 class Box(Flowable):
@@ -218,8 +241,14 @@ class Flow:
         result = []
         for i, f in enumerate(out):
             if isinstance(f, HeadingParagraph):
-                following = next((g for g in out[i + 1:] if not isinstance(g, (Spacer,))), None)
-                result.append(KeepWithNext(f, following))
+                run, following = [f], None
+                for g in out[i + 1:]:
+                    if isinstance(g, HeadingParagraph):
+                        run.append(g)
+                    elif not isinstance(g, Spacer):
+                        following = g
+                        break
+                result.append(KeepWithNext(run, following))
             result.append(f)
         return result
 

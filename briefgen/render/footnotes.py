@@ -3,7 +3,8 @@
 ReportLab has no footnotes. `FootnoteFrame` reserves room at the bottom of the frame as
 flowables carrying callouts are placed (LaTeX's method): before a flowable is added, the
 frame's bottom is raised by the height of this page's notes plus the flowable's new ones;
-a split keeps the largest first part whose own notes still fit. The notes are drawn when
+a split keeps the largest first part whose own notes still fit, cutting before a callout
+whose note has no room left on the page. The notes are drawn when
 the page ends. Only `NoteParagraph`s and `NoteBox`es are searched for callouts.
 """
 
@@ -122,15 +123,21 @@ class FootnoteFrame(Frame):
         if not new:
             return Frame.split(self, flowable, canv)
         saved = self._y1p
+        line = getattr(getattr(flowable, "style", None), "leading", 12.0)
         for k in range(len(new), -1, -1):
             self._reserve(self.here + new[:k])
-            if self._y <= self._y1p:
-                continue
-            parts = Frame.split(self, flowable, canv)
-            if parts:
+            reserved = self._y1p
+            # Shorten the first part a line at a time until it ends before any callout
+            # whose note has no room here: the lines above the callout stay on this page.
+            while self._y > self._y1p:
+                parts = Frame.split(self, flowable, canv)
+                if not parts:
+                    break
                 first = [n for n in callouts(parts[0]) if n not in self.here]
                 if set(first) <= set(new[:k]):
+                    self._y1p = reserved
                     return parts
+                self._y1p += line
         self._y1p = saved
         return []
 
