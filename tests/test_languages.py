@@ -63,6 +63,8 @@ def test_tailored_brief_speaks_the_language(tmp_path, pack, lang, layout):
     assert norm(labels["actions_heading"]).upper() in text  # the theme sets h3 in capitals
     assert norm(labels["page_of"].format(page=2, pages="")) in text
     assert norm(LONG_DATES[lang]) in text
+    two = labels["numbers"].split(", ")[1]  # counts are written as words
+    assert norm(labels["closing_lead_many"].format(municipality="Villahermosa", count=two)) in text
     for pid in ("detention", "services"):
         assert norm(plain(pack.priority_by_id[pid].title, lang)) in text
     action = pack.actions_of("services")[0]
