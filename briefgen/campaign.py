@@ -565,6 +565,7 @@ class CampaignResult:
     total: int = 0                      # data rows in the file
     packet: Path | None = None
     interrupted: bool = False
+    removed: list[str] = field(default_factory=list)    # stale files of earlier runs
     # (builds finished so far, worker pid, its peak RSS in KiB) after each build
     memory: list[tuple[int, int, int]] = field(default_factory=list)
 
@@ -649,9 +650,13 @@ class ConsoleProgress(Progress):
         if self.quiet:
             return
         head = "interrupted" if result.interrupted else "done"
+        removed = len(result.removed)
         self._write(f"briefgen: {head}: {result.built} built, {result.skipped} skipped, "
                     f"{result.failed} failed in {result.seconds:.1f} s; output in "
-                    f"{result.out_dir}\n")
+                    f"{result.out_dir}"
+                    + (f" (removed {removed} file{'s' * (removed != 1)} earlier runs made "
+                       "for rows or outputs no longer in the file)" if removed else "")
+                    + "\n")
 
 
 def _clock(seconds: float) -> str:
@@ -712,7 +717,8 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
                            str(row.raw.get("municipality", "")))
                           for row, profile, _, _ in prepared
                           if profile or str(row.raw.get("municipality", "")).strip()])
-    previous = {} if force else _previous_entries(out_dir)
+    earlier_rows = _previous_rows(out_dir)
+    previous = {} if force else _reusable(earlier_rows)
     entries: dict[int, dict] = {}
     tasks: list[Task] = []
     slug_of: dict[int, str] = {}
@@ -730,8 +736,9 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
 
     for row, profile, outputs, problems in prepared:
         name = profile.municipality if profile else str(row.raw.get("municipality", ""))
-        entry = {"row": row.number, "municipality": name, "status": "failed", "files": [],
-                 "error": None, "inputs": None, "warnings": []}
+        entry = {"row": row.number, "municipality": name, "slug": slugs.get(row.number),
+                 "status": "failed", "files": [], "error": None, "inputs": None,
+                 "warnings": []}
         if problems:
             entry["error"] = str(problems[0])
             record(entry)
@@ -758,6 +765,7 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
 
     def summary() -> dict:
         return {"built": result.built, "skipped": result.skipped, "failed": result.failed,
+                "removed": result.removed,
                 "seconds": round(time.monotonic() - started, 3), "briefgen": __version__}
 
     def save() -> None:
@@ -808,8 +816,9 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         progress.finish(result)
         raise
 
-    save()
     result.rows = [e for _, e in sorted(entries.items())]
+    result.removed = _prune(out_dir, earlier_rows, result.rows)
+    save()
     if packet:
         result.packet = _write_packet(out_dir, result.rows, path.stem, prepared)
     result.seconds = time.monotonic() - started
@@ -843,16 +852,55 @@ def _check_row(ws, profile: Profile, outputs: tuple[str, ...]) -> list[Diagnosti
     return problems
 
 
-def _previous_entries(out_dir: Path) -> dict[str, dict]:
-    """inputs hash -> manifest entry of a row the last run built (or kept)."""
+def _previous_rows(out_dir: Path) -> list[dict]:
+    """The rows of the manifest the last run left, each with a list of files, or none."""
     try:
         data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
         rows = data["rows"]
-        return {e["inputs"]: e for e in rows
-                if isinstance(e, dict) and e.get("inputs") and
-                e.get("status") in ("built", "skipped") and isinstance(e.get("files"), list)}
     except (OSError, ValueError, KeyError, TypeError):
-        return {}  # no manifest, or not one of ours: everything is built
+        return []  # no manifest, or not one of ours: everything is built
+    if not isinstance(rows, list):
+        return []
+    return [e for e in rows if isinstance(e, dict) and isinstance(e.get("files"), list)]
+
+
+def _reusable(rows: list[dict]) -> dict[str, dict]:
+    """inputs hash -> manifest entry of a row the last run built (or kept)."""
+    return {e["inputs"]: e for e in rows
+            if e.get("inputs") and e.get("status") in ("built", "skipped")}
+
+
+def _prune(out_dir: Path, earlier_rows: list[dict], rows: list[dict]) -> list[str]:
+    """Remove the PDFs an earlier run recorded that this run no longer makes.
+
+    A town taken out of the spreadsheet, or a row that now asks for fewer outputs, would
+    otherwise leave its old PDFs in the folder that campaign staff upload or print. Only
+    files the old manifest vouches for, byte for byte, are removed (never a file someone
+    edited or put there), and none of a row that failed this time: its last good files
+    stay until it builds again.
+    """
+    wanted = {f["path"] for e in rows for f in e["files"]}
+    failed_slugs = {e["slug"] for e in rows if e["status"] == "failed"}
+    root = out_dir.resolve()
+    removed = []
+    for entry in earlier_rows:
+        for f in entry["files"]:
+            try:
+                rel, digest = str(f["path"]), f["sha256"]
+            except (KeyError, TypeError):
+                continue
+            if rel in wanted or rel.split("/")[0] in failed_slugs:
+                continue
+            path = (out_dir / rel).resolve()
+            if root not in path.parents or sha256_file(path) != digest:
+                continue
+            try:
+                path.unlink()
+                removed.append(rel)
+                path.parent.rmdir()  # only when that emptied the folder
+            except OSError:
+                pass
+    return sorted(removed)
 
 
 def _unchanged(old: dict, out_dir: Path, expected: list[str]) -> bool:

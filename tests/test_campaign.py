@@ -336,6 +336,35 @@ def test_after_a_kill_only_the_damaged_rows_are_rebuilt(three):
     assert not parts(out)
 
 
+def test_files_of_rows_gone_from_the_file_are_removed_but_never_a_changed_one(tmp_path):
+    path = write_csv(tmp_path / "c.csv", [["Malmö", "SE", "protect", DATE, "brief;factsheets"],
+                                          ["Lund", "SE", "protect", DATE, "brief"],
+                                          ["Umeå", "SE", "protect", DATE, "brief"],
+                                          ["Gävle", "SE", "protect", DATE, "brief"]],
+                     header=HEADER + ["outputs"])
+    out = tmp_path / "out"
+    assert campaign(path, "--out", out, "--jobs", "1", "--quiet").exit_code == 0
+    assert (out / "malmo" / "factsheet-protect.pdf").exists()
+    kept_by_hand = out / "gavle" / "brief.pdf"
+    kept_by_hand.write_bytes(kept_by_hand.read_bytes() + b"% annotated by hand\n")
+
+    # Malmö now wants only its brief, Lund has gone, Umeå has a bad priority, Gävle has gone.
+    write_csv(path, [["Malmö", "SE", "protect", DATE, "brief"],
+                     ["Umeå", "SE", "nonsense", DATE, "brief"]], header=HEADER + ["outputs"])
+    result = campaign(path, "--out", out, "--jobs", "1")
+    assert result.exit_code == 1
+    assert statuses(out) == {"Malmö": "built", "Umeå": "failed"}  # outputs changed
+    assert not (out / "malmo" / "factsheet-protect.pdf").exists()
+    assert (out / "malmo" / "brief.pdf").exists()
+    assert not (out / "lund").exists()                 # its only file went, then the folder
+    assert (out / "umea" / "brief.pdf").exists()       # a failed row keeps its last good file
+    assert kept_by_hand.exists()                       # changed since: not ours to delete
+    assert manifest(out)["summary"]["removed"] == ["lund/brief.pdf",
+                                                   "malmo/factsheet-protect.pdf"]
+    assert "(removed 2 files earlier runs made for rows or outputs no longer in the file)" \
+        in result.stderr.splitlines()[-1]
+
+
 def test_kill_9_mid_run_leaves_no_torn_pdf_and_the_next_run_completes(tmp_path):
     """A real SIGKILL of the campaign process while two workers are busy."""
     psutil = pytest.importorskip("psutil")
