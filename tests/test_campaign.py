@@ -25,7 +25,9 @@ from conftest import ALL_PRIORITIES, DATE, assert_bad_input, norm, run
 from pypdf import PdfReader
 
 from briefgen import campaign as campaign_mod
+from briefgen.campaign import workers
 from briefgen.campaign import ConsoleProgress, read_rows, row_profile, row_slug, unique_slugs
+from briefgen.selection import default_date
 
 HEADER = ["municipality", "country", "priorities", "date"]
 VALID = "protect, detention, families, services, root-causes, xenophobia (or a number 1-6)"
@@ -113,7 +115,7 @@ def test_rows_without_a_date_share_the_campaigns_date(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")  # 2026-11-23
     path = write_csv(tmp_path / "c.csv", [["Malmö", "SE", "", ""], ["Lund", "", "", "2025-01-02"]])
     rows = read_rows(path)
-    dates = [row_profile(r, campaign_mod.default_date())[0].date for r in rows]
+    dates = [row_profile(r, default_date())[0].date for r in rows]
     assert dates == [dt.date(2026, 11, 23), dt.date(2025, 1, 2)]
 
 
@@ -405,7 +407,7 @@ def test_kill_9_mid_run_leaves_no_torn_pdf_and_the_next_run_completes(tmp_path):
 def test_ctrl_c_writes_the_manifest_of_what_was_done(three, monkeypatch):
     path, out = three
     calls = []
-    real = campaign_mod.execute
+    real = workers.execute
 
     def interrupted_at_the_second_row(ws, task):
         calls.append(task.row)
@@ -413,7 +415,7 @@ def test_ctrl_c_writes_the_manifest_of_what_was_done(three, monkeypatch):
             raise KeyboardInterrupt
         return real(ws, task)
 
-    monkeypatch.setattr(campaign_mod, "execute", interrupted_at_the_second_row)
+    monkeypatch.setattr(workers, "execute", interrupted_at_the_second_row)
     result = campaign(path, "--out", out, "--jobs", "1", "--force")
     assert result.exit_code == 130
     *_, summary, last = result.stderr.splitlines()
@@ -423,7 +425,7 @@ def test_ctrl_c_writes_the_manifest_of_what_was_done(three, monkeypatch):
     assert [(r["municipality"], r["status"]) for r in data["rows"]] == [("Malmö", "built")]
     assert calls == [1, 2]
 
-    monkeypatch.setattr(campaign_mod, "execute", real)
+    monkeypatch.setattr(workers, "execute", real)
     result = campaign(path, "--out", out, "--jobs", "1", "--quiet")
     assert result.exit_code == 0
     assert statuses(out) == {"Malmö": "skipped", "Lund": "built", "Umeå": "built"}

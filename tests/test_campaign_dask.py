@@ -71,7 +71,7 @@ def test_cluster_build_matches_a_local_build(tmp_path, cluster):
 
 
 def test_unreachable_scheduler_is_one_line_and_writes_nothing(tmp_path, monkeypatch):
-    from briefgen import cluster as cluster_mod
+    from briefgen.campaign import cluster as cluster_mod
     monkeypatch.setattr(cluster_mod, "CONNECT_TIMEOUT", "2s")
     path = write_campaign(tmp_path)
     out = tmp_path / "out"
@@ -85,8 +85,8 @@ def test_unreachable_scheduler_is_one_line_and_writes_nothing(tmp_path, monkeypa
 def test_a_worker_with_another_pack_or_version_fails_the_row_not_the_campaign(tmp_path):
     """What a worker does with a row whose inputs hash it could not honour (run in-process)."""
     from briefgen import __version__
-    from briefgen.campaign import Task
-    from briefgen.cluster import Expected, _work
+    from briefgen.campaign.cluster import Expected, _work
+    from briefgen.campaign.workers import Task
     from briefgen.selection import Profile
     task = Task(7, Profile(municipality="Malmö"), (("brief.pdf", "brief", ""),), False)
 

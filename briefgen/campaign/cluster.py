@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.campaign.workers import execute, failed_result
 from briefgen.errors import BriefgenError
 
 IN_FLIGHT_PER_WORKER = 2
@@ -44,7 +45,6 @@ def _work(task, expected: Expected) -> dict:
 def _work_alone(task, expected: Expected) -> dict:
     from briefgen import __version__
     from briefgen.build import Workspace
-    from briefgen.campaign import execute, failed_result
     if __version__ != expected.version:
         return failed_result(task, f"the Dask worker runs briefgen {__version__}, this "
                              f"campaign briefgen {expected.version}: install the same "
@@ -109,7 +109,6 @@ def on_cluster(tasks: Iterator, client, expected: Expected) -> Iterator[tuple]:
             try:
                 result = future.result()
             except Exception as exc:  # a worker died, or the task could not run there
-                from briefgen.campaign import failed_result
                 result = failed_result(task, f"the Dask cluster could not build this row: "
                                              f"{type(exc).__name__}: {exc}")
             following = next(pending, None)

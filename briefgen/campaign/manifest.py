@@ -1,0 +1,161 @@
+"""What a campaign folder records: inputs hashes, manifest.json and .csv, the packet, and
+the clean-up of files earlier runs left."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from glob import escape as glob_escape
+from pathlib import Path
+from typing import Any
+
+from briefgen import __version__
+from briefgen.output import write_atomic
+from briefgen.selection import PROFILE_SCHEMA, Profile
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def inputs_hash(profile: Profile, outputs: tuple[str, ...], slug: str, pack_fingerprint: str,
+                layout_fingerprint: str, allow_fallback: bool) -> str:
+    """What a row's files depend on: its fields, the pack, the layout and this version."""
+    fields = {name: _jsonable(getattr(profile, name)) for name in PROFILE_SCHEMA}
+    fields["date"] = profile.effective_date.isoformat()
+    payload = {"fields": fields, "outputs": list(outputs), "slug": slug,
+               "allow_fallback": allow_fallback, "pack": pack_fingerprint,
+               "layout": layout_fingerprint, "briefgen": __version__}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False)
+                          .encode()).hexdigest()
+
+
+def sha256_file(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def remove_leftovers(folder: Path, name: str) -> None:
+    """Temporary files a killed run left for this file (write_atomic's '.NAME.*.part')."""
+    for part in folder.glob(f".{glob_escape(name)}.*.part"):
+        try:
+            part.unlink()
+        except OSError:
+            pass
+
+
+def previous_rows(out_dir: Path) -> list[dict]:
+    """The rows of the manifest the last run left, each with a list of files, or none."""
+    try:
+        data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        rows = data["rows"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # no manifest, or not one of ours: everything is built
+    if not isinstance(rows, list):
+        return []
+    return [e for e in rows if isinstance(e, dict) and isinstance(e.get("files"), list)]
+
+
+def reusable(rows: list[dict]) -> dict[str, dict]:
+    """inputs hash -> manifest entry of a row the last run built (or kept)."""
+    return {e["inputs"]: e for e in rows
+            if e.get("inputs") and e.get("status") in ("built", "skipped")}
+
+
+def prune(out_dir: Path, earlier_rows: list[dict], rows: list[dict]) -> list[str]:
+    """Remove the PDFs an earlier run recorded that this run no longer makes.
+
+    A town taken out of the spreadsheet, or a row that now asks for fewer outputs, would
+    otherwise leave its old PDFs in the folder that campaign staff upload or print. Only
+    files the old manifest vouches for, byte for byte, are removed (never a file someone
+    edited or put there), and none of a row that failed this time: its last good files
+    stay until it builds again.
+    """
+    wanted = {f["path"] for e in rows for f in e["files"]}
+    failed_slugs = {e["slug"] for e in rows if e["status"] == "failed"}
+    root = out_dir.resolve()
+    removed = []
+    for entry in earlier_rows:
+        for f in entry["files"]:
+            try:
+                rel, digest = str(f["path"]), f["sha256"]
+            except (KeyError, TypeError):
+                continue
+            if rel in wanted or rel.split("/")[0] in failed_slugs:
+                continue
+            path = (out_dir / rel).resolve()
+            if root not in path.parents or sha256_file(path) != digest:
+                continue
+            try:
+                path.unlink()
+                removed.append(rel)
+                path.parent.rmdir()  # only when that emptied the folder
+            except OSError:
+                pass
+    return sorted(removed)
+
+
+def unchanged(old: dict, out_dir: Path, expected: list[str]) -> bool:
+    """The files the last run recorded are the ones wanted, still there, byte for byte."""
+    try:
+        recorded = {f["path"]: f["sha256"] for f in old["files"]}
+    except (KeyError, TypeError):
+        return False
+    if sorted(recorded) != sorted(expected):
+        return False
+    return all(sha256_file(out_dir / p) == digest for p, digest in recorded.items())
+
+
+def write_manifests(out_dir: Path, rows: list[dict], summary: dict) -> None:
+    data = {"rows": rows, "summary": summary}
+    write_atomic(out_dir / "manifest.json",
+                 (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["row", "municipality", "status", "files", "error"])
+    for e in rows:
+        writer.writerow([e["row"], spreadsheet_safe(e["municipality"]), e["status"],
+                         ";".join(f["path"] for f in e["files"]),
+                         spreadsheet_safe(e["error"] or "")])
+    write_atomic(out_dir / "manifest.csv", buf.getvalue().encode())
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: names come from campaign files, and one that
+    starts with '=', '+', '-' or '@' would otherwise run as a formula when manifest.csv
+    is opened (CSV injection). The leading apostrophe is how spreadsheets mark text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_packet(out_dir: Path, entries: list[dict], title: str, prepared) -> Path | None:
+    """Every brief of the campaign (built now or kept from before), a bookmark each."""
+    from briefgen.packet import merge_pdfs
+    langs = {row.number: (profile.lang if profile else "en")
+             for row, profile, _, _ in prepared}
+    parts, labels, lang = [], [], None
+    for e in entries:
+        if e["status"] not in ("built", "skipped"):
+            continue
+        brief = next((f["path"] for f in e["files"] if f["path"].endswith("/brief.pdf")), None)
+        if brief is None:
+            continue
+        parts.append((e["municipality"], (out_dir / brief).read_bytes()))
+        labels.append(brief.split("/")[0])
+        lang = lang or langs.get(e["row"], "en")
+    if not parts:
+        return None
+    pdf = merge_pdfs(parts, title=f"{title}: briefs", lang=lang or "en", labels=labels)
+    write_atomic(out_dir / "packet.pdf", pdf)
+    return out_dir / "packet.pdf"

@@ -1,0 +1,302 @@
+"""Reading a campaign file: CSV or YAML rows, each value with its file:line, into profiles.
+
+Nothing here builds or writes; a file that cannot be used at all raises (exit 2), a bad
+row carries its problems so that it can fail alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefgen.diagnostics import Diagnostic, Location
+from briefgen.errors import BriefgenError, ProblemsError
+from briefgen.selection import PROFILE_SCHEMA, Profile, coerce_fields
+from briefgen.sources import LocDict, LocList, load_yaml
+
+# --------------------------------------------------------------------------- the row schema
+
+OUTPUTS: dict[str, str] = {
+    "brief": "the tailored brief: <slug>/brief.pdf",
+    "factsheets": "one sheet per priority of the row (all six when none): "
+                  "<slug>/factsheet-<priority>.pdf",
+    "at-a-glance": "the one-page overview: <slug>/at-a-glance.pdf",
+}
+DEFAULT_OUTPUTS = ("brief",)
+
+# column (CSV) or key (YAML) -> (kind, description): every profile field, plus what only a
+# campaign row has. The profile fields are checked by selection.coerce_fields.
+ROW_SCHEMA: dict[str, tuple[str, str]] = {
+    **PROFILE_SCHEMA,
+    "outputs": ("outputs", "what to build for the row: brief, factsheets, at-a-glance "
+                           "(default brief)"),
+}
+
+YAML_KEYS = {"defaults": "profile fields every row starts from",
+             "municipalities": "the rows: one profile mapping each"}
+
+CSV_DELIMITERS = ",;\t"
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+YAML_SUFFIXES = {".yaml", ".yml"}
+
+
+@dataclass
+class Row:
+    """One data row as read: the values given (empty ones left out) and where each was."""
+
+    number: int                                   # 1-based among the data rows
+    raw: dict[str, Any]
+    locs: dict[str, Location]
+    where: Location
+    problem: Diagnostic | None = None             # found while reading (extra cells, ...)
+
+
+def read_rows(path: Path) -> list[Row]:
+    """The rows of a campaign file; a file that cannot be used at all raises (exit 2)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        return _read_yaml(path)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path)
+    raise BriefgenError(f"campaign file must be CSV or YAML: {path}",
+                        hint="name it .csv (a spreadsheet export) or .yaml",
+                        code="campaign.format")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BriefgenError(f"campaign file not found: {path}", hint="check the path",
+                            code="file.missing") from None
+    except IsADirectoryError:
+        raise BriefgenError(f"campaign file is a folder, not a file: {path}",
+                            code="file.folder") from None
+    except OSError as exc:
+        raise BriefgenError(f"cannot read campaign file {path}: {exc.strerror}",
+                            code="file.unreadable") from None
+
+
+def column_key(header: str) -> str:
+    """'  Local Context ' -> 'local_context': how a header cell names a field."""
+    return re.sub(r"[\s-]+", "_", header.strip().lower())
+
+
+def sniff_delimiter(header_line: str) -> str:
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:  # one column, or nothing to tell them apart: the most frequent wins
+        counts = {d: header_line.count(d) for d in CSV_DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _read_csv(path: Path) -> list[Row]:
+    data = _read_bytes(path)
+    try:
+        text = data.decode("utf-8-sig")        # with or without a byte-order mark
+    except UnicodeDecodeError as exc:
+        raise BriefgenError(f"campaign file is not UTF-8 text (byte {exc.start})",
+                            Location(str(path)),
+                            hint="export it from the spreadsheet as 'CSV UTF-8'",
+                            code="file.encoding") from None
+    if "\0" in text:
+        raise BriefgenError("campaign file is not CSV text (it contains NUL bytes)",
+                            Location(str(path)), hint="export the sheet as CSV",
+                            code="campaign.format")
+    header_line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+    if not header_line.strip():
+        raise BriefgenError("campaign file is empty: it needs a header row", Location(str(path)),
+                            hint="the first line names the columns, e.g. municipality,country",
+                            code="campaign.header")
+    delimiter = sniff_delimiter(header_line)
+    reader = csv.reader(io.StringIO(text.lstrip("\r\n"), newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+        records = []
+        line = reader.line_num
+        for cells in reader:
+            records.append((line + 1, cells))
+            line = reader.line_num
+    except csv.Error as exc:
+        raise BriefgenError(f"malformed CSV: {exc}", Location(str(path), reader.line_num),
+                            code="campaign.csv") from None
+    offset = text.count("\n", 0, len(text) - len(text.lstrip("\r\n")))  # blank lines on top
+    header_loc = Location(str(path), 1 + offset)
+
+    keys = [column_key(h) for h in header]
+    unknown = [h.strip() for h, k in zip(header, keys) if k and k not in ROW_SCHEMA]
+    if unknown:
+        import difflib
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(column_key(name), list(ROW_SCHEMA), n=1)
+            if close:
+                hints.append(f"'{name}' -> '{close[0]}'?")
+        plural = "s" if len(unknown) > 1 else ""
+        raise BriefgenError(
+            f"unknown column{plural} " + ", ".join(f"'{u}'" for u in unknown),
+            header_loc, hint=("did you mean " + ", ".join(hints) + " " if hints else "") +
+            "columns: " + ", ".join(ROW_SCHEMA), code="campaign.column")
+    seen: set[str] = set()
+    for h, k in zip(header, keys):
+        if k and k in seen:
+            raise BriefgenError(f"column '{h.strip()}' appears twice", header_loc,
+                                hint="keep one column per field", code="campaign.column")
+        seen.add(k)
+    if "municipality" not in keys:
+        delim = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+        raise BriefgenError("the campaign file has no 'municipality' column", header_loc,
+                            hint=f"the header row (read as {delim}-separated) must name a "
+                                 "'municipality' column; columns: " + ", ".join(ROW_SCHEMA),
+                            code="campaign.column")
+
+    rows: list[Row] = []
+    for line, cells in records:
+        if not any(c.strip() for c in cells):
+            continue  # blank lines and the ';;;;' lines spreadsheets leave at the end
+        where = Location(str(path), line + offset)
+        raw: dict[str, Any] = {}
+        locs: dict[str, Location] = {}
+        problem = None
+        for i, cell in enumerate(cells):
+            key = keys[i] if i < len(keys) else ""
+            if not key:
+                if cell.strip() and problem is None:
+                    problem = Diagnostic(
+                        f"a value in column {i + 1}, which has no header", where,
+                        hint="name the column in the header row or remove the value",
+                        code="campaign.cells")
+                continue
+            locs[key] = where.at(key)
+            if cell.strip():
+                raw[key] = cell.strip()
+        rows.append(Row(len(rows) + 1, raw, locs, where, problem))
+    return rows
+
+
+def _read_yaml(path: Path) -> list[Row]:
+    data = load_yaml(path, "campaign file")
+    top = Location(str(path), 1)
+    if not isinstance(data, LocDict):
+        raise BriefgenError("a YAML campaign must be a mapping with 'municipalities:'",
+                            data.loc if isinstance(data, LocList) else top,
+                            hint="e.g. 'defaults: {country: SE}' and 'municipalities: "
+                                 "[{municipality: Malmö}]'", code="campaign.yaml")
+    problems = [Diagnostic(f"unknown key '{k}'", data.loc_of(k),
+                           hint="keys: " + ", ".join(YAML_KEYS), code="campaign.key")
+                for k in data if k not in YAML_KEYS]
+    defaults = data.get("defaults")
+    if defaults is None:
+        defaults = LocDict()
+        defaults.loc, defaults.key_locs = data.loc, {}
+    elif not isinstance(defaults, LocDict):
+        problems.append(Diagnostic("'defaults' must be a mapping of profile fields",
+                                   data.loc_of("defaults"), code="campaign.yaml"))
+        defaults = LocDict()
+        defaults.loc, defaults.key_locs = data.loc, {}
+    items = data.get("municipalities")
+    if not isinstance(items, LocList):
+        problems.append(Diagnostic(
+            "the campaign has no 'municipalities:' list" if items is None else
+            "'municipalities' must be a list of profiles",
+            data.loc_of("municipalities") if "municipalities" in data else data.loc,
+            hint="e.g. 'municipalities: [{municipality: Malmö, country: SE}]'",
+            code="campaign.yaml"))
+        items = LocList()
+        items.loc, items.item_locs = data.loc, []
+
+    def unknown_keys(mapping: LocDict, what: str) -> None:
+        for k in mapping:
+            if k not in ROW_SCHEMA:
+                import difflib
+                close = difflib.get_close_matches(str(k), list(ROW_SCHEMA), n=1)
+                problems.append(Diagnostic(
+                    f"unknown field '{k}' in {what}", mapping.loc_of(k),
+                    hint=f"did you mean '{close[0]}'?" if close else
+                    "fields: " + ", ".join(ROW_SCHEMA), code="campaign.field"))
+
+    unknown_keys(defaults, "defaults")
+    for i, item in enumerate(items):
+        if isinstance(item, LocDict):
+            unknown_keys(item, f"municipalities[{i}]")
+    if problems:
+        n = len(problems)
+        raise ProblemsError(problems, f"{n} problem{'s' * (n != 1)} in campaign file {path}")
+
+    base = {k: v for k, v in defaults.items() if v is not None}
+    base_locs = {k: defaults.loc_of(k).at(k) for k in base}
+    rows: list[Row] = []
+    for i, item in enumerate(items):
+        where = items.loc_of(i)
+        if not isinstance(item, LocDict):
+            problem = Diagnostic("each entry of 'municipalities' must be a mapping of profile "
+                                 "fields", where, hint="e.g. '- municipality: Malmö'",
+                                 code="campaign.yaml")
+            rows.append(Row(i + 1, dict(base), dict(base_locs), where, problem))
+            continue
+        raw = {**base, **{k: v for k, v in item.items() if v is not None}}
+        locs = {**base_locs, **{k: item.loc_of(k).at(k) for k in item if item[k] is not None}}
+        rows.append(Row(i + 1, raw, locs, item.loc))
+    return rows
+
+
+# --------------------------------------------------------------------------- one row
+
+
+def coerce_outputs(raw: Any, where: Location) -> tuple[str, ...]:
+    if raw is None or raw == "" or raw == []:
+        return DEFAULT_OUTPUTS
+    items = re.split(r"[;|,\s]+", raw) if isinstance(raw, str) else \
+        [str(x) for x in raw] if isinstance(raw, (list, tuple)) else [str(raw)]
+    wanted = {x.strip().lower() for x in items if x.strip()}
+    bad = sorted(wanted - set(OUTPUTS))
+    if bad:
+        raise BriefgenError(f"unknown output '{bad[0]}'", where,
+                            hint="outputs: " + ", ".join(OUTPUTS), code="campaign.outputs")
+    return tuple(o for o in OUTPUTS if o in wanted) or DEFAULT_OUTPUTS
+
+
+def row_profile(row: Row, date: dt.date) -> tuple[Profile | None, tuple[str, ...],
+                                                  list[Diagnostic]]:
+    """The row's profile and outputs, or every problem of its fields."""
+    problems = [row.problem] if row.problem else []
+    raw = dict(row.raw)
+    outputs_raw = raw.pop("outputs", None)
+    raw.setdefault("municipality", "")
+    values: dict[str, Any] = {}
+    for name, value in raw.items():  # field by field, so --check can list every problem
+        try:
+            values.update(coerce_fields({name: value}, row.where, row.locs))
+        except BriefgenError as exc:
+            problems.extend(exc.diagnostics)
+    try:
+        outputs = coerce_outputs(outputs_raw, row.locs.get("outputs", row.where))
+    except BriefgenError as exc:
+        problems.extend(exc.diagnostics)
+        outputs = DEFAULT_OUTPUTS
+    if problems:
+        return None, outputs, problems
+    if values.get("date") is None:
+        values["date"] = date  # one date for the whole run
+    return Profile(**values, where=dict(row.locs)), outputs, []
+
+
+def file_plan(profile: Profile, outputs: tuple[str, ...], pack) -> list[tuple[str, str, str]]:
+    """(file name, document kind, priority id or '') for each file the row makes."""
+    files = []
+    if "brief" in outputs:
+        files.append(("brief.pdf", "brief", ""))
+    if "factsheets" in outputs:
+        ids = [pack.resolve_priority(ref, profile.loc("priorities")).id
+               for ref in profile.priorities] or [p.id for p in pack.priorities]
+        files += [(f"factsheet-{pid}.pdf", "factsheet", pid) for pid in dict.fromkeys(ids)]
+    if "at-a-glance" in outputs:
+        files.append(("at-a-glance.pdf", "at-a-glance", ""))
+    return files

@@ -1,0 +1,201 @@
+"""Running a campaign: rows in, PDFs and manifests out, resumable and in parallel.
+
+No click here: `run_campaign` is the API, the `campaign` command only turns its result
+into an exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.build import Workspace
+from briefgen.campaign.cluster import Expected, connect, on_cluster
+from briefgen.campaign.manifest import (inputs_hash, prune, previous_rows, remove_leftovers,
+                                        reusable, unchanged, write_manifests, write_packet)
+from briefgen.campaign.progress import Progress
+from briefgen.campaign.result import CampaignResult
+from briefgen.campaign.rows import file_plan, read_rows, row_profile
+from briefgen.campaign.slugs import unique_slugs
+from briefgen.campaign.workers import Task, in_process, message, pooled
+from briefgen.diagnostics import Diagnostic
+from briefgen.errors import BriefgenError, OutputError
+from briefgen.output import write_atomic
+from briefgen.selection import Profile, default_date, select
+
+MANIFEST_EVERY = 20          # rewrite the manifest after this many finished builds
+
+
+def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: bool = False,
+                 check_only: bool = False, packet: bool = False,
+                 progress: Progress | None = None, content: Path | None = None,
+                 allow_fallback: bool = False, scheduler: str | None = None
+                 ) -> CampaignResult:
+    """Build (or with check_only, only validate) every row of a campaign file.
+
+    A file that cannot be used raises BriefgenError; a bad row fails alone and is counted
+    in the result. On KeyboardInterrupt the manifest of what was done is written and the
+    interrupt goes on to the caller. With `scheduler` (a Dask scheduler address) the rows
+    are built on that cluster instead of in local worker processes.
+    """
+    progress = progress or Progress()
+    started = time.monotonic()
+    path, out_dir = Path(path), Path(out_dir)
+    rows = read_rows(path)
+    ws = Workspace(content)
+    pack = ws.pack  # a broken pack stops everything here (exit 2)
+    date = default_date()
+    result = CampaignResult(out_dir, [], total=len(rows), checked=check_only)
+    if not check_only and out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"output folder is a file: {out_dir}", hint="choose another --out",
+                          code="output.folder")
+    client = None
+    if scheduler and not check_only:  # an unreachable cluster is known before any row
+        client = connect(scheduler)
+    progress.start(len(rows), out_dir, check_only)
+
+    prepared = []  # (row, profile | None, outputs, problems)
+    for row in rows:
+        profile, outputs, problems = row_profile(row, date)
+        prepared.append((row, profile, outputs, problems))
+
+    if check_only:
+        for row, profile, outputs, problems in prepared:
+            if profile is not None:
+                problems = _check_row(ws, profile, outputs)
+            seen = set()
+            for p in problems:
+                if str(p) not in seen:
+                    seen.add(str(p))
+                    result.problems.append(f"row {row.number}: {p}")
+        result.seconds = time.monotonic() - started
+        progress.finish(result)
+        return result
+
+    slugs = unique_slugs([(row.number, profile.municipality if profile else
+                           str(row.raw.get("municipality", "")))
+                          for row, profile, _, _ in prepared
+                          if profile or str(row.raw.get("municipality", "")).strip()])
+    earlier_rows = previous_rows(out_dir)
+    previous = {} if force else reusable(earlier_rows)
+    entries: dict[int, dict] = {}
+    tasks: list[Task] = []
+    slug_of: dict[int, str] = {}
+    done = 0
+
+    def record(entry: dict) -> None:
+        nonlocal done
+        entries[entry["row"]] = entry
+        status = entry["status"]
+        setattr(result, status, getattr(result, status) + 1)
+        if entry["status"] == "failed":
+            result.problems.append(f"row {entry['row']}: {entry['error']}")
+        done += 1
+        progress.row(done, len(rows), entry)
+
+    for row, profile, outputs, problems in prepared:
+        name = profile.municipality if profile else str(row.raw.get("municipality", ""))
+        entry = {"row": row.number, "municipality": name, "slug": slugs.get(row.number),
+                 "status": "failed", "files": [], "error": None, "inputs": None,
+                 "warnings": []}
+        if problems:
+            entry["error"] = str(problems[0])
+            record(entry)
+            continue
+        slug = slug_of[row.number] = slugs[row.number]
+        try:
+            layout = ws.layout(profile.layout or None)
+            files = file_plan(profile, outputs, pack)
+        except BriefgenError as exc:
+            entry["error"] = message(exc)
+            record(entry)
+            continue
+        entry["inputs"] = inputs_hash(profile, outputs, slug, pack.fingerprint,
+                                      layout.fingerprint, allow_fallback)
+        old = previous.get(entry["inputs"])
+        if old is not None and unchanged(old, out_dir, [f"{slug}/{f[0]}" for f in files]):
+            entry.update(status="skipped", files=old["files"],
+                         warnings=list(old.get("warnings") or []))
+            record(entry)
+            continue
+        entry["status"] = "pending"
+        entries[row.number] = entry
+        tasks.append(Task(row.number, profile, tuple(files), allow_fallback))
+
+    def summary() -> dict:
+        return {"built": result.built, "skipped": result.skipped, "failed": result.failed,
+                "removed": result.removed,
+                "seconds": round(time.monotonic() - started, 3), "briefgen": __version__}
+
+    def save() -> None:
+        finished = [e for _, e in sorted(entries.items()) if e["status"] != "pending"]
+        write_manifests(out_dir, finished, summary())
+
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    if client is not None:
+        expected = Expected(__version__, pack.fingerprint,
+                            str(Path(content).resolve()) if content else None)
+        results = on_cluster(iter(tasks), client, expected)  # closes the client when done
+    elif jobs == 1:
+        results = in_process(iter(tasks), ws)
+    else:
+        results = pooled(iter(tasks), jobs, content)
+    builds = 0
+    try:
+        for task, res in results:
+            entry = entries[task.row]
+            slug = slug_of[task.row]
+            result.memory.append((builds + 1, res["pid"], res["rss_kb"]))
+            if res["error"] is None:
+                try:
+                    for name, pdf, pages, digest in res["files"]:
+                        remove_leftovers(out_dir / slug, name)
+                        write_atomic(out_dir / slug / name, pdf)
+                        entry["files"].append({"path": f"{slug}/{name}", "pages": pages,
+                                               "sha256": digest})
+                    entry.update(status="built", warnings=res["warnings"])
+                except BriefgenError as exc:
+                    entry.update(status="failed", error=message(exc), files=[])
+            else:
+                entry.update(status="failed", error=res["error"])
+            del res
+            record(entry)
+            builds += 1
+            if builds % MANIFEST_EVERY == 0:
+                save()
+    except KeyboardInterrupt:
+        result.interrupted = True
+        if hasattr(results, "close"):
+            results.close()  # cancel what is pending, wait for what runs
+        save()
+        result.rows = [e for _, e in sorted(entries.items()) if e["status"] != "pending"]
+        result.seconds = time.monotonic() - started
+        progress.finish(result)
+        raise
+
+    result.rows = [e for _, e in sorted(entries.items())]
+    result.removed = prune(out_dir, earlier_rows, result.rows)
+    save()
+    if packet:
+        result.packet = write_packet(out_dir, result.rows, path.stem, prepared)
+    result.seconds = time.monotonic() - started
+    progress.finish(result)
+    return result
+
+
+def _check_row(ws, profile: Profile, outputs: tuple[str, ...]) -> list[Diagnostic]:
+    """Everything about a row that can be known without rendering it."""
+    problems: list[Diagnostic] = []
+    try:
+        layout = ws.layout(profile.layout or None)
+        ws.check_language(profile.lang or "en", layout)
+    except BriefgenError as exc:
+        problems += exc.diagnostics
+    for step in (lambda: select(ws.pack, profile), lambda: file_plan(profile, outputs, ws.pack)):
+        try:
+            step()
+        except BriefgenError as exc:
+            problems += exc.diagnostics
+    return problems

@@ -1,0 +1,142 @@
+"""Building rows: what a worker does with one row, and the local pool that runs them.
+
+Workers return plain data, never exceptions: a bad row becomes its one-line message and
+fails alone. Only the calling process writes files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.errors import BriefgenError
+from briefgen.selection import Profile
+
+IN_FLIGHT_PER_JOB = 2        # rows handed to the pool at once, per worker
+
+
+def message(exc: BriefgenError) -> str:
+    """The one line the brief command prints for this error (without 'briefgen: ')."""
+    diags = exc.diagnostics
+    if len(diags) == 1:
+        return str(diags[0])
+    summary = getattr(exc, "summary", "")
+    return f"{summary}: {diags[0]} (and {len(diags) - 1} more)"
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs for one row (picklable)."""
+
+    row: int
+    profile: Profile
+    files: tuple[tuple[str, str, str], ...]
+    allow_fallback: bool
+
+
+_WORKSPACE = None  # one per worker process
+
+
+def _init_worker(content: Path | None) -> None:
+    import signal
+    import threading
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    global _WORKSPACE
+    from briefgen.build import Workspace
+    _WORKSPACE = Workspace(content)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose campaign was killed (kill -9) would wait for rows forever."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _work(task: Task) -> dict:
+    return execute(_WORKSPACE, task)
+
+
+def _rss_kb() -> int:
+    try:
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    except (ImportError, OSError):  # pragma: no cover - not on POSIX
+        return 0
+
+
+def execute(ws, task: Task) -> dict:
+    """Build every file of one row. Returns plain data: a worker never raises."""
+    files, warnings = [], []
+    try:
+        for name, kind, priority in task.files:
+            options = {"priority": priority} if priority else {}
+            built = ws.build(kind, task.profile, task.profile.layout or None,
+                             allow_fallback=task.allow_fallback, **options)
+            files.append((name, built.pdf, built.pages, hashlib.sha256(built.pdf).hexdigest()))
+            warnings += [f"{name}: {w}" for w in built.warnings]
+        error = None
+    except BriefgenError as exc:
+        files, error = [], message(exc)
+    except Exception as exc:  # a bug: the row fails, the campaign goes on
+        files, error = [], (f"internal error: {type(exc).__name__}: {exc} (build this row "
+                            "with `briefgen --debug brief` for the traceback and report it)")
+    return {"row": task.row, "files": files, "warnings": warnings, "error": error,
+            "pid": os.getpid(), "rss_kb": _rss_kb()}
+
+
+def failed_result(task: Task, error: str) -> dict:
+    """What a worker that could not build the row at all reports for it."""
+    return {"row": task.row, "files": [], "warnings": [], "pid": 0, "rss_kb": 0,
+            "error": error}
+
+
+def in_process(tasks: Iterator[Task], ws) -> Iterator[tuple[Task, dict]]:
+    for task in tasks:
+        yield task, execute(ws, task)
+
+
+def pooled(tasks: Iterator[Task], jobs: int, content: Path | None
+            ) -> Iterator[tuple[Task, dict]]:
+    """Results as they finish; at most IN_FLIGHT_PER_JOB * jobs rows are handed out at once,
+    so memory stays flat however long the campaign."""
+    def new_pool():
+        return ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(content,))
+
+    pool = new_pool()
+    in_flight: dict = {}
+    pending = iter(tasks)
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(in_flight) < IN_FLIGHT_PER_JOB * jobs:
+                task = next(pending, None)
+                if task is None:
+                    exhausted = True
+                    break
+                try:
+                    in_flight[pool.submit(_work, task)] = task
+                except BrokenProcessPool:  # a worker died earlier: start afresh
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = new_pool()
+                    in_flight[pool.submit(_work, task)] = task
+            if not in_flight:
+                return
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: in_flight[f].row):
+                task = in_flight.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    result = failed_result(task, "the worker process building this row "
+                                           "stopped unexpectedly (killed, or out of memory?)")
+                yield task, result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
