@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATE, REPO, assert_bad_input, edit, line_of, run
+from conftest import DATE, assert_bad_input, edit, line_of, run
 
 PACKS = Path(__file__).resolve().parent / "packs"
 

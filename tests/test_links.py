@@ -8,7 +8,6 @@ note and every note links back.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 
 import pytest

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 
-import pytest
 import yaml
 
 from conftest import DATE, MALMO_ARGS, REPO, VENV_BRIEFGEN, Pdf, build, en
