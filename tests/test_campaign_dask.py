@@ -81,6 +81,10 @@ def test_unreachable_scheduler_is_one_line_and_writes_nothing(tmp_path, monkeypa
     assert "dask scheduler" in line
     assert not out.exists()
 
+    line = assert_bad_input(run("campaign", path, "--out", out, "--scheduler", "nonsense:xx"))
+    assert "not a Dask scheduler address: 'nonsense:xx'" in line and "tcp://HOST:PORT" in line
+    assert not out.exists()
+
 
 def test_a_worker_with_another_pack_or_version_fails_the_row_not_the_campaign(tmp_path):
     """What a worker does with a row whose inputs hash it could not honour (run in-process)."""

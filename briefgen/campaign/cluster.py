@@ -71,6 +71,15 @@ def connect(address: str):
     except ImportError:
         raise BriefgenError("--scheduler needs Dask distributed, which is not installed",
                             hint="pip install 'briefgen[dask]'", code="dask.missing") from None
+    from distributed.comm.addressing import parse_address, parse_host_port
+    try:  # a malformed address fails inside Client, which then hangs at exit closing itself
+        scheme, where = parse_address(address, strict=False)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(where)
+    except ValueError:
+        raise BriefgenError(f"not a Dask scheduler address: '{address}'",
+                            hint="write it as tcp://HOST:PORT, as `dask scheduler` prints it, "
+                                 "e.g. tcp://10.0.0.5:8786", code="dask.address") from None
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
