@@ -41,8 +41,8 @@ class Renderer:
         self.paragraphs = ParagraphCache()
         self.link_color = theme.palette.get("link", theme.palette.get("accent", "#1a5fa8"))
 
-    def marker(self) -> Marker:
-        return Marker(self.families["body"], self.fallback, self.link_color)
+    def marker(self, lang: str = "en") -> Marker:
+        return Marker(self.families["body"], self.fallback, self.link_color, lang)
 
     def render(self, doc: d.Document, creator: str) -> tuple[bytes, int]:
         """The PDF and its page count (known from layout, so nobody parses the PDF for it)."""
@@ -91,7 +91,7 @@ class Renderer:
     def overflow(self, doc: d.Document) -> float:
         """How many points the sheet's content overflows one page at the smallest scale."""
         styles = self.styles_at(self.scales()[-1])
-        flow = Flow(self.theme, styles, self.marker())
+        flow = Flow(self.theme, styles, self.marker(doc.meta.lang))
         story = flow.blocks(doc.body)
         m = self.theme.margins
         width = self.theme.page_size[0] - m["left"] - m["right"]
@@ -103,7 +103,7 @@ class Renderer:
         return max(0.0, total - height)
 
     def _layout(self, doc: d.Document, creator: str, styles) -> tuple[bytes, int]:
-        marker = self.marker()
+        marker = self.marker(doc.meta.lang)
         flow = Flow(self.theme, styles, marker, self.paragraphs)
         flow.contents_entries = [(h.level, marker.nodes(h.text), h.key)
                                  for h in doc.body if isinstance(h, d.Heading) and h.toc and h.key]

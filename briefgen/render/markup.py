@@ -4,11 +4,21 @@ This is the only place that writes paragraph tags for text: content, templates a
 values arrive as nodes and leave as escaped markup, so `<b>Evil</b> & Co` prints as typed.
 Characters the main font lacks are set in the fallback font; characters neither has are
 collected and reported by name, never drawn as empty boxes.
+
+Text is set ragged-right and words move to the next line whole, except long ones: those
+get soft hyphens at the language's hyphenation points (Pyphen's dictionaries), so that a
+word too long for the line, such as a 58-letter Welsh town name on a cover, is broken
+with a hyphen, never silently mid-word. ReportLab draws a soft hyphen only where it
+breaks the line, and text extraction sees the word whole.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from xml.sax.saxutils import escape, quoteattr
+
+import pyphen
 
 from briefgen import inline
 from briefgen.render.fonts import Family
@@ -16,14 +26,48 @@ from briefgen.render.fonts import Family
 # Characters that are never drawn and need no glyph.
 _INVISIBLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD}
 
+SOFT_HYPHEN = "\u00ad"
+LONG_WORD = 16          # letters; shorter words are never hyphenated
+_LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % LONG_WORD)
+_EVERY = 6              # letters between breaks when the dictionary has none for a word
+
+
+@functools.lru_cache(maxsize=None)
+def _dictionary(lang: str) -> pyphen.Pyphen | None:
+    name = pyphen.language_fallback(lang.replace("-", "_")) or \
+        pyphen.language_fallback(lang.split("-")[0])
+    return pyphen.Pyphen(lang=name) if name else None
+
+
+@functools.lru_cache(maxsize=8192)  # the pack's texts recur in every document
+def hyphenate(text: str, lang: str) -> str:
+    """`text` with soft hyphens in its long words (none in words under LONG_WORD letters)."""
+    if len(text) < LONG_WORD:
+        return text
+    dictionary = _dictionary(lang)
+
+    def points(match: re.Match) -> str:
+        word = match.group(0)
+        marked = dictionary.inserted(word, hyphen=SOFT_HYPHEN) if dictionary else word
+        if SOFT_HYPHEN in marked:
+            return marked
+        # No dictionary points (another script, or no dictionary): break every few
+        # letters, keeping three at either end, so that a break still shows a hyphen.
+        cuts = range(_EVERY, len(word) - 2, _EVERY)
+        return SOFT_HYPHEN.join(word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)]))
+
+    return _LONG_WORD.sub(points, text)
+
 
 class Marker:
     """Turns inline nodes into markup for one document, remembering what was missing."""
 
-    def __init__(self, main: Family, fallback: Family | None, link_color: str):
+    def __init__(self, main: Family, fallback: Family | None, link_color: str,
+                 lang: str = "en"):
         self.main = main
         self.fallback = fallback
         self.link_color = link_color
+        self.lang = lang
         self.missing: dict[str, str] = {}  # char -> a sample of the text it was in
 
     def text(self, value: str) -> str:
@@ -35,6 +79,9 @@ class Marker:
         in_fallback = False
         for ch in value:
             cp = ord(ch)
+            if ch == SOFT_HYPHEN:  # a break point, drawn (as a hyphen) only where used
+                out.append(ch)
+                continue
             if cp in _INVISIBLE or (cp < 32 and ch not in "\n\t"):
                 continue
             if cp in cover or ch in "\n\t":
@@ -57,17 +104,20 @@ class Marker:
             out.append("</font>")
         return "".join(out)
 
-    def nodes(self, nodes, *, upper: bool = False) -> str:
+    def nodes(self, nodes, *, upper: bool = False, in_link: bool = False) -> str:
         out: list[str] = []
         for node in nodes:
             if isinstance(node, inline.Text):
-                out.append(self.text(node.text.upper() if upper else node.text))
+                text = node.text.upper() if upper else node.text
+                # Link text is often a URL, where an added hyphen would mislead.
+                out.append(self.text(text if in_link else hyphenate(text, self.lang)))
             elif isinstance(node, inline.Styled):
                 tag = node.style
-                out.append(f"<{tag}>{self.nodes(node.children, upper=upper)}</{tag}>")
+                out.append(f"<{tag}>{self.nodes(node.children, upper=upper, in_link=in_link)}"
+                           f"</{tag}>")
             elif isinstance(node, inline.Link):
                 out.append(f"<a href={quoteattr(node.url)} color={quoteattr(self.link_color)}>"
-                           f"{self.nodes(node.children, upper=upper)}</a>")
+                           f"{self.nodes(node.children, upper=upper, in_link=True)}</a>")
             elif isinstance(node, inline.LineBreak):
                 out.append("<br/>")
             elif isinstance(node, inline.FootnoteMark):

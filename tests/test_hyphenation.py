@@ -1,0 +1,56 @@
+"""Long words break with a hyphen, never silently mid-word (ReportLab's default).
+
+A town name longer than the cover's line must still read as one word: every break in it
+shows a hyphen, and the text a reader copies (or a search finds) is the name whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from briefgen.render.markup import LONG_WORD, SOFT_HYPHEN, hyphenate
+from conftest import DATE, norm, run
+
+WELSH = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"  # 58 letters
+GREEK = "Παπαδημητροπουλοχωριοπολη"  # no dictionary for these letters in an English brief
+
+
+def cover_text(path) -> str:
+    return PdfReader(path).pages[0].extract_text()
+
+
+@pytest.mark.parametrize("name", [WELSH, GREEK])
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
+def test_a_name_too_long_for_the_cover_breaks_with_hyphens(tmp_path, name, lang):
+    out = tmp_path / "brief.pdf"
+    result = run("brief", "-m", name, "-p", "protect", "--lang", lang, "--date", DATE,
+                 "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = cover_text(out)
+    assert SOFT_HYPHEN not in text
+    start = text.index(name[:8])                     # the title, the first place it is set
+    title = text[start:start + len(name) + 12]
+    assert "\n" in title[:len(name)]                 # it did not fit one line...
+    assert re.sub(r"-\n", "", title).startswith(name)  # ...and each break shows a hyphen
+    # Anywhere else in the brief (running head, closing) the name reads whole.
+    later = norm(" ".join(p.extract_text() for p in PdfReader(out).pages[1:]))
+    assert name in re.sub(r"- ", "", later)
+
+
+def test_only_long_words_get_break_points():
+    short = "A" * (LONG_WORD - 1)
+    assert hyphenate(f"{short} responsabilidades", "es") == \
+        f"{short} res{SOFT_HYPHEN}pon{SOFT_HYPHEN}sa{SOFT_HYPHEN}bi{SOFT_HYPHEN}li" \
+        f"{SOFT_HYPHEN}da{SOFT_HYPHEN}des"
+
+
+def test_urls_in_links_are_never_hyphenated(tmp_path):
+    """Link text (often the URL itself) is left as it is: an added hyphen would mislead."""
+    out = tmp_path / "agenda.pdf"
+    assert run("brief", "--all", "-m", "Lund", "--date", DATE, "-o", out).exit_code == 0
+    for page in PdfReader(out).pages:
+        for link in re.findall(r"https?://\S+", page.extract_text()):
+            assert SOFT_HYPHEN not in link
