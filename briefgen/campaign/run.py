@@ -133,7 +133,7 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         finished = [e for _, e in sorted(entries.items()) if e["status"] != "pending"]
         write_manifests(out_dir, finished, summary())
 
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    jobs = max(1, min(jobs or usable_cpus(), len(tasks) or 1))
     if client is not None:
         expected = Expected(__version__, pack.fingerprint,
                             str(Path(content).resolve()) if content else None)
@@ -183,6 +183,15 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
     result.seconds = time.monotonic() - started
     progress.finish(result)
     return result
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on: fewer than the machine has under a CPU
+    affinity mask (taskset, containers, CI runners), where os.cpu_count() overcounts."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _check_row(ws, profile: Profile, outputs: tuple[str, ...]) -> list[Diagnostic]:
