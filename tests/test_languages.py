@@ -73,12 +73,17 @@ def test_tailored_brief_speaks_the_language(tmp_path, pack, lang, layout):
     assert plain(pack.title, lang) in PdfReader(out).pages[1].extract_text()  # running head
 
 
+@pytest.mark.parametrize("layout", LAYOUT_NAMES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_full_brief_in_each_language(tmp_path, pack, lang):
+def test_full_brief_in_each_language(tmp_path, pack, lang, layout):
     out = tmp_path / "full.pdf"
-    result = run("brief", "--all", "-m", "Lyon", "--lang", lang, "--date", DATE, "-o", out)
+    result = run("brief", "--all", "-m", "Lyon", "--lang", lang, "--layout", layout,
+                 "--date", DATE, "-o", out)
     assert result.exit_code == 0, result.stderr
     text = all_text(out)
+    assert lang_of(out) == BCP47[lang]
+    for key in ("contents", "endnotes", "examples_heading"):
+        assert norm(LABELS[lang][key]) in text or norm(LABELS[lang][key]).upper() in text, key
     for example in pack.examples:
         assert norm(plain(example.title, lang)) in text, example.id
     for note in pack.footnotes.values():
@@ -87,7 +92,7 @@ def test_full_brief_in_each_language(tmp_path, pack, lang):
 
 
 @pytest.mark.parametrize("layout", LAYOUT_NAMES)
-@pytest.mark.parametrize("lang", ["es", "fr"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_factsheets_stay_one_page_in_longer_languages(tmp_path, pack, lang, layout):
     name = "Municipalidad de San Sebastián de los Reyes y Alcobendas del Norte, Región"[:80]
     result = run("factsheet", "--all", "-m", name, "--lang", lang, "--layout", layout,
