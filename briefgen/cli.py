@@ -234,8 +234,8 @@ def list_(what, priority, as_json, content, lang):
         rows = [{"id": a.id, "priority": a.priority, "kind": a.kind, "text": t(a.short)}
                 for a in pack.actions if not pid or a.priority == pid]
     elif what == "examples":
-        rows = [{"id": e.id, "title": t(e.title), "places": list(e.places), "country": e.country,
-                 "region": e.region, "year": e.year, "priority": e.priority,
+        rows = [{"id": e.id, "title": t(e.title), "places": list(e.places.get(lang or "en")),
+                 "country": e.country, "region": e.region, "year": e.year, "priority": e.priority,
                  "source": pack.sources[e.source].url if e.source else None}
                 for e in pack.examples if not pid or e.priority == pid]
     elif what == "sources":

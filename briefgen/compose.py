@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from briefgen import __version__
 from briefgen import document as d
 from briefgen import inline
-from briefgen.content import Example, LocalText, Pack
+from briefgen.content import Example, LocalNames, LocalText, Pack
 from briefgen.countries import country_name
 from briefgen.diagnostics import Diagnostic
 from briefgen.errors import ProblemsError
@@ -54,14 +54,22 @@ class Localizer:
     def nodes(self, text: LocalText) -> tuple:
         if text.has(self.lang):
             return text.nodes(self.lang)
-        problem = Diagnostic(f"no '{self.lang}' text", text.loc, code="i18n.missing",
+        self._missing("text", text.loc)
+        return text.nodes("en") if text.has("en") else ()
+
+    def names(self, names: LocalNames) -> tuple[str, ...]:
+        if not names.has(self.lang):
+            self._missing("place names", names.loc)
+        return names.get(self.lang)
+
+    def _missing(self, what: str, where) -> None:
+        problem = Diagnostic(f"no '{self.lang}' {what}", where, code="i18n.missing",
                              level="warning" if self.allow_fallback else "error",
                              hint="English is used instead" if self.allow_fallback else
                              "add the translation, or build with --allow-fallback")
         recorded = self.fallbacks if self.allow_fallback else self.missing
         if all(str(p) != str(problem) for p in recorded):  # a text used twice is said once
             recorded.append(problem)
-        return text.nodes("en") if text.has("en") else ()
 
     def plain(self, text: LocalText) -> str:
         return inline.plain(self.nodes(text))
@@ -148,8 +156,8 @@ def format_date(date: dt.date, lang: str) -> str:
     return babel_format(date, format="long", locale=lang)
 
 
-def place_caption(example: Example, lang: str) -> str:
-    parts = list(example.places)
+def place_caption(example: Example, lang: str, loc: Localizer) -> str:
+    parts = list(loc.names(example.places))
     parts.append(country_name(example.country, lang))
     text = ", ".join(parts)
     if example.year:
@@ -302,7 +310,7 @@ class Composer:
         return d.ListItem(text, tag=tag, tagged=tagged, children=children)
 
     def example_box(self, e: Example, short: bool = False) -> d.Box:
-        caption = (inline.Text(place_caption(e, self.lang)),)
+        caption = (inline.Text(place_caption(e, self.lang, self.loc)),)
         body = (d.Paragraph(self.loc.nodes(e.short if short else e.text), "box_body"),)
         return d.Box(self.loc.nodes(e.title), body, caption=caption)
 
@@ -400,7 +408,7 @@ class Composer:
                                  "glance_title"),
                      d.Paragraph(self.loc.nodes(action.short), "glance_action")]
             inner.append(d.Paragraph((inline.Styled("b", self.loc.nodes(example.title)),
-                                      inline.Text(f" ({place_caption(example, self.lang)}). ")) +
+                                      inline.Text(f" ({place_caption(example, self.lang, self.loc)}). ")) +
                                      self.loc.nodes(example.short), "glance_example"))
             body.append(d.Box((), tuple(inner), style="glance_box"))
         self.loc.raise_missing()

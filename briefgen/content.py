@@ -42,6 +42,22 @@ class LocalText:
         return _parse_cached(self.texts[lang])
 
 
+@dataclass(frozen=True)
+class LocalNames:
+    """Place names: one list for every language, or per language where names differ
+    (The Hague, La Haya, La Haye). A language not given uses the English names."""
+
+    names: dict[str, tuple[str, ...]]
+    loc: Location
+    per_language: bool = False      # written as a mapping: every language must be there
+
+    def has(self, lang: str) -> bool:
+        return not self.per_language or lang in self.names
+
+    def get(self, lang: str) -> tuple[str, ...]:
+        return self.names.get(lang, self.names.get("en", ()))
+
+
 _PARSED: dict[str, tuple] = {}
 
 
@@ -89,7 +105,7 @@ class Action:
 class Example:
     id: str
     title: LocalText
-    places: tuple[str, ...]
+    places: LocalNames
     country: str
     region: str
     year: int | None
@@ -236,6 +252,11 @@ class Pack:
                 problems.append(Diagnostic(
                     f"no '{lang}' text", text.loc.at(path), code="i18n.missing",
                     hint=f"add a '{lang}:' entry beside 'en:'"))
+        for e in self.examples:  # names given per language must be given for each
+            if not e.places.has(lang):
+                problems.append(Diagnostic(
+                    f"no '{lang}' place names", e.places.loc.at(f"examples.{e.id}.places"),
+                    code="i18n.missing", hint=f"add a '{lang}:' list beside 'en:'"))
         return problems
 
 
@@ -295,7 +316,8 @@ ACTION_SCHEMA: Spec = {
 EXAMPLE_SCHEMA: Spec = {
     "id": ("id", True, "unique example id"),
     "title": ("text", True, "headline of the case study"),
-    "places": ("list:str", True, "municipalities involved (may be empty for national examples)"),
+    "places": ("names", True, "municipalities involved (may be empty for national examples): "
+                              "a list, or a list per language where names differ"),
     "country": ("country", True, "ISO 3166-1 alpha-2 code"),
     "region": ("ref:region", True, "world region id"),
     "year": ("int?", True, "year the seed gives for it, or null"),
@@ -411,7 +433,24 @@ class _Checker:
             return raw
         if base == "map":
             return raw
+        if base == "names":
+            return self.names(raw, where)
         raise AssertionError(kind)
+
+    def names(self, raw: Any, where: Location) -> LocalNames:
+        if not isinstance(raw, LocDict):
+            return LocalNames({"en": self.value(raw, "list:str", where)}, where)
+        names = {}
+        for lang, value in raw.items():
+            lwhere = raw.loc_of(lang).at(f"{where.keypath}.{lang}")
+            if not isinstance(lang, str) or len(lang) != 2 or not lang.islower():
+                self.error(f"'{lang}' is not a two-letter language code", lwhere, "schema.lang")
+                continue
+            names[lang] = self.value(value, "list:str", lwhere)
+        if "en" not in names:
+            self.error("no English ('en') names; English is the reference language", where,
+                       "i18n.no-english")
+        return LocalNames(names, where, per_language=True)
 
     def text(self, raw: Any, where: Location) -> LocalText:
         if not isinstance(raw, LocDict):
@@ -444,7 +483,8 @@ class _Checker:
         return LocalText(texts, locs, where)
 
 
-_EMPTY = {"text": LocalText({}, {}, Location()), "list": (), "str": "", "id": "", "int": 0,
+_EMPTY = {"text": LocalText({}, {}, Location()), "names": LocalNames({}, Location()),
+          "list": (), "str": "", "id": "", "int": 0,
           "int?": None, "enum": "", "ref": None, "map": None, "country": ""}
 
 

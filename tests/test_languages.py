@@ -213,3 +213,40 @@ def test_campaign_fallback_is_per_row_and_said(tmp_path):
     lyon, = lenient.stderr.splitlines()
     assert lyon.startswith("row 1: brief.pdf: ") and "priorities.yaml:" in lyon
     assert "warning: no 'fr' text in priorities[0].summary; English is used instead" in lyon
+
+
+@pytest.mark.parametrize("lang,expected", [("en", "Amsterdam, The Hague, Almere, Netherlands"),
+                                           ("es", "Ámsterdam, La Haya, Almere, Países Bajos"),
+                                           ("fr", "Amsterdam, La Haye, Almere, Pays-Bas")])
+def test_place_names_as_each_language_writes_them(tmp_path, lang, expected):
+    out = tmp_path / "brief.pdf"
+    result = run("brief", "-m", "Utrecht", "--country", "NL", "-p", "root-causes",
+                 "-e", "amsterdam-hague-almere", "--lang", lang, "--date", DATE, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert norm(expected) in all_text(out)
+
+
+def test_place_names_given_per_language_must_be_given_for_each(tmp_path):
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(CONTENT, pack_dir)
+    path = pack_dir / "examples.yaml"
+    full = ("places: {en: [Amsterdam, The Hague, Almere], es: [Ámsterdam, La Haya, Almere], "
+            "fr: [Amsterdam, La Haye, Almere]}")
+    text = path.read_text(encoding="utf-8")
+    assert full in text
+    path.write_text(text.replace(full, full.replace(", fr: [Amsterdam, La Haye, Almere]", "")),
+                    encoding="utf-8")
+    result = run("check", "--content", pack_dir, "--lang", "fr")
+    assert result.exit_code == 2
+    line, = [l for l in result.stderr.splitlines() if "place names" in l]
+    assert "examples.yaml:" in line and "no 'fr' place names" in line
+    assert "examples.amsterdam-hague-almere.places" in line
+
+    out = tmp_path / "brief.pdf"
+    args = ["brief", "--content", pack_dir, "-m", "Lille", "-p", "root-causes", "-e",
+            "amsterdam-hague-almere", "--lang", "fr", "--date", DATE, "-o", out]
+    strict = run(*args)
+    assert strict.exit_code == 2 and "no 'fr' place names" in strict.stderr
+    lenient = run(*args, "--allow-fallback")
+    assert lenient.exit_code == 0 and "English is used instead" in lenient.stderr
+    assert norm("Amsterdam, The Hague, Almere, Pays-Bas") in all_text(out)
