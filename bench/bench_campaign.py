@@ -2,13 +2,14 @@
 
     .venv/bin/python bench/bench_campaign.py [--rows 1000] [--jobs 1 2]
 
-Prints, first, the baseline: the same rows' briefs built one after another with
-Workspace.build in this process, no campaign around them (no files, no manifest). Then
-briefs per second for each --jobs value, the cost per brief against that baseline, their
-ratio, and the peak RSS of each worker process (ru_maxrss, as the worker reports it with
-each row) after its share of the first 100 rows and at the end: a flat line means memory
-does not grow with the campaign. With --jobs 1 the rows are built in the campaign's own
-process, so that figure includes it.
+Prints the baseline, the same rows' briefs built one after another with Workspace.build
+in this process with no campaign around them (no files, no manifest), and then, for each
+--jobs value, briefs per second, the time per brief per worker against the baselines
+measured just before and just after that run (this machine's speed drifts over minutes,
+so a single baseline misleads), the speed-up, and the peak RSS of each worker process
+(ru_maxrss, as the worker reports it with each row) after its share of the first 100
+rows and at the end: a flat line means memory does not grow with the campaign. With
+--jobs 1 the rows are built in the campaign's own process, so that figure includes it.
 """
 
 from __future__ import annotations
@@ -63,16 +64,17 @@ def baseline(csv_path: Path) -> float:
     return per_brief
 
 
-def bench(csv_path: Path, jobs: int, rows: int, per_brief: float) -> float:
+def bench(csv_path: Path, jobs: int, rows: int, before: float) -> tuple[float, float]:
+    """(briefs per second, the baseline measured after the run)."""
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         result = run_campaign(csv_path, Path(tmp) / "out", jobs=jobs, force=True)
         seconds = time.perf_counter() - t0
     assert result.built == rows and not result.failed, (result.built, result.problems[:3])
     rate = result.built / seconds
-    cost = seconds * jobs / result.built  # CPU time per brief if every worker is busy
+    cost = seconds * jobs / result.built  # time per brief if every worker is busy
     print(f"--jobs {jobs}: {result.built} briefs in {seconds:6.1f} s = {rate:6.2f} briefs/s; "
-          f"{cost * 1000:6.1f} ms per brief per worker ({cost / per_brief:.2f}x baseline)")
+          f"{cost * 1000:6.1f} ms per brief per worker")
     early = min(100, rows)
     by_pid: dict[int, list[tuple[int, int]]] = {}
     for n, pid, rss in result.memory:
@@ -83,7 +85,10 @@ def bench(csv_path: Path, jobs: int, rows: int, per_brief: float) -> float:
         print(f"    worker {pid}: {len(samples):5d} rows, peak RSS {at_early / 1024:6.1f} MiB "
               f"at row {early}, {at_end / 1024:6.1f} MiB at row {rows} "
               f"({(at_end - at_early) / 1024:+.1f} MiB)")
-    return rate
+    after = baseline(csv_path)
+    print(f"    --jobs {jobs} per brief per worker: {cost / ((before + after) / 2):.2f}x the "
+          "baselines just before and after")
+    return rate, after
 
 
 def main() -> None:
@@ -95,8 +100,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "campaign.csv"
         make_campaign(path, args.rows)
-        per_brief = baseline(path)
-        rates = {jobs: bench(path, jobs, args.rows, per_brief) for jobs in args.jobs}
+        rates = {}
+        latest = baseline(path)
+        for jobs in args.jobs:
+            rates[jobs], latest = bench(path, jobs, args.rows, latest)
     if len(rates) > 1:
         first, *rest = args.jobs
         for jobs in rest:
