@@ -75,6 +75,10 @@ def bench(csv_path: Path, jobs: int, rows: int, before: float) -> tuple[float, f
     cost = seconds * jobs / result.built  # time per brief if every worker is busy
     print(f"--jobs {jobs}: {result.built} briefs in {seconds:6.1f} s = {rate:6.2f} briefs/s; "
           f"{cost * 1000:6.1f} ms per brief per worker")
+    if jobs == 1:  # the campaign's own work (files, hashes, manifests), apart from building
+        own = (seconds - result.build_seconds) / result.built
+        print(f"    campaign work besides building: {own * 1000:.1f} ms per brief "
+              f"({own / (result.build_seconds / result.built):.1%} of a build)")
     early = min(100, rows)
     by_pid: dict[int, list[tuple[int, int]]] = {}
     for n, pid, rss in result.memory:

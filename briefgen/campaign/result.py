@@ -22,6 +22,7 @@ class CampaignResult:
     removed: list[str] = field(default_factory=list)    # stale files of earlier runs
     # (builds finished so far, worker pid, its peak RSS in KiB) after each build
     memory: list[tuple[int, int, int]] = field(default_factory=list)
+    build_seconds: float = 0.0          # spent building documents, summed over workers
 
     @property
     def ok(self) -> bool:

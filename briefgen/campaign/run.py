@@ -148,6 +148,7 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
             entry = entries[task.row]
             slug = slug_of[task.row]
             result.memory.append((builds + 1, res["pid"], res["rss_kb"]))
+            result.build_seconds += res["seconds"]
             if res["error"] is None:
                 try:
                     for name, pdf, pages, digest in res["files"]:

@@ -75,6 +75,7 @@ def _rss_kb() -> int:
 def execute(ws, task: Task) -> dict:
     """Build every file of one row. Returns plain data: a worker never raises."""
     files, warnings = [], []
+    started = time.perf_counter()
     try:
         for name, kind, priority in task.files:
             options = {"priority": priority} if priority else {}
@@ -89,13 +90,14 @@ def execute(ws, task: Task) -> dict:
         files, error = [], (f"internal error: {type(exc).__name__}: {exc} (build this row "
                             "with `briefgen --debug brief` for the traceback and report it)")
     return {"row": task.row, "files": files, "warnings": warnings, "error": error,
-            "pid": os.getpid(), "rss_kb": _rss_kb()}
+            "pid": os.getpid(), "rss_kb": _rss_kb(),
+            "seconds": time.perf_counter() - started}
 
 
 def failed_result(task: Task, error: str) -> dict:
     """What a worker that could not build the row at all reports for it."""
     return {"row": task.row, "files": [], "warnings": [], "pid": 0, "rss_kb": 0,
-            "error": error}
+            "seconds": 0.0, "error": error}
 
 
 def in_process(tasks: Iterator[Task], ws) -> Iterator[tuple[Task, dict]]:
