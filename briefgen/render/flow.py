@@ -9,7 +9,7 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable
 
 from briefgen import document as d
 from briefgen import inline
-from briefgen.render.footnotes import FootnoteFrame, NoteBox, NoteParagraph, callouts
+from briefgen.render.footnotes import FootnoteFrame, NoteBox, NoteParagraph
 from briefgen.render.markup import Marker
 
 
@@ -50,24 +50,12 @@ class KeepWithNext(CondPageBreak):
         elif nxt is not None:
             _, nh = nxt.wrap(availWidth, availHeight)
             need += nxt.getSpaceBefore() + nh
-        if nxt is not None:
-            need += self._footnote_room(nxt)
+        if nxt is not None and isinstance(frame, FootnoteFrame):
+            # Without the notes what follows would cite, a heading stays at the foot of a
+            # page that fits the next box but not the box and its footnotes.
+            need += frame.note_room(nxt)
         self.height = need
         return super().wrap(availWidth, availHeight)
-
-    def _footnote_room(self, following: Flowable) -> float:
-        """What the notes cited by `following` would take from this page's frame.
-
-        Without it a heading stays at the foot of a page whose remaining space fits the
-        next box but not the box plus its footnotes, and the box moves on alone."""
-        frame = self._doctemplateAttr("frame")
-        if not isinstance(frame, FootnoteFrame):
-            return 0.0
-        new = [n for n in callouts(following) if n not in frame.here]
-        if not new:
-            return 0.0
-        width = frame._aW
-        return frame.notes.height(frame.here + new, width) - frame.notes.height(frame.here, width)
 
 
 class Box(Flowable):

@@ -103,8 +103,20 @@ class FootnoteFrame(Frame):
     def _reserve(self, numbers: list[int]) -> None:
         self._y1p = self._y1 + self._bottomPadding + self.notes.height(numbers, self._aW)
 
+    def new_callouts(self, flowable) -> list[int]:
+        """The notes `flowable` cites that this page does not hold yet."""
+        return [n for n in callouts(flowable) if n not in self.here]
+
+    def note_room(self, flowable) -> float:
+        """How much higher this page's notes would reach if `flowable` were placed here."""
+        new = self.new_callouts(flowable)
+        if not new:
+            return 0.0
+        return (self.notes.height(self.here + new, self._aW)
+                - self.notes.height(self.here, self._aW))
+
     def add(self, flowable, canv, trySplit=0):
-        new = [n for n in callouts(flowable) if n not in self.here]
+        new = self.new_callouts(flowable)
         if not new:
             return Frame._add(self, flowable, canv, trySplit)
         saved = self._y1p
@@ -119,7 +131,7 @@ class FootnoteFrame(Frame):
         return 0
 
     def split(self, flowable, canv):
-        new = [n for n in callouts(flowable) if n not in self.here]
+        new = self.new_callouts(flowable)
         if not new:
             return Frame.split(self, flowable, canv)
         saved = self._y1p
