@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def on_cluster(tasks: Iterator, client, expected: Expected) -> Iterator[tuple]:
             in_flight[future] = task
             return future
 
-        queue = as_completed([submit(t) for t in _take(pending, IN_FLIGHT_PER_WORKER * workers)],
+        queue = as_completed([submit(t) for t in islice(pending, IN_FLIGHT_PER_WORKER * workers)],
                              loop=client.loop)  # the client is not the default one
         for future in queue:
             task = in_flight.pop(future)
@@ -128,12 +129,3 @@ def on_cluster(tasks: Iterator, client, expected: Expected) -> Iterator[tuple]:
         for future in in_flight:
             future.cancel()
         client.close()
-
-
-def _take(iterator: Iterator, n: int) -> list:
-    out = []
-    for item in iterator:
-        out.append(item)
-        if len(out) >= n:
-            break
-    return out

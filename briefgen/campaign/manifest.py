@@ -16,6 +16,7 @@ from briefgen import __version__
 from briefgen.output import write_atomic
 from briefgen.selection import PROFILE_SCHEMA, Profile
 
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)

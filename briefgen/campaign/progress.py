@@ -8,6 +8,7 @@ from typing import TextIO
 
 from briefgen.campaign.result import CampaignResult
 
+
 class Progress:
     """What a campaign tells its caller while it runs. The default says nothing."""
 

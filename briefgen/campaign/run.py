@@ -74,15 +74,13 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         progress.finish(result)
         return result
 
-    slugs = unique_slugs([(row.number, profile.municipality if profile else
-                           str(row.raw.get("municipality", "")))
-                          for row, profile, _, _ in prepared
-                          if profile or str(row.raw.get("municipality", "")).strip()])
+    names = {row.number: profile.municipality if profile else
+             str(row.raw.get("municipality", "")) for row, profile, _, _ in prepared}
+    slugs = unique_slugs([(number, name) for number, name in names.items() if name.strip()])
     earlier_rows = previous_rows(out_dir)
     previous = {} if force else reusable(earlier_rows)
     entries: dict[int, dict] = {}
     tasks: list[Task] = []
-    slug_of: dict[int, str] = {}
     done = 0
 
     def record(entry: dict) -> None:
@@ -96,15 +94,14 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         progress.row(done, len(rows), entry)
 
     for row, profile, outputs, problems in prepared:
-        name = profile.municipality if profile else str(row.raw.get("municipality", ""))
-        entry = {"row": row.number, "municipality": name, "slug": slugs.get(row.number),
-                 "status": "failed", "files": [], "error": None, "inputs": None,
-                 "warnings": []}
+        entry = {"row": row.number, "municipality": names[row.number],
+                 "slug": slugs.get(row.number), "status": "failed", "files": [],
+                 "error": None, "inputs": None, "warnings": []}
         if problems:
             entry["error"] = str(problems[0])
             record(entry)
             continue
-        slug = slug_of[row.number] = slugs[row.number]
+        slug = entry["slug"]
         try:
             layout = ws.layout(profile.layout or None)
             files = file_plan(profile, outputs, pack)
@@ -129,9 +126,11 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
                 "removed": result.removed,
                 "seconds": round(time.monotonic() - started, 3), "briefgen": __version__}
 
+    def finished() -> list[dict]:
+        return [e for _, e in sorted(entries.items()) if e["status"] != "pending"]
+
     def save() -> None:
-        finished = [e for _, e in sorted(entries.items()) if e["status"] != "pending"]
-        write_manifests(out_dir, finished, summary())
+        write_manifests(out_dir, finished(), summary())
 
     jobs = max(1, min(jobs or usable_cpus(), len(tasks) or 1))
     if client is not None:
@@ -146,7 +145,7 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
     try:
         for task, res in results:
             entry = entries[task.row]
-            slug = slug_of[task.row]
+            slug = entry["slug"]
             result.memory.append((builds + 1, res["pid"], res["rss_kb"]))
             result.build_seconds += res["seconds"]
             if res["error"] is None:
@@ -168,10 +167,9 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
                 save()
     except KeyboardInterrupt:
         result.interrupted = True
-        if hasattr(results, "close"):
-            results.close()  # cancel what is pending, wait for what runs
+        results.close()  # cancel what is pending, wait for what runs
         save()
-        result.rows = [e for _, e in sorted(entries.items()) if e["status"] != "pending"]
+        result.rows = finished()
         result.seconds = time.monotonic() - started
         progress.finish(result)
         raise
