@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench bench-typst clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,5 +30,14 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_brief.py
 	$(BIN)/python bench/bench_campaign.py
 
+# Typst, for the side-by-side bench only: its own environment, never a briefgen dependency.
+TYPST_VENV := bench/.venv-typst
+$(TYPST_VENV)/bin/python:
+	$(PYTHON) -m venv $(TYPST_VENV)
+	$(TYPST_VENV)/bin/python -m pip install --quiet 'typst>=0.15,<0.16'
+
+bench-typst: $(STAMP) $(TYPST_VENV)/bin/python
+	$(BIN)/python bench/bench_typst.py
+
 clean:
-	rm -rf $(VENV) output build dist
+	rm -rf $(VENV) $(TYPST_VENV) output build dist
