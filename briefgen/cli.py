@@ -7,7 +7,6 @@ Data goes to stdout (`list --json`); diagnostics go to stderr.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from pathlib import Path
 
@@ -219,9 +218,10 @@ Examples:
 @handled
 def list_(what, priority, as_json, content, lang):
     """List the ids of the content pack."""
-    from briefgen.build import Workspace
+    from briefgen import cache, resources
     from briefgen.inline import plain
-    pack = Workspace(content).pack
+    # The pack alone: no layout, templates or renderer to import.
+    pack = cache.load_pack(Path(content) if content else resources.content_dir())
     pid = pack.resolve_priority(priority).id if priority else None
 
     def t(text):
@@ -241,6 +241,7 @@ def list_(what, priority, as_json, content, lang):
     elif what == "sources":
         rows = [{"id": s.id, "label": t(s.label), "url": s.url} for s in pack.sources.values()]
     if as_json:
+        import json
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
