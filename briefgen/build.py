@@ -39,7 +39,8 @@ class Workspace:
     @property
     def pack(self) -> Pack:
         if self._pack is None:
-            self._pack = load_pack(self.content_dir)
+            from briefgen import cache
+            self._pack = cache.load_pack(self.content_dir)
         return self._pack
 
     def layout(self, ref: str | None) -> Layout:

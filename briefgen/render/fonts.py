@@ -5,9 +5,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 
 from briefgen.errors import LayoutError
 
@@ -52,7 +53,7 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False) -> 
                               hint=f"family '{name}' needs {name}-{suffix}.ttf", code="font.missing")
         reg_name = name if face == "regular" else f"{name}-{suffix}"
         try:
-            font = TTFont(reg_name, str(path))
+            font = parse_ttf(reg_name, path)
         except TTFError as exc:
             raise LayoutError(f"cannot use font {path}: {exc}",
                               hint="use a TrueType (.ttf, glyf outlines) font that allows embedding",
@@ -68,6 +69,48 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False) -> 
     family = Family(name, faces, coverage)
     _REGISTERED[cache_key] = family
     return family
+
+
+def parse_ttf(name: str, path: Path) -> TTFont:
+    """`TTFont(name, path)`, from the user's cache folder when this file was parsed before.
+
+    Parsing a face takes tens of milliseconds, and a brief registers nine. The parsed face
+    is keyed by the file's bytes and ReportLab's version (see briefgen.cache); what is
+    stored is exactly what TTFont's constructor set, less the per-document state.
+    """
+    from reportlab import Version, rl_config
+    from reportlab.pdfbase import ttfonts
+
+    from briefgen import cache
+    data = path.read_bytes()
+    # what the constructor's result depends on besides the file
+    setting = repr((name, Version, getattr(ttfonts, "uharfbuzz", None) is not None,
+                    rl_config.ttfAsciiReadable, getattr(ttfonts, "unShapedFontGlob", None)))
+    k = cache.key("ttf", setting, data)
+    hit = cache.load("ttf", k)
+    if isinstance(hit, tuple) and len(hit) == 2:
+        attrs, face_attrs = hit
+        face = TTFontFace.__new__(TTFontFace)
+        face.__dict__.update(face_attrs)
+        face.filename = str(path)
+        face._pdfScale = _pdf_scale(face.unitsPerEm)
+        font = TTFont.__new__(TTFont)
+        font.__dict__.update(attrs)
+        font.fontName, font.face, font.state = name, face, WeakKeyDictionary()
+        return font
+    font = TTFont(name, str(path))
+    attrs = {k: v for k, v in vars(font).items() if k not in ("face", "state")}
+    face_attrs = {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
+    cache.store("ttf", k, (attrs, face_attrs))
+    return font
+
+
+def _pdf_scale(units_per_em: int):
+    # as TTFontFile.extractInfo makes it (a local lambda, which pickle cannot store)
+    if units_per_em == 1000:
+        return lambda x: x
+    mult = 1000 / units_per_em
+    return lambda x: x * mult
 
 
 def char_name(ch: str) -> str:

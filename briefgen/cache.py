@@ -1,0 +1,156 @@
+"""Parsed inputs kept in the user's cache folder, so that the next process starts warm.
+
+Parsing the content pack's YAML and the TrueType fonts is most of what a `briefgen brief`
+process does before it lays out anything. Each parsed result is stored under a key that
+hashes everything it depends on: the bytes (and names) of the input files, briefgen's own
+source code, and the versions of Python and of the library that parsed it. A changed
+file, a new briefgen or a new ReportLab simply misses and parses again.
+
+Never a correctness risk: a missing, truncated, corrupt or foreign file, an unwritable
+folder or any error while reading or writing means parsing as if there were no cache.
+Files are written to a temporary name and renamed into place, so concurrent writers never
+leave a torn file and readers never see one. The stored key is checked on reading.
+
+The folder is `$XDG_CACHE_HOME/briefgen` (default `~/.cache/briefgen`), or
+`$BRIEFGEN_CACHE_DIR`; `BRIEFGEN_NO_CACHE=1` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+_MAGIC = b"briefgen-cache-1\n"
+
+
+def folder() -> Path | None:
+    if os.environ.get("BRIEFGEN_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    explicit = os.environ.get("BRIEFGEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):  # the XDG rule: a relative value is ignored
+        home = os.path.expanduser("~")
+        if home == "~":
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "briefgen"
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """briefgen's own source and the interpreter: parsed objects are only valid for them."""
+    from briefgen import __version__
+    h = hashlib.sha256()
+    h.update(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(str(path.relative_to(package)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def key(*parts: str | bytes) -> str:
+    h = hashlib.sha256(code_fingerprint().encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _path(kind: str, k: str) -> Path | None:
+    root = folder()
+    return root / kind / f"{k}.pickle" if root else None
+
+
+def load(kind: str, k: str) -> Any | None:
+    """The object stored under `k`, or None (missing, unreadable, stale or corrupt)."""
+    path = _path(kind, k)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    header = _MAGIC + k.encode() + b"\n"
+    if not data.startswith(header):
+        return None
+    try:
+        return pickle.loads(data[len(header):])
+    except Exception:  # truncated or corrupt: parse instead
+        return None
+
+
+def store(kind: str, k: str, value: Any) -> None:
+    """Keep `value` under `k`; silently does nothing when it cannot."""
+    path = _path(kind, k)
+    if path is None:
+        return
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_MAGIC + k.encode() + b"\n")
+                fh.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except Exception:  # a read-only home, a full disk, an unpicklable value: no cache
+        return
+
+
+def cached(kind: str, k: str, make: Callable[[], Any]) -> Any:
+    value = load(kind, k)
+    if value is None:
+        value = make()
+        store(kind, k, value)
+    return value
+
+
+def folder_digest(root: Path) -> str:
+    """A hash of the names and bytes of every file below `root`."""
+    h = hashlib.sha256(str(Path(root).resolve()).encode())
+    for path in sorted(Path(root).rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(root)).encode() + b"\0")
+            data = path.read_bytes()
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
+    return h.hexdigest()
+
+
+def load_pack(root: Path):
+    """`content.load_pack(root)`, from the cache when the pack's files are unchanged.
+
+    A pack with problems is never stored: it raises on every load, as it should.
+    """
+    from briefgen import content
+    try:
+        # the path as given too: the pack's messages name files by it
+        k = key("pack", str(root), folder_digest(root))
+    except OSError:  # unreadable files: let the loader say which
+        return content.load_pack(root)
+    hit = load("pack", k)
+    parsed = getattr(content, "_PARSED", None)
+    if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], content.Pack):
+        if isinstance(parsed, dict) and isinstance(hit[1], dict):
+            for text, nodes in hit[1].items():
+                parsed.setdefault(text, nodes)
+        return hit[0]
+    pack = content.load_pack(root)
+    store("pack", k, (pack, dict(parsed) if isinstance(parsed, dict) else {}))
+    return pack

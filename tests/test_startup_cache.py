@@ -1,0 +1,111 @@
+"""The start-up cache: parsed pack and fonts kept in the user's cache folder.
+
+A process that reads them from the cache must write the same bytes as one that parses
+everything; a cache that is corrupt, unwritable or stale must never change the output.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from briefgen import cache
+from briefgen.content import load_pack
+from conftest import CONTENT, DATE, REPO
+
+
+def brief(tmp_path, name: str, **env) -> bytes:
+    out = tmp_path / f"{name}.pdf"
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "brief", "-m", "Graz", "-p", "1", "-p", "4",
+         "--date", DATE, "-o", str(out)],
+        cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """The same brief built with no cache, into an empty cache, and from that cache."""
+    tmp = tmp_path_factory.mktemp("startup")
+    folder = tmp / "cache"
+    env = {"BRIEFGEN_CACHE_DIR": str(folder)}
+    return {
+        "folder": folder,
+        "tmp": tmp,
+        "uncached": brief(tmp, "uncached", BRIEFGEN_NO_CACHE="1"),
+        "filling": brief(tmp, "filling", **env),
+        "entries": sorted(p.relative_to(folder).parts[0] for p in folder.rglob("*.pickle")),
+        "warm": brief(tmp, "warm", **env),
+    }
+
+
+def test_a_warm_process_writes_the_bytes_of_a_cold_one(builds):
+    assert builds["filling"] == builds["uncached"]
+    assert builds["warm"] == builds["uncached"]
+    # what was cached: the pack and every font face the layout registers
+    assert builds["entries"].count("pack") == 1
+    assert builds["entries"].count("ttf") >= 5
+    assert "Graz" in PdfReader(builds["tmp"] / "warm.pdf").pages[0].extract_text()
+
+
+def test_a_corrupt_cache_is_parsed_around(builds, monkeypatch):
+    folder = builds["folder"]
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))
+    for path in folder.rglob("*.pickle"):
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])  # truncated, as by a crash or full disk
+    again = brief(builds["tmp"], "corrupt", BRIEFGEN_CACHE_DIR=str(folder))
+    assert again == builds["uncached"]
+    for path in folder.rglob("*.pickle"):  # and rewritten whole
+        assert cache.load(path.parent.name, path.stem) is not None
+
+
+def test_an_unusable_cache_folder_changes_nothing(builds, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    assert brief(tmp_path, "blocked", BRIEFGEN_CACHE_DIR=str(blocker)) == builds["uncached"]
+    assert blocker.read_text() == "x"
+
+
+def test_an_edited_pack_is_parsed_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(CONTENT, pack_dir)
+    first = cache.load_pack(pack_dir)
+    assert first == load_pack(pack_dir)
+    assert cache.load_pack(pack_dir) == first  # from the cache
+    path = pack_dir / "priorities.yaml"
+    old = first.priorities[0].title.texts["en"]
+    path.write_text(path.read_text(encoding="utf-8").replace(old, "Keep children safe", 1),
+                    encoding="utf-8")
+    assert cache.load_pack(pack_dir).priorities[0].title.texts["en"] == "Keep children safe"
+
+
+def test_a_pack_with_problems_is_never_cached(tmp_path, monkeypatch):
+    from briefgen.errors import BriefgenError
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(CONTENT, pack_dir)
+    (pack_dir / "regions.yaml").write_text("regions: [", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(BriefgenError):
+            cache.load_pack(pack_dir)
+    assert not list((tmp_path / "cache").rglob("*.pickle"))
+
+
+def test_no_reportlab_for_help_or_list():
+    code = ("import sys; from briefgen.cli import main\n"
+            "for args in (['--help'], ['list', 'priorities']):\n"
+            "    try: main(args)\n"
+            "    except SystemExit: pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'reportlab', 'jinja2', 'babel', 'pyphen', 'pypdf'}))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
