@@ -18,10 +18,23 @@ from briefgen.diagnostics import Diagnostic, Location
 from briefgen.errors import ContentError, ProblemsError, SelectionError
 from briefgen.sources import LocDict, LocList, load_yaml
 
-PRIORITY_IDS = ("protect", "detention", "families", "services", "root-causes", "xenophobia")
 ACTION_KINDS = ("local", "national")
-ROLES = ("arrival", "departure", "transit")
-ORIGINS = ("brief", "summary")
+
+# The pack's own words for its topic (pack.yaml `words:`), each overriding the layout label
+# of the same name: key -> (placeholders it may use, description). A `_general` key is the
+# word for the general edition (a document for no municipality in particular).
+TOPIC_WORDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "default_author": (("title",), "the campaign or publisher: the PDF's author when the "
+                                   "profile names no organisation"),
+    "doc_title": (("title", "municipality"), "title of a brief for one place, e.g. "
+                  "'What {municipality} can do for clean air'"),
+    "doc_title_general": (("title",), "title of the general edition (no municipality)"),
+    "glance_title": (("title", "municipality"), "heading of the at-a-glance overview"),
+    "glance_title_general": (("title",), "heading of the general at-a-glance overview"),
+    "glance_lead": (("title",), "the line under the overview's heading"),
+    "keywords": (("title",), "PDF keywords, separated by ';'"),
+    "closing_ask": (("title",), "the closing paragraph's call to act"),
+}
 
 
 # --------------------------------------------------------------------------- text
@@ -110,7 +123,7 @@ class Example:
     region: str
     year: int | None
     priority: str
-    origin: str
+    origin: str | None
     text: LocalText
     short: LocalText
     source: str | None
@@ -140,6 +153,20 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Section:
+    """An extra section or box the pack adds to the brief, e.g. a partner initiative."""
+
+    id: str
+    title: LocalText
+    paragraphs: tuple[LocalText, ...]
+    after: str | None           # the brief section it follows, or
+    before: str | None          # the one it precedes (default: before the endnotes)
+    box: bool                   # drawn as a box rather than a headed section
+    level: int                  # heading level of a section: 1 (in the contents) or 2
+    loc: Location
+
+
+@dataclass(frozen=True)
 class Region:
     id: str
     name: LocalText
@@ -157,14 +184,16 @@ class Pack:
     intro: tuple[LocalText, ...]
     agenda_lead: LocalText
     purpose: tuple[LocalText, ...]
-    cfci_title: LocalText
-    cfci_paragraphs: tuple[LocalText, ...]
+    words: dict[str, LocalText]
+    sections: tuple[Section, ...]
+    roles: tuple[str, ...]
     priorities: tuple[Priority, ...]
     actions: tuple[Action, ...]
     examples: tuple[Example, ...]
     footnotes: dict[str, Footnote]
     sources: dict[str, Source]
     regions: tuple[Region, ...]
+    roles_declared: bool = True   # False: an older pack that names roles only in its actions
     fingerprint: str = field(default="", compare=False)
 
     @cached_property
@@ -190,7 +219,7 @@ class Pack:
         return [e for e in self.examples if e.priority == priority_id]
 
     def resolve_priority(self, ref: str | int, where: Location | None = None) -> Priority:
-        """An id or its number (1-6) as an alias."""
+        """An id, or its number in the agenda (1 to the number of priorities) as an alias."""
         key = str(ref).strip()
         if key.isdigit():
             for p in self.priorities:
@@ -199,7 +228,8 @@ class Pack:
         elif key in self.priority_by_id:
             return self.priority_by_id[key]
         raise unknown_id("priority", key, [p.id for p in self.priorities], where,
-                         aliases=f"or a number 1-{len(self.priorities)}")
+                         aliases=f"or a number 1-{len(self.priorities)}",
+                         listing="briefgen list priorities")
 
     def resolve_action(self, ref: str, where: Location | None = None) -> Action:
         if ref in self.action_by_id:
@@ -222,9 +252,12 @@ class Pack:
         yield "pack.agenda_lead", self.agenda_lead
         for i, t in enumerate(self.purpose):
             yield f"pack.purpose[{i}]", t
-        yield "pack.child_friendly_cities.title", self.cfci_title
-        for i, t in enumerate(self.cfci_paragraphs):
-            yield f"pack.child_friendly_cities.paragraphs[{i}]", t
+        for key, t in self.words.items():
+            yield f"pack.words.{key}", t
+        for s in self.sections:
+            yield f"pack.sections.{s.id}.title", s.title
+            for i, t in enumerate(s.paragraphs):
+                yield f"pack.sections.{s.id}.paragraphs[{i}]", t
         for p in self.priorities:
             for name in ("title", "short_title", "summary"):
                 yield f"priorities.{p.id}.{name}", getattr(p, name)
@@ -267,7 +300,8 @@ def unknown_id(kind: str, value: str, valid: list[str], where: Location | None =
     if len(valid) <= 8:
         hint += "valid: " + ", ".join(valid) + (f" ({aliases})" if aliases else "")
     else:
-        hint += f"see `{listing}` for the {len(valid)} valid ids"
+        hint += f"see `{listing}` for the {len(valid)} valid ids" + \
+            (f" ({aliases})" if aliases else "")
     return SelectionError(f"unknown {kind} '{value}'", where, hint=hint, code=f"ref.{kind}")
 
 
@@ -285,17 +319,34 @@ PACK_SCHEMA: Spec = {
     "subtitle": ("text", True, "subtitle under the title"),
     "languages": ("list:str", True, "languages the pack is written in"),
     "intro": ("list:text", True, "introduction paragraphs"),
-    "agenda_lead": ("text", True, "sentence that introduces the six-point agenda"),
+    "agenda_lead": ("text", True, "sentence that introduces the agenda's list of priorities"),
     "purpose": ("list:text", True, "paragraphs after the agenda list"),
-    "child_friendly_cities": ("map", True, "the Child Friendly Cities box: title, paragraphs"),
+    "words": ("map", False, "the pack's topic words per language: " + ", ".join(TOPIC_WORDS)),
+    "sections": ("list:map", False, "extra sections or boxes of the brief, each placed "
+                                   "after or before a section of the layout"),
+    "roles": ("list:id", False, "roles a municipality may have (profile 'role'), if the "
+                                "actions use them"),
+    "child_friendly_cities": ("map", False, "older form of one extra section: title, "
+                                            "paragraphs (placed before the endnotes)"),
 }
 CFCI_SCHEMA: Spec = {
     "title": ("text", True, "box title"),
     "paragraphs": ("list:text", True, "box paragraphs"),
 }
+SECTION_SCHEMA: Spec = {
+    "id": ("id", True, "section id: its bookmark, and a name a layout may list in its sections"),
+    "title": ("text", True, "heading of the section or title of the box"),
+    "paragraphs": ("list:text", True, "the paragraphs"),
+    "after": ("str?", False, "the brief section it follows (e.g. closing, introduction)"),
+    "before": ("str?", False, "the brief section it precedes (default: endnotes)"),
+    "box": ("bool", False, "draw it as a box instead of a headed section (default false)"),
+    "level": ("int?", False, "heading level of a section: 1 (listed in the contents with the "
+                             "priorities) or 2 (default)"),
+}
 PRIORITY_SCHEMA: Spec = {
-    "id": ("id", True, f"one of {', '.join(PRIORITY_IDS)}"),
-    "number": ("int", True, "position in the agenda, 1-6; accepted as an alias of the id"),
+    "id": ("id", True, "unique priority id (not all digits: numbers are aliases)"),
+    "number": ("int?", False, "position in the agenda, 1 to the number of priorities; accepted "
+                              "as an alias of the id (default: the order of the file)"),
     "title": ("text", True, "the priority as the agenda words it"),
     "short_title": ("text", True, "1-4 words for running heads"),
     "summary": ("text", True, "1-2 sentences on why it matters (factsheets)"),
@@ -308,7 +359,7 @@ ACTION_SCHEMA: Spec = {
     "priority": ("ref:priority", True, "the priority it belongs to"),
     "kind": ("enum:" + ",".join(ACTION_KINDS), True,
              "local action, or an ask to national authorities"),
-    "roles": ("list:enum:" + ",".join(ROLES), False, "only for cities of these roles"),
+    "roles": ("list:str", False, "only for municipalities of these roles (pack.yaml 'roles')"),
     "text": ("text", True, "the recommended action"),
     "items": ("list:text", False, "sub-points"),
     "short": ("text", True, "one-sentence version for factsheets"),
@@ -322,7 +373,7 @@ EXAMPLE_SCHEMA: Spec = {
     "region": ("ref:region", True, "world region id"),
     "year": ("int?", True, "year the seed gives for it, or null"),
     "priority": ("ref:priority", True, "the priority it illustrates"),
-    "origin": ("enum:" + ",".join(ORIGINS), True, "which seed document it comes from"),
+    "origin": ("str?", False, "which source document it comes from (a note for editors)"),
     "text": ("text", True, "the full case study"),
     "short": ("text", True, "1-2 sentences for factsheets"),
     "source": ("ref:source?", True, "the endnote source it cites, or null"),
@@ -343,7 +394,8 @@ REGION_SCHEMA: Spec = {
 }
 
 SCHEMAS = {
-    "pack.yaml": PACK_SCHEMA, "pack.yaml child_friendly_cities": CFCI_SCHEMA,
+    "pack.yaml": PACK_SCHEMA, "pack.yaml sections[]": SECTION_SCHEMA,
+    "pack.yaml child_friendly_cities": CFCI_SCHEMA,
     "priorities.yaml priorities[]": PRIORITY_SCHEMA, "actions.yaml actions[]": ACTION_SCHEMA,
     "examples.yaml examples[]": EXAMPLE_SCHEMA, "notes.yaml footnotes[]": FOOTNOTE_SCHEMA,
     "notes.yaml sources[]": SOURCE_SCHEMA, "regions.yaml regions[]": REGION_SCHEMA,
@@ -401,6 +453,15 @@ class _Checker:
                 return ()
             return tuple(self.value(item, rest, raw.loc_of(i).at(f"{where.keypath}[{i}]"))
                          for i, item in enumerate(raw))
+        if base == "str?":
+            if raw is None:
+                return None
+            base = "str"
+        if base == "bool":
+            if not isinstance(raw, bool):
+                self.error("expected true or false", where, "schema.type")
+                return False
+            return raw
         if base in ("str", "id", "country"):
             if not isinstance(raw, str) or not raw.strip():
                 self.error("expected a non-empty string", where, "schema.type")
@@ -484,7 +545,7 @@ class _Checker:
 
 
 _EMPTY = {"text": LocalText({}, {}, Location()), "names": LocalNames({}, Location()),
-          "list": (), "str": "", "id": "", "int": 0,
+          "list": (), "str": "", "str?": None, "bool": False, "id": "", "int": 0,
           "int?": None, "enum": "", "ref": None, "map": None, "country": ""}
 
 
@@ -537,10 +598,15 @@ def load_pack(root: Path) -> Pack:
     chk = _Checker()
     ppath, pdata = files["pack"]
     head = chk.record(pdata, PACK_SCHEMA, Location(str(ppath), 1), "pack") or {}
-    cfci = {}
+    words = _words(chk, head.get("words"), pdata.loc_of("words") if isinstance(pdata, LocDict)
+                   else Location(str(ppath), 1))
+    sections = _sections(chk, head.get("sections") or (), pdata)
     if isinstance(head.get("child_friendly_cities"), LocDict):
         raw = head["child_friendly_cities"]
         cfci = chk.record(raw, CFCI_SCHEMA, raw.loc, "pack.child_friendly_cities") or {}
+        if cfci and not any(x.id == "child-friendly-cities" for x in sections):
+            sections.append(Section("child-friendly-cities", cfci["title"], cfci["paragraphs"],
+                                    None, None, False, 2, raw.loc.at("pack.child_friendly_cities")))
 
     priorities = _records(chk, files["priorities"][1], "priorities", PRIORITY_SCHEMA,
                           files["priorities"][0])
@@ -572,10 +638,16 @@ def load_pack(root: Path) -> Pack:
             chk.error(f"unknown {kind} '{ident}'", where, f"ref.{kind}",
                       f"did you mean '{close[0]}'?" if close else f"no {kind} has that id")
 
-    for p in priorities:
-        if p["id"] and p["id"] not in PRIORITY_IDS:
-            chk.error(f"priority id '{p['id']}' is not one of the six", p["loc"].at(
-                p["loc"].keypath + ".id"), "schema.priority", "ids: " + ", ".join(PRIORITY_IDS))
+    _number_priorities(chk, priorities, files["priorities"][0])
+    roles = tuple(head.get("roles") or ())
+    if not roles:  # an older pack: the roles its actions name, and any other is accepted
+        roles = tuple(dict.fromkeys(r for a in actions for r in a["roles"]))
+    else:
+        for a in actions:
+            for i, r in enumerate(a["roles"]):
+                if r not in roles:
+                    chk.error(f"unknown role '{r}'", a["loc"].at(f"{a['loc'].keypath}.roles[{i}]"),
+                              "ref.role", "roles declared in pack.yaml: " + ", ".join(roles))
     by_action = {a["id"]: a for a in actions}
     by_example = {e["id"]: e for e in examples}
     for p in priorities:
@@ -613,7 +685,8 @@ def load_pack(root: Path) -> Pack:
         id=head["id"], title=head["title"], subtitle=head["subtitle"],
         languages=tuple(head["languages"]), intro=head["intro"],
         agenda_lead=head["agenda_lead"], purpose=head["purpose"],
-        cfci_title=cfci["title"], cfci_paragraphs=cfci["paragraphs"],
+        words=words, sections=tuple(sections), roles=roles,
+        roles_declared="roles" in (pdata if isinstance(pdata, LocDict) else {}),
         priorities=tuple(sorted((build(Priority, p) for p in priorities), key=lambda p: p.number)),
         actions=tuple(build(Action, a) for a in actions),
         examples=tuple(build(Example, e) for e in examples),
@@ -623,6 +696,92 @@ def load_pack(root: Path) -> Pack:
         fingerprint=fingerprint_folder(root, "*.yaml"),
     )
     return pack
+
+
+def _words(chk: _Checker, raw: Any, where_words: Location) -> dict[str, LocalText]:
+    """pack.yaml `words:`: the topic words, each a text per language."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, LocDict):
+        chk.error("expected a mapping of word -> text", where_words.at("pack.words"),
+                  "schema.type")
+        return {}
+    import string
+    words = {}
+    for key, value in raw.items():
+        where = raw.loc_of(key).at(f"pack.words.{key}")
+        if key not in TOPIC_WORDS:
+            close = difflib.get_close_matches(str(key), list(TOPIC_WORDS), n=1)
+            chk.error(f"unknown word '{key}'", where, "schema.unknown-key",
+                      f"did you mean '{close[0]}'?" if close else
+                      "words: " + ", ".join(TOPIC_WORDS))
+            continue
+        text = chk.text(value, where)
+        allowed = TOPIC_WORDS[key][0]
+        for lang, t in text.texts.items():
+            try:
+                names = {f for _, f, _, _ in string.Formatter().parse(t) if f is not None}
+            except ValueError as exc:
+                chk.error(f"bad placeholder: {exc}", text.locs[lang], "schema.placeholder",
+                          "write a literal brace as {{ or }}")
+                continue
+            for name in sorted(names - set(allowed)):
+                chk.error(f"unknown placeholder '{{{name}}}'", text.locs[lang],
+                          "schema.placeholder",
+                          "this word may use " + (", ".join("{%s}" % a for a in allowed)))
+        words[key] = text
+    return words
+
+
+def _sections(chk: _Checker, raw: Any, pdata: Any) -> list[Section]:
+    if not raw:
+        return []
+    out, seen = [], set()
+    for i, item in enumerate(raw):
+        loc = item.loc if isinstance(item, LocDict) else pdata.loc_of("sections")
+        path = f"pack.sections[{i}]"
+        values = chk.record(item, SECTION_SCHEMA, loc, path)
+        if not values:
+            continue
+        if values["id"] in seen:
+            chk.error(f"duplicate id '{values['id']}'", loc.at(path + ".id"),
+                      "schema.duplicate-id")
+            continue
+        seen.add(values["id"])
+        if values["after"] and values["before"]:
+            chk.error("give 'after' or 'before', not both", loc.at(path), "schema.section")
+        level = values["level"] or 2
+        if level not in (1, 2):
+            chk.error(f"level {level} is not 1 or 2", loc.at(path + ".level"), "schema.section")
+        out.append(Section(values["id"], values["title"], values["paragraphs"], values["after"],
+                           values["before"], values["box"], level, loc.at(path)))
+    return out
+
+
+def _number_priorities(chk: _Checker, priorities: list[dict], path: Path) -> None:
+    """Numbers are the agenda's order: given for every priority or for none, 1 to N."""
+    for i, p in enumerate(priorities):
+        if p["id"] and p["id"].isdigit():
+            chk.error(f"priority id '{p['id']}' is a number", p["loc"].at(p["loc"].keypath + ".id"),
+                      "schema.priority", "numbers are aliases of the ids; use a word")
+        if p["number"] is None:
+            p["number"] = i + 1
+    if not priorities:
+        chk.error("the agenda has no priorities", Location(str(path), 1), "schema.priority",
+                  "add at least one entry under 'priorities:'")
+        return
+    n = len(priorities)
+    seen: dict[int, str] = {}
+    for p in priorities:
+        where = p["loc"].at(p["loc"].keypath + ".number")
+        if not 1 <= p["number"] <= n:
+            chk.error(f"priority number {p['number']} is outside 1-{n}", where,
+                      "schema.priority", f"number the {n} priorities 1 to {n}, or leave "
+                                         "'number' out to use the order of the file")
+        elif p["number"] in seen:
+            chk.error(f"priority number {p['number']} is also '{seen[p['number']]}'", where,
+                      "schema.priority", "each priority has its own number")
+        seen.setdefault(p["number"], p["id"])
 
 
 def _only_key(data: Any, key: str) -> Any:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from briefgen.content import ROLES, Action, Example, Pack, Priority
+from briefgen.content import Action, Example, Pack, Priority
 from briefgen.diagnostics import Location
 from briefgen.errors import SelectionError
 from briefgen.sources import LocDict, load_yaml
@@ -23,16 +23,17 @@ MAX_NAME_CHARS = 120
 
 # field -> (kind, description). The profile file, the flags and campaign columns share it.
 PROFILE_SCHEMA: dict[str, tuple[str, str]] = {
-    "municipality": ("str", "name of the municipality (required)"),
+    "municipality": ("str", "name of the municipality (none: the general edition; a "
+                            "campaign row needs one)"),
     "country": ("str", "country: an ISO 3166-1 alpha-2 code or its name"),
     "region": ("str", "world region id or name (derived from the country when omitted)"),
-    "role": ("role", "arrival, departure or transit"),
+    "role": ("role", "one of the roles the content pack declares (briefgen list roles)"),
     "lang": ("str", "language code of the document, e.g. en"),
     "organisation": ("str", "organisation that issues the brief"),
     "contact": ("str", "contact line printed in the closing section"),
     "date": ("date", "date of the brief, YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH)"),
     "local_context": ("str", "a paragraph on the local situation, printed in the introduction"),
-    "priorities": ("list", "priority ids or numbers 1-6"),
+    "priorities": ("list", "priority ids, or their numbers in the agenda"),
     "actions": ("list", "action ids"),
     "examples": ("list", "example ids"),
     "examples_per_priority": ("int", "how many examples to pick per priority (default 2)"),
@@ -126,12 +127,8 @@ def _coerce(name: str, kind: str, raw: Any, loc: Location) -> Any:
         if name == "lang":
             value = value.lower().replace("_", "-")
         return value
-    if kind == "role":
-        value = str(raw).strip().lower()
-        if value and value not in ROLES:
-            raise SelectionError(f"unknown role '{raw}'", loc,
-                                 hint="use arrival, departure or transit", code="profile.role")
-        return value
+    if kind == "role":  # checked against the pack's roles when selecting
+        return str(raw).strip().lower()
     if kind == "date":
         if isinstance(raw, dt.date):
             return raw
@@ -253,7 +250,18 @@ def rank_actions(actions: list[Action], role: str) -> list[Action]:
     return sorted(actions, key=key)
 
 
+def check_role(pack: Pack, profile: Profile) -> None:
+    if not profile.role or profile.role in pack.roles:
+        return
+    if pack.roles_declared or not pack.roles:  # an older pack accepts any role
+        raise SelectionError(f"unknown role '{profile.role}'", profile.loc("role"),
+                             hint=("roles: " + ", ".join(pack.roles)) if pack.roles else
+                             "this content pack declares no roles; leave 'role' out",
+                             code="profile.role")
+
+
 def select(pack: Pack, profile: Profile) -> Selection:
+    check_role(pack, profile)
     country = resolve_country(profile.country, pack, profile.lang, profile.loc("country"))
     region = resolve_region(profile, country, pack)
 

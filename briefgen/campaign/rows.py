@@ -23,7 +23,7 @@ from briefgen.sources import LocDict, LocList, load_yaml
 
 OUTPUTS: dict[str, str] = {
     "brief": "the tailored brief: <slug>/brief.pdf",
-    "factsheets": "one sheet per priority of the row (all six when none): "
+    "factsheets": "one sheet per priority of the row (every priority when none): "
                   "<slug>/factsheet-<priority>.pdf",
     "at-a-glance": "the one-page overview: <slug>/at-a-glance.pdf",
 }
