@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from briefgen import __version__
 from briefgen import document as d
 from briefgen import inline
-from briefgen.content import Example, LocalNames, LocalText, Pack
+from briefgen.content import TOPIC_WORDS, Example, LocalNames, LocalText, Pack
 from briefgen.countries import country_name
 from briefgen.diagnostics import Diagnostic
-from briefgen.errors import ProblemsError
+from briefgen.errors import ContentError, LayoutError, ProblemsError
 from briefgen.layout import Layout, Rich, blocks_from_template
 from briefgen.selection import Selection
 
@@ -175,14 +175,30 @@ class Composer:
         self.sel = selection
         self.profile = selection.profile
         self.lang = self.profile.lang or "en"
-        self.labels = layout.label_set(self.lang)
         self.loc = Localizer(self.lang, allow_fallback)
+        # The general edition: the agenda for local governments in general, no place named.
+        self.general = not self.profile.municipality
+        labels = layout.label_set(self.lang)
+        for key, text in pack.words.items():  # the pack's topic words win over the layout's
+            labels[key] = self.loc.plain(text)
+        self.labels = labels
         self.numbering = Numbering(pack, self.loc)
         self.registry: list = []
 
     def label(self, key: str, **values) -> str:
+        """A label in the document's language, its {placeholders} filled; in the general
+        edition the label's `_general` form when the layout or pack has one."""
+        if self.general and f"{key}_general" in self.labels:
+            key = f"{key}_general"
         text = self.labels.get(key, key)
-        return text.format(**values) if values else text
+        values = {"title": self.loc.plain(self.pack.title),
+                  "municipality": self.profile.municipality, **values}
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise LayoutError(f"label '{key}' has a placeholder briefgen cannot fill: {exc}",
+                              hint="placeholders: " + ", ".join("{%s}" % v for v in values),
+                              code="label.placeholder") from None
 
     def rich(self, text: LocalText) -> Rich:
         return Rich(self.loc.nodes(text), self.registry)
@@ -204,7 +220,11 @@ class Composer:
             "local_context": p.local_context,
             "lang": self.lang,
             "complete": self.sel.complete,
-            "labels": self.labels,
+            "general": self.general,
+            "title": self.label("doc_title"),
+            # topic words arrive filled in; other labels keep their {placeholders}
+            "labels": {**self.labels, **{k: self.label(k) for k in TOPIC_WORDS
+                                         if k in self.labels}},
             "params": self.layout.params(),
             "pack": {
                 "title": self.loc.plain(pack.title),
@@ -212,8 +232,6 @@ class Composer:
                 "intro": [self.rich(t) for t in pack.intro],
                 "agenda_lead": self.rich(pack.agenda_lead),
                 "purpose": [self.rich(t) for t in pack.purpose],
-                "cfci_title": self.loc.plain(pack.cfci_title),
-                "cfci_paragraphs": [self.rich(t) for t in pack.cfci_paragraphs],
             },
             "agenda": [self.priority_context(pr) for pr in pack.priorities],
             "priorities": priorities,
@@ -237,18 +255,49 @@ class Composer:
                       date=(date.year, date.month, date.day))
 
     def doc_labels(self) -> d.Labels:
-        return d.Labels(page_of=self.label("page_of"), back=self.label("back"))
+        # page_of keeps {page} and {pages}: the renderer fills them
+        return d.Labels(page_of=self.labels["page_of"], back=self.labels["back"])
 
     # ------------------------------------------------------------------ brief
 
+    def brief_sections(self, opts: dict) -> list:
+        """The layout's section order with the pack's extra sections put in their place."""
+        order = list(opts.get("sections") or ["cover", "contents", "introduction", "priorities",
+                                              "closing", "endnotes"])
+        extra = {x.id: x for x in self.pack.sections}
+        for section in self.pack.sections:
+            if section.id in order:
+                continue  # the layout names it: that is its place
+            target = section.after or section.before or "endnotes"
+            if target not in order:
+                if not (section.after or section.before):
+                    order.append(section.id)
+                    continue
+                raise ContentError(
+                    f"section '{section.id}' is placed {'after' if section.after else 'before'} "
+                    f"'{target}', which layout '{self.layout.name}' does not have",
+                    section.loc, hint="sections of this layout: " + ", ".join(order),
+                    code="section.place")
+            at = order.index(target) + (1 if section.after else 0)
+            order.insert(at, section.id)
+        return [extra.get(name, name) for name in order]
+
+    def pack_section(self, section) -> list:
+        paragraphs = [d.Paragraph(self.loc.nodes(t), "box_body" if section.box else "body")
+                      for t in section.paragraphs]
+        if section.box:
+            return [d.Box(self.loc.nodes(section.title), tuple(paragraphs))]
+        return [d.Heading(self.loc.nodes(section.title), section.level, key=section.id)] + \
+            paragraphs
+
     def brief(self) -> d.Document:
         opts = self.layout.manifest.get("brief") or {}
-        sections = opts.get("sections") or ["cover", "contents", "introduction", "priorities",
-                                            "closing", "endnotes"]
         ctx = self.context()
         cover: list = []
         body: list = []
-        for name in sections:
+        new_page = False  # a page break asked for before a section that turned out empty
+        for section in self.brief_sections(opts):
+            name = section if isinstance(section, str) else section.id
             if name == "cover":
                 cover = self.template("cover", ctx)
             elif name == "contents":
@@ -262,10 +311,15 @@ class Composer:
             elif name == "endnotes":
                 body.append(_ENDNOTES_PLACEHOLDER)
             else:
-                if name in opts.get("new_page_before", []) and body and \
-                        not isinstance(body[-1], d.PageBreak):
+                blocks = self.template(name, ctx) if isinstance(section, str) else \
+                    self.pack_section(section)
+                new_page = new_page or name in opts.get("new_page_before", [])
+                if not blocks:
+                    continue
+                if new_page and body and not isinstance(body[-1], d.PageBreak):
                     body.append(d.PageBreak())
-                body += self.template(name, ctx)
+                new_page = False
+                body += blocks
         cover = self.numbering.resolve_blocks(cover)
         body = self.numbering.resolve_blocks(body)
         if _ENDNOTES_PLACEHOLDER in body:
@@ -276,11 +330,12 @@ class Composer:
                                           key="endnotes"), notes] if notes.entries else [])
         self.loc.raise_missing()
         name = self.profile.municipality
-        title = self.label("doc_title", municipality=name)
+        title = self.label("doc_title")
+        pack_title = self.loc.plain(self.pack.title)
         return d.Document(
             kind="brief", meta=self.meta(title, self.loc.plain(self.pack.subtitle)),
             cover=tuple(cover), body=tuple(body), footnotes=dict(self.numbering.footnotes),
-            running_head=f"{self.loc.plain(self.pack.title)} \u2014 {name}",
+            running_head=f"{pack_title} \u2014 {name}" if name else pack_title,
             labels=self.doc_labels())
 
     def priority_section(self, sp) -> list:
@@ -348,15 +403,12 @@ class Composer:
             d.Paragraph((inline.Text(self.label("sheet_number", number=pr.number, total=n_total)),),
                         "sheet_number"),
             d.Paragraph(self.loc.nodes(pr.title), "sheet_title"),
-            d.Paragraph((inline.Text(self.label("sheet_for", municipality=p.municipality)),),
-                        "sheet_for"),
+            d.Paragraph((inline.Text(self.label("sheet_for")),), "sheet_for"),
         ), style="sheet_band")
         body: list = [head,
                       d.Paragraph((inline.Text(self.label("sheet_why")),), "sheet_section"),
                       d.Paragraph(self.loc.nodes(pr.summary), "sheet_lead"),
-                      d.Paragraph((inline.Text(self.label("sheet_actions",
-                                                          municipality=p.municipality)),),
-                                  "sheet_section")]
+                      d.Paragraph((inline.Text(self.label("sheet_actions")),), "sheet_section")]
         local = [a for a in actions if not a.national]
         asks = [a for a in actions if a.national]
         items = [self.action_item(a, short=True) for a in local]
@@ -377,14 +429,12 @@ class Composer:
                         inline.Text(" "), inline.Link(source.href, (inline.Text(source.url),)))
                     box = _replace(box, caption=box.caption + (inline.FootnoteMark(n),))
                 body.append(box)
-        body.append(d.Paragraph((inline.Text(self.label("sheet_call", municipality=p.municipality)),),
-                                "sheet_call"))
+        body.append(d.Paragraph((inline.Text(self.label("sheet_call")),), "sheet_call"))
         if p.organisation or p.contact:
             contact = " \u00b7 ".join(x for x in (p.organisation, p.contact) if x)
             body.append(d.Paragraph((inline.Text(f"{self.label('contact')} {contact}"),), "small"))
         self.loc.raise_missing()
-        title = self.label("sheet_doc_title", municipality=p.municipality,
-                           title=self.loc.plain(pr.short_title))
+        title = self.label("sheet_doc_title", title=self.loc.plain(pr.short_title))
         dropped = [("example", e.id) for e in plan.examples if e not in examples] + \
                   [("action", a.id) for a in plan.actions if a not in actions]
         return d.Document(kind="factsheet", meta=self.meta(title, self.loc.plain(pr.title)),
@@ -397,8 +447,7 @@ class Composer:
         pack, p = self.pack, self.profile
         body: list = [d.Box((), (
             d.Paragraph((inline.Text(self.loc.plain(pack.title)),), "sheet_number"),
-            d.Paragraph((inline.Text(self.label("glance_title", municipality=p.municipality)),),
-                        "sheet_title"),
+            d.Paragraph((inline.Text(self.label("glance_title")),), "sheet_title"),
             d.Paragraph((inline.Text(self.label("glance_lead")),), "sheet_for"),
         ), style="sheet_band")]
         for pr in pack.priorities:
@@ -412,7 +461,7 @@ class Composer:
                                      self.loc.nodes(example.short), "glance_example"))
             body.append(d.Box((), tuple(inner), style="glance_box"))
         self.loc.raise_missing()
-        title = self.label("glance_title", municipality=p.municipality)
+        title = self.label("glance_title")
         return d.Document(kind="at-a-glance", meta=self.meta(title, self.loc.plain(pack.subtitle)),
                           body=tuple(body), labels=self.doc_labels(), one_page=True,
                           footer_note=format_date(p.effective_date, self.lang))
