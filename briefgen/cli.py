@@ -54,17 +54,19 @@ def profile_options(fn):
     options = [
         click.argument("profile_file", metavar="[PROFILE.yaml]", required=False,
                        type=click.Path(dir_okay=False, path_type=Path)),
-        click.option("-m", "--municipality", help="Name of the municipality."),
+        click.option("-m", "--municipality",
+                     help="Name of the municipality (none: the general edition, for local "
+                          "governments in general)."),
         click.option("--country", help="Country: ISO 3166 code (SE) or name (Sweden)."),
         click.option("--region", help="World region id or name (default: from the country)."),
-        click.option("--role", type=click.Choice(["arrival", "departure", "transit"]),
-                     help="The municipality's place on migration routes."),
+        click.option("--role", help="One of the roles the content pack declares "
+                                    "(see `briefgen list roles`)."),
         click.option("--lang", help="Language of the document (en, es, fr)."),
         click.option("--organisation", help="Organisation issuing the document."),
         click.option("--contact", help="Contact line for the closing section."),
         click.option("--local-context", help="A paragraph on the local situation."),
         click.option("-p", "--priority", "priorities", multiple=True,
-                     help="Priority id or number 1-6 (repeatable)."),
+                     help="Priority id, or its number in the agenda (repeatable)."),
         click.option("-a", "--action", "actions", multiple=True, help="Action id (repeatable)."),
         click.option("-e", "--example", "examples", multiple=True, help="Example id (repeatable)."),
         click.option("--examples-per-priority", type=int,
@@ -85,13 +87,7 @@ def make_profile(profile_file, **flags):
     from briefgen.selection import Profile, load_profile
     profile = load_profile(profile_file) if profile_file else Profile()
     overrides = {k: v for k, v in flags.items() if k in _PROFILE_FLAGS}
-    profile = profile.merged(overrides, Location(keypath="command line"))
-    if not profile.municipality:
-        from briefgen.errors import SelectionError
-        raise SelectionError("no municipality given",
-                             hint="pass -m/--municipality NAME or a profile with 'municipality:'",
-                             code="profile.municipality")
-    return profile
+    return profile.merged(overrides, Location(keypath="command line"))
 
 
 _PROFILE_FLAGS = {"municipality", "country", "region", "role", "lang", "organisation", "contact",
@@ -117,14 +113,14 @@ def main(debug):
 Examples:
   briefgen brief -m Malmö --country SE -p protect -p 4 -o malmo.pdf
   briefgen brief examples/malmo.yaml --lang es
-  briefgen brief --all -m "Children Uprooted" -o agenda.pdf""")
+  briefgen brief --all -o agenda.pdf      (the general edition: no municipality)""")
 @profile_options
 @click.option("--all", "all_", is_flag=True, help="The whole agenda: every action and example.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="PDF to write (default: output/<municipality>-brief.pdf).")
 @handled
 def brief(profile_file, output, all_, layout, content, allow_fallback, **flags):
-    """Build a tailored brief for one municipality."""
+    """Build a tailored brief for one municipality, or the general edition without -m."""
     from briefgen.build import Workspace
     from briefgen.output import write_atomic
     profile = make_profile(profile_file, all=all_ or None, **flags)
@@ -144,14 +140,15 @@ Examples:
 @profile_options
 @click.option("--all", "all_", is_flag=True, help="One factsheet per priority.")
 @click.option("--combined", is_flag=True, help="With --all: one PDF, a page and bookmark each.")
-@click.option("--at-a-glance", "glance", is_flag=True, help="The one-page overview of all six.")
+@click.option("--at-a-glance", "glance", is_flag=True,
+              help="The one-page overview of every priority.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="With --all: folder for the sheets (default: output/).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
 @handled
 def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, content,
               allow_fallback, **flags):
-    """Build one-page factsheets: one priority, all six, or the at-a-glance sheet."""
+    """Build one-page factsheets: one priority, every priority, or the at-a-glance sheet."""
     from briefgen.build import Workspace
     from briefgen.errors import SelectionError
     from briefgen.output import write_atomic
@@ -203,6 +200,8 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
 
 def default_output(municipality: str, what: str) -> Path:
     from briefgen.compose import slug
+    if not municipality:  # the general edition
+        return Path("output") / f"{what}.pdf"
     return Path("output") / f"{slug(municipality)}-{what}.pdf"
 
 
@@ -210,7 +209,8 @@ def default_output(municipality: str, what: str) -> Path:
 Examples:
   briefgen list priorities
   briefgen list examples --priority services --json""")
-@click.argument("what", type=click.Choice(["priorities", "actions", "examples", "sources"]))
+@click.argument("what", type=click.Choice(["priorities", "actions", "examples", "sources",
+                                          "roles"]))
 @click.option("-p", "--priority", help="Only items of this priority (id or number).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option("--content", type=click.Path(path_type=Path), help="Content pack folder.")
@@ -240,6 +240,8 @@ def list_(what, priority, as_json, content, lang):
                 for e in pack.examples if not pid or e.priority == pid]
     elif what == "sources":
         rows = [{"id": s.id, "label": t(s.label), "url": s.url} for s in pack.sources.values()]
+    elif what == "roles":
+        rows = [{"id": r} for r in pack.roles]
     if as_json:
         import json
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -254,6 +256,8 @@ def list_(what, priority, as_json, content, lang):
         elif what == "examples":
             where = ", ".join(row["places"]) or row["country"]
             click.echo(f"{ident:<26} {row['priority']:<12} {where}")
+        elif what == "roles":
+            click.echo(ident)
         else:
             click.echo(f"{ident:<24} {row['url']}")
 
@@ -276,12 +280,13 @@ def check(content, layout, lang):
     # Compose (without rendering) each kind of document for a sample municipality, so
     # that template errors such as undefined variables show now, not in a campaign.
     from briefgen.selection import Profile
-    sample = Profile(municipality="Sample", all=True, lang=lang or "en")
     if lang:
         ws.check_language(lang, lay)
-    for kind, options in (("brief", {}), ("factsheet", {"priority": pack.priorities[0].id}),
-                          ("at-a-glance", {})):
-        ws.compose(kind, sample, lay, allow_fallback=True, **options)
+    for sample in (Profile(municipality="Sample", all=True, lang=lang or "en"),
+                   Profile(all=True, lang=lang or "en")):   # and the general edition
+        for kind, options in (("brief", {}), ("factsheet", {"priority": pack.priorities[0].id}),
+                              ("at-a-glance", {})):
+            ws.compose(kind, sample, lay, allow_fallback=True, **options)
     ws.renderer(lay)  # fonts exist and load
     if lang:
         missing = pack.missing_translations(lang)
