@@ -48,10 +48,11 @@ def test_unknown_action(tmp_path):
     assert "action" in line and "'protect-nothing'" in line
 
 
-def test_no_municipality(tmp_path):
+def test_empty_municipality(tmp_path):
+    # no -m at all is the general edition (tests/test_agenda.py); an empty name is a mistake
     out = tmp_path / "x.pdf"
-    line = assert_bad_input(brief(out, "-p", "1"), out)
-    assert "municipality" in line
+    line = assert_bad_input(brief(out, "-m", " ", "-p", "1"), out)
+    assert "the municipality name is empty" in line
 
 
 def test_bad_date(tmp_path):

@@ -88,7 +88,8 @@ def test_full_brief_in_each_language(tmp_path, pack, lang, layout):
         assert norm(plain(example.title, lang)) in text, example.id
     for note in pack.footnotes.values():
         assert norm(lead(note.text, lang, 20)) in text, note.id
-    assert norm(plain(pack.cfci_title, lang)) in text
+    for section in pack.sections:
+        assert norm(plain(section.title, lang)) in text
 
 
 @pytest.mark.parametrize("layout", LAYOUT_NAMES)
