@@ -16,8 +16,9 @@ return bytes, never exceptions, so a bad row fails alone with its one-line messa
 from briefgen.campaign.progress import ConsoleProgress, Progress
 from briefgen.campaign.result import CampaignResult
 from briefgen.campaign.rows import ROW_SCHEMA, read_rows, row_profile
-from briefgen.campaign.run import run_campaign
+from briefgen.campaign.run import check_rows, run_campaign
 from briefgen.campaign.slugs import row_slug, unique_slugs
+from briefgen.campaign.workers import WorkerPool
 
-__all__ = ["CampaignResult", "ConsoleProgress", "Progress", "ROW_SCHEMA", "read_rows",
-           "row_profile", "row_slug", "run_campaign", "unique_slugs"]
+__all__ = ["CampaignResult", "ConsoleProgress", "Progress", "ROW_SCHEMA", "WorkerPool",
+           "check_rows", "read_rows", "row_profile", "row_slug", "run_campaign", "unique_slugs"]

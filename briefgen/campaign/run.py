@@ -17,7 +17,7 @@ from briefgen.campaign.manifest import (inputs_hash, prune, previous_rows, remov
                                         reusable, unchanged, write_manifests, write_packet)
 from briefgen.campaign.progress import Progress
 from briefgen.campaign.result import CampaignResult
-from briefgen.campaign.rows import file_plan, read_rows, row_profile
+from briefgen.campaign.rows import Row, file_plan, read_rows, row_profile
 from briefgen.campaign.slugs import unique_slugs
 from briefgen.campaign.workers import Task, in_process, message, pooled
 from briefgen.diagnostics import Diagnostic
@@ -31,14 +31,15 @@ MANIFEST_EVERY = 20          # rewrite the manifest after this many finished bui
 def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: bool = False,
                  check_only: bool = False, packet: bool = False,
                  progress: Progress | None = None, content: Path | None = None,
-                 allow_fallback: bool = False, scheduler: str | None = None
-                 ) -> CampaignResult:
+                 allow_fallback: bool = False, scheduler: str | None = None,
+                 pool=None) -> CampaignResult:
     """Build (or with check_only, only validate) every row of a campaign file.
 
     A file that cannot be used raises BriefgenError; a bad row fails alone and is counted
     in the result. On KeyboardInterrupt the manifest of what was done is written and the
     interrupt goes on to the caller. With `scheduler` (a Dask scheduler address) the rows
-    are built on that cluster instead of in local worker processes.
+    are built on that cluster instead of in local worker processes; with `pool` (a
+    campaign.workers.WorkerPool) on that pool's workers, which stay up afterwards.
     """
     progress = progress or Progress()
     started = time.monotonic()
@@ -137,6 +138,8 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         expected = Expected(__version__, pack.fingerprint,
                             str(Path(content).resolve()) if content else None)
         results = on_cluster(iter(tasks), client, expected)  # closes the client when done
+    elif pool is not None:
+        results = pooled(iter(tasks), jobs, content, pool)
     elif jobs == 1:
         results = in_process(iter(tasks), ws)
     else:
@@ -191,6 +194,23 @@ def usable_cpus() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def check_rows(path: Path, content: Path | None = None) -> list[tuple[Row, list[Diagnostic]]]:
+    """Every row of a campaign file with every problem it has, without building anything
+    (what --check prints, as data). A file that cannot be used at all raises."""
+    rows = read_rows(Path(path))
+    ws = Workspace(content)
+    ws.pack  # noqa: B018 - a broken pack stops everything here
+    date = default_date()
+    checked = []
+    for row in rows:
+        profile, outputs, problems = row_profile(row, date)
+        if profile is not None:
+            problems = _check_row(ws, profile, outputs)
+        unique = {str(p): p for p in problems}
+        checked.append((row, list(unique.values())))
+    return checked
 
 
 def _check_row(ws, profile: Profile, outputs: tuple[str, ...]) -> list[Diagnostic]:

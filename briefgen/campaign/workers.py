@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -64,6 +65,45 @@ def _work(task: Task) -> dict:
     return execute(_WORKSPACE, task)
 
 
+def workspace():
+    """This worker's Workspace (one per process: its pack, layouts and renderers stay warm
+    across rows and requests); a Workspace of its own outside a worker."""
+    global _WORKSPACE
+    if _WORKSPACE is None:
+        from briefgen.build import Workspace
+        _WORKSPACE = Workspace()
+    return _WORKSPACE
+
+
+class WorkerPool:
+    """A bounded set of worker processes, each keeping one Workspace, that can outlive one
+    campaign: `briefgen serve` builds every preview, download and campaign row on one.
+    A pool whose worker died is replaced at the next submit."""
+
+    def __init__(self, jobs: int, content: Path | None = None, mp_context=None):
+        self.jobs = jobs
+        self._content = content
+        self._context = mp_context
+        self._lock = threading.Lock()
+        self._executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.jobs, mp_context=self._context,
+                                   initializer=_init_worker, initargs=(self._content,))
+
+    def submit(self, fn, *args):
+        with self._lock:
+            try:
+                return self._executor.submit(fn, *args)
+            except BrokenProcessPool:  # a worker died earlier: start afresh
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._new()
+                return self._executor.submit(fn, *args)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._executor.shutdown(wait=wait, cancel_futures=True)
+
+
 def _rss_kb() -> int:
     try:
         import resource
@@ -105,14 +145,16 @@ def in_process(tasks: Iterator[Task], ws) -> Iterator[tuple[Task, dict]]:
         yield task, execute(ws, task)
 
 
-def pooled(tasks: Iterator[Task], jobs: int, content: Path | None
-            ) -> Iterator[tuple[Task, dict]]:
+def pooled(tasks: Iterator[Task], jobs: int, content: Path | None,
+           pool: WorkerPool | None = None) -> Iterator[tuple[Task, dict]]:
     """Results as they finish; at most IN_FLIGHT_PER_JOB * jobs rows are handed out at once,
-    so memory stays flat however long the campaign."""
-    def new_pool():
-        return ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(content,))
-
-    pool = new_pool()
+    so memory stays flat however long the campaign. With `pool`, rows share that pool's
+    workers with whoever else uses it, and the pool stays up afterwards."""
+    own = pool is None
+    if own:
+        pool = WorkerPool(jobs, content)
+    else:
+        jobs = pool.jobs
     in_flight: dict = {}
     pending = iter(tasks)
     exhausted = False
@@ -123,12 +165,7 @@ def pooled(tasks: Iterator[Task], jobs: int, content: Path | None
                 if task is None:
                     exhausted = True
                     break
-                try:
-                    in_flight[pool.submit(_work, task)] = task
-                except BrokenProcessPool:  # a worker died earlier: start afresh
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = new_pool()
-                    in_flight[pool.submit(_work, task)] = task
+                in_flight[pool.submit(_work, task)] = task
             if not in_flight:
                 return
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -141,4 +178,8 @@ def pooled(tasks: Iterator[Task], jobs: int, content: Path | None
                                            "stopped unexpectedly (killed, or out of memory?)")
                 yield task, result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if own:
+            pool.shutdown(wait=True)
+        else:
+            for future in in_flight:
+                future.cancel()
