@@ -338,5 +338,71 @@ def campaign(file, out_dir, jobs, force, check_only, packet, quiet, content, all
         sys.exit(1)
 
 
+@main.command(epilog="""\b
+Examples:
+  briefgen serve                      then open http://127.0.0.1:8000/
+  briefgen serve --open --data ~/briefs-web
+  briefgen serve --host 0.0.0.0 --port 8080   (prints the address with its access token)""")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any other than this computer needs the access "
+                   "token on every request.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for uploads and builds (default: ~/.local/share/briefgen/serve).")
+@click.option("--token", envvar="BRIEFGEN_TOKEN",
+              help="Access token (at least 16 characters; default: a new one when --host is "
+                   "not this computer). Also read from BRIEFGEN_TOKEN.")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Worker processes for previews and campaigns (default: one per CPU).")
+@handled
+def serve(host, port, open_browser, data, token, jobs):
+    """Start the web page: briefs with a live preview, and campaigns from a spreadsheet."""
+    from briefgen.web.server import serve as run_server
+    run_server(host, port, data=data, token=token, open_browser=open_browser, jobs=jobs,
+               echo=lambda line: click.echo(line, err=True))
+
+
+@main.command(epilog="""\b
+Examples:
+  briefgen preview output/malmo-brief.pdf --png thumbs/
+  briefgen preview examples/malmo.yaml --png thumbs/ --width 400""")
+@click.argument("source", metavar="FILE.pdf|PROFILE.yaml",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--png", "png_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the thumbnails: page-01.png, page-02.png, ...")
+@click.option("--width", default=200, show_default=True, type=click.IntRange(16, 4000),
+              help="Width of each thumbnail in pixels.")
+@click.option("--open", "open_after", is_flag=True, help="Open the folder afterwards.")
+@handled
+def preview(source, png_dir, width, open_after):
+    """Page thumbnails (PNG) of a PDF, or of the brief a profile makes."""
+    from briefgen.errors import BriefgenError
+    from briefgen.output import write_atomic
+    from briefgen.thumbnails import thumbnails
+    if source.suffix.lower() == ".pdf":
+        try:
+            pdf = source.read_bytes()
+        except OSError as exc:
+            raise BriefgenError(f"cannot read {source}: {exc.strerror}",
+                                code="file.unreadable") from None
+    else:
+        from briefgen.build import Workspace
+        profile = make_profile(source)
+        built = Workspace().build("brief", profile)
+        _warn(built.warnings)
+        pdf = built.pdf
+    images = thumbnails(pdf, width)
+    for old in png_dir.glob("page-*.png") if png_dir.is_dir() else ():
+        old.unlink()
+    for i, png in enumerate(images, 1):
+        write_atomic(png_dir / f"page-{i:02d}.png", png)
+    click.echo(f"wrote {len(images)} thumbnail{'s' * (len(images) != 1)} to {png_dir}",
+               err=True)
+    if open_after:
+        click.launch(str(png_dir))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

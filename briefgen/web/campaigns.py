@@ -1,0 +1,248 @@
+"""Campaigns from the web page: upload, check every row, build, watch, download, resume.
+
+Each campaign is a folder (see store.py) holding the uploaded file, campaign.json (what
+the page shows) and out/, the folder `briefgen campaign` itself writes with its manifest.
+The build is `run_campaign` on the server's worker pool, in a thread of its own, so the
+page stays responsive; a restarted server marks campaigns that were running as
+interrupted, and starting one again skips every row the manifest says is done.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import threading
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from briefgen.campaign import Progress, check_rows, run_campaign
+from briefgen.diagnostics import Diagnostic
+from briefgen.errors import BriefgenError
+from briefgen.web.store import Store, now, read_json, write_json
+
+log = logging.getLogger("briefgen.web")
+
+SUFFIXES = (".csv", ".tsv", ".txt", ".yaml", ".yml")
+MAX_ROWS = 2000
+MAX_RUNNING = 4              # campaigns building at once, over all sessions
+SAVE_EVERY = 10              # rows between two writes of campaign.json while building
+_LOCATION = re.compile(r"^(?:\S*?source\.[a-z]+:\d+(?::\d+)?: )?(?:error: )?")
+
+
+def clean(message: str) -> str:
+    """A row's message without the server's file path (the page names the row itself)."""
+    return _LOCATION.sub("", message, count=1)
+
+
+def _problem(line: int, municipality: str, diag: Diagnostic) -> dict[str, Any]:
+    column = diag.location.keypath if diag.location and diag.location.keypath else ""
+    text = diag.message + (f"; {diag.hint}" if diag.hint else "")
+    return {"row": line, "municipality": municipality, "column": column, "message": text}
+
+
+class WebProgress(Progress):
+    """What a running campaign tells the page: counts, time left and each failure."""
+
+    def __init__(self, job: Campaigns, folder: Path, state: dict):
+        self.job, self.folder, self.state = job, folder, state
+
+    def start(self, total, out_dir, checking):
+        with self.job.lock:
+            self.state.update(done=0, total=total, built=0, skipped=0, failed=0,
+                              failures=[], started=now(), eta=None)
+
+    def row(self, done, total, entry):
+        lines = self.state.get("lines", {})
+        with self.job.lock:
+            s = self.state
+            s["done"], s["total"] = done, total
+            status = entry["status"]
+            if status in ("built", "skipped", "failed"):
+                s[status] = s.get(status, 0) + 1
+            if status == "failed":
+                s["failures"].append({"row": lines.get(str(entry["row"]), entry["row"]),
+                                      "municipality": entry["municipality"],
+                                      "message": clean(entry["error"] or "")})
+            elapsed = now() - s["started"]
+            s["eta"] = round(elapsed / done * (total - done), 1) if done else None
+        if done % SAVE_EVERY == 0:
+            self.job.save(self.folder, self.state)
+
+    def finish(self, result):
+        pass
+
+
+class Campaigns:
+    def __init__(self, store: Store, pool, *, max_rows: int = MAX_ROWS,
+                 content: Path | None = None):
+        self.store = store
+        self.pool = pool
+        self.max_rows = max_rows
+        self.content = content
+        self.lock = threading.RLock()
+        self.live: dict[str, dict] = {}     # folder -> state of a campaign building now
+        self.threads: dict[str, threading.Thread] = {}
+        self.recover()
+
+    # ------------------------------------------------------------------ state
+
+    def recover(self) -> None:
+        """After a restart: a campaign that was building is interrupted, to be resumed."""
+        for folder in self.store.all_campaign_dirs():
+            state = read_json(folder / "campaign.json")
+            if state.get("status") == "running":
+                state["status"] = "interrupted"
+                self.save(folder, state)
+
+    def save(self, folder: Path, state: dict) -> None:
+        with self.lock:
+            snapshot = dict(state, failures=list(state.get("failures", [])))
+        write_json(folder / "campaign.json", snapshot)
+
+    def state(self, session: str, campaign_id: str) -> dict | None:
+        folder = self.store.campaign_dir(session, campaign_id)
+        if folder is None:
+            return None
+        with self.lock:
+            live = self.live.get(str(folder))
+            if live is not None:
+                return dict(live, failures=list(live["failures"]))
+        return read_json(folder / "campaign.json")
+
+    def list(self, session: str) -> list[dict]:
+        root = self.store.campaigns_dir(session)
+        out = []
+        for folder in root.glob("*") if root.is_dir() else ():
+            state = self.state(session, folder.name)
+            if state:
+                out.append({k: state.get(k) for k in
+                            ("id", "name", "created", "status", "total", "done", "built",
+                             "skipped", "failed")})
+        return sorted(out, key=lambda s: s.get("created") or 0, reverse=True)
+
+    # ------------------------------------------------------------------ upload and check
+
+    def create(self, session: str, filename: str, data: bytes) -> dict:
+        """Keep the upload in a folder of its own and check every row; a file that cannot
+        be used at all raises BriefgenError (and leaves nothing behind)."""
+        suffix = Path(filename or "").suffix.lower()
+        if suffix not in SUFFIXES:
+            raise BriefgenError("campaign file must be CSV or YAML",
+                                hint="save the sheet as 'CSV UTF-8' (a .csv file) and "
+                                     "upload that", code="campaign.format")
+        campaign_id = self.store.new_id()
+        folder = self.store.campaigns_dir(session) / campaign_id
+        folder.mkdir(parents=True)
+        source = folder / f"source{suffix}"
+        try:
+            source.write_bytes(data)
+            checked = check_rows(source, self.content)
+        except BriefgenError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        except Exception:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        if len(checked) > self.max_rows:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise BriefgenError(f"the file has {len(checked)} rows; at most {self.max_rows} "
+                                "can be built here", hint="split it into smaller files",
+                                code="campaign.rows")
+        if not checked:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise BriefgenError("the file has no rows below its header",
+                                hint="one row per municipality", code="campaign.rows")
+        problems, lines = [], {}
+        for row, diags in checked:
+            line = row.where.line or row.number
+            lines[str(row.number)] = line
+            name = str(row.raw.get("municipality", ""))
+            problems += [_problem(line, name, d) for d in diags]
+        display = re.sub(r"[^\w .()-]+", "_", Path(filename).name)[:80] or "campaign"
+        state = {"id": campaign_id, "name": display, "created": now(), "status": "checked",
+                 "source": source.name, "total": len(checked), "done": 0, "built": 0,
+                 "skipped": 0, "failed": 0, "failures": [], "problems": problems,
+                 "bad_rows": len({p["row"] for p in problems}), "lines": lines,
+                 "eta": None, "message": ""}
+        self.save(folder, state)
+        return state
+
+    # ------------------------------------------------------------------ build
+
+    def start(self, session: str, campaign_id: str) -> dict | None:
+        folder = self.store.campaign_dir(session, campaign_id)
+        if folder is None:
+            return None
+        key = str(folder)
+        with self.lock:
+            if key in self.live:
+                return self.state(session, campaign_id)
+            if len(self.live) >= MAX_RUNNING:
+                raise BriefgenError(f"{MAX_RUNNING} campaigns are building on this server "
+                                    "now", hint="start this one when one of them is done",
+                                    code="campaign.busy")
+            state = read_json(folder / "campaign.json")
+            state.update(status="running", message="", failures=[], done=0)
+            self.live[key] = state
+        self.save(folder, state)
+        thread = threading.Thread(target=self._run, args=(folder, state), daemon=True,
+                                  name=f"campaign-{campaign_id}")
+        self.threads[key] = thread
+        thread.start()
+        return self.state(session, campaign_id)
+
+    def _run(self, folder: Path, state: dict) -> None:
+        started = time.monotonic()
+        try:
+            result = run_campaign(folder / state["source"], folder / "out", packet=True,
+                                  content=self.content, pool=self.pool,
+                                  progress=WebProgress(self, folder, state))
+            with self.lock:
+                state.update(status="done", built=result.built, skipped=result.skipped,
+                             failed=result.failed, done=result.total, eta=0)
+        except BriefgenError as exc:
+            with self.lock:
+                state.update(status="error", message=clean(str(exc.diagnostics[0])))
+        except Exception:  # noqa: BLE001 - a bug: the page says so, the log has it all
+            log.exception("campaign %s failed", folder.name)
+            with self.lock:
+                state.update(status="error", message="the campaign stopped because of an "
+                             "internal error; the server log has the details")
+        finally:
+            with self.lock:
+                state["seconds"] = round(time.monotonic() - started, 1)
+                self.live.pop(str(folder), None)
+                self.threads.pop(str(folder), None)
+            self.save(folder, state)
+            (folder / "campaign.zip").unlink(missing_ok=True)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for every campaign building now (tests, and a clean shutdown)."""
+        for thread in list(self.threads.values()):
+            thread.join(timeout)
+
+    # ------------------------------------------------------------------ download
+
+    def zip_path(self, session: str, campaign_id: str) -> Path | None:
+        """The campaign's ZIP: every PDF, the packet and the manifests, as out/ holds them."""
+        folder = self.store.campaign_dir(session, campaign_id)
+        if folder is None or str(folder) in self.live:
+            return None
+        out = folder / "out"
+        if not (out / "manifest.json").is_file():
+            return None
+        target = folder / "campaign.zip"
+        if target.is_file():
+            return target
+        part = folder / ".campaign.zip.part"
+        with zipfile.ZipFile(part, "w") as zf:
+            for path in sorted(out.rglob("*")):
+                if not path.is_file() or path.name.startswith("."):
+                    continue
+                method = zipfile.ZIP_STORED if path.suffix == ".pdf" else zipfile.ZIP_DEFLATED
+                zf.write(path, path.relative_to(out).as_posix(), compress_type=method)
+        part.replace(target)
+        return target

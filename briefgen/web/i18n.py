@@ -1,0 +1,336 @@
+"""The web page's own words in English, Spanish and French.
+
+Documents speak the content pack's languages; these are only the page's labels, buttons
+and status lines. Every language has every key (a test checks it).
+"""
+
+from __future__ import annotations
+
+UI_LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "briefgen",
+        "tagline": "Briefs for mayors and city councils",
+        "nav_brief": "One brief",
+        "nav_campaign": "A campaign",
+        "skip": "Skip to the form",
+        "ui_language": "Page language",
+        "brief_heading": "Make a brief for one place",
+        "brief_lead": "Fill in the form: the preview on the right follows every change. "
+                      "When it looks right, download the brief, its factsheets or the "
+                      "one-page overview.",
+        "place": "The place",
+        "municipality": "Municipality",
+        "municipality_help": "The town or city the brief is for, as it should appear on the "
+                             "cover.",
+        "country": "Country",
+        "country_help": "Start typing and pick from the list, or type a code such as SE.",
+        "lang": "Language of the brief",
+        "layout": "Page layout",
+        "brand": "Brand",
+        "brand_soon": "Your organisation's logo and colours: coming in a later version of "
+                      "briefgen. Until then the documents use briefgen's own design.",
+        "brand_file": "Brand file",
+        "logo": "Logo",
+        "content": "What the brief covers",
+        "priorities": "Priorities",
+        "priorities_help": "Tick the priorities to include. With none ticked, the brief "
+                           "covers all of them.",
+        "examples": "Examples from elsewhere",
+        "examples_help": "The examples briefgen suggests for this place, most relevant "
+                         "first. Untick the ones you do not want.",
+        "examples_none": "Type a municipality to see the suggested examples.",
+        "local_context": "Local context",
+        "local_context_help": "A paragraph on the situation in the municipality, printed "
+                              "in the introduction (optional).",
+        "issuer": "Who sends it",
+        "organisation": "Organisation",
+        "contact": "Contact",
+        "contact_help": "An e-mail address or phone number for the closing section.",
+        "date": "Date",
+        "preview": "Preview",
+        "preview_of": "Show",
+        "kind_brief": "Brief",
+        "kind_factsheets": "Factsheets",
+        "kind_overview": "Overview",
+        "preview_empty": "The pages appear here as soon as the form names a municipality.",
+        "preview_updating": "Updating the preview…",
+        "preview_ready": "Preview up to date: {pages} pages.",
+        "preview_ready_one": "Preview up to date: 1 page.",
+        "preview_problem": "The preview cannot be made until the problems marked in the form "
+                           "are fixed.",
+        "page_n": "Page {n}",
+        "download": "Download",
+        "download_brief": "Download the brief",
+        "download_factsheets": "Download the factsheets",
+        "download_overview": "Download the overview",
+        "downloading": "Building the PDF…",
+        "downloaded": "Your PDF is ready: {name}.",
+        "problem": "Problem",
+        "warning": "Note",
+        "server_error": "The server could not answer. Try again in a moment.",
+        "campaign_heading": "Build a whole campaign from a spreadsheet",
+        "campaign_lead": "Upload a spreadsheet with one row per municipality. briefgen checks "
+                         "every row first and lists every problem; then build them all and "
+                         "download one ZIP file.",
+        "campaign_file": "Spreadsheet (CSV)",
+        "campaign_file_help": "In your spreadsheet program choose Save as, then 'CSV UTF-8'. "
+                              "The first row names the columns: municipality, country, lang, "
+                              "priorities, outputs, ...",
+        "upload": "Upload and check",
+        "uploading": "Checking every row…",
+        "checked_ok": "All {total} rows are fine.",
+        "checked_bad": "{bad} of {total} rows have problems. They will fail alone; fix them "
+                       "in the spreadsheet and upload it again, or build the others now.",
+        "row": "Row",
+        "column": "Column",
+        "message": "Problem",
+        "start": "Build the campaign",
+        "resume": "Resume",
+        "rebuild": "Build again",
+        "progress": "Progress",
+        "progress_line": "{done} of {total} rows done: {built} built, {skipped} unchanged, "
+                         "{failed} failed.",
+        "time_left": "About {time} left.",
+        "failures": "Rows that failed",
+        "status_checked": "Checked, not built yet",
+        "status_running": "Building",
+        "status_done": "Done",
+        "status_interrupted": "Interrupted: resume to finish it",
+        "status_error": "Stopped",
+        "download_zip": "Download the ZIP (PDFs, packet and manifest)",
+        "your_campaigns": "Your campaigns",
+        "no_campaigns": "No campaigns yet.",
+        "open": "Open",
+        "created": "Uploaded",
+        "file": "File",
+        "status": "Status",
+        "rows": "Rows",
+    },
+    "es": {
+        "title": "briefgen",
+        "tagline": "Informes para alcaldías y concejos municipales",
+        "nav_brief": "Un informe",
+        "nav_campaign": "Una campaña",
+        "skip": "Ir al formulario",
+        "ui_language": "Idioma de la página",
+        "brief_heading": "Preparar un informe para un lugar",
+        "brief_lead": "Rellene el formulario: la vista previa de la derecha sigue cada "
+                      "cambio. Cuando esté bien, descargue el informe, sus fichas o el "
+                      "resumen de una página.",
+        "place": "El lugar",
+        "municipality": "Municipio",
+        "municipality_help": "La ciudad o el pueblo al que va dirigido el informe, tal como "
+                             "debe figurar en la portada.",
+        "country": "País",
+        "country_help": "Empiece a escribir y elija en la lista, o escriba un código como ES.",
+        "lang": "Idioma del informe",
+        "layout": "Formato de página",
+        "brand": "Marca",
+        "brand_soon": "El logotipo y los colores de su organización llegarán en una versión "
+                      "posterior de briefgen. Mientras tanto, los documentos usan el diseño "
+                      "propio de briefgen.",
+        "brand_file": "Archivo de marca",
+        "logo": "Logotipo",
+        "content": "Qué abarca el informe",
+        "priorities": "Prioridades",
+        "priorities_help": "Marque las prioridades que desea incluir. Si no marca ninguna, "
+                           "el informe las abarca todas.",
+        "examples": "Ejemplos de otros lugares",
+        "examples_help": "Los ejemplos que briefgen propone para este lugar, los más "
+                         "cercanos primero. Desmarque los que no quiera.",
+        "examples_none": "Escriba un municipio para ver los ejemplos propuestos.",
+        "local_context": "Contexto local",
+        "local_context_help": "Un párrafo sobre la situación en el municipio, que se imprime "
+                              "en la introducción (opcional).",
+        "issuer": "Quién lo envía",
+        "organisation": "Organización",
+        "contact": "Contacto",
+        "contact_help": "Un correo electrónico o un teléfono para la sección final.",
+        "date": "Fecha",
+        "preview": "Vista previa",
+        "preview_of": "Mostrar",
+        "kind_brief": "Informe",
+        "kind_factsheets": "Fichas",
+        "kind_overview": "Resumen",
+        "preview_empty": "Las páginas aparecen aquí en cuanto el formulario indica un "
+                         "municipio.",
+        "preview_updating": "Actualizando la vista previa…",
+        "preview_ready": "Vista previa al día: {pages} páginas.",
+        "preview_ready_one": "Vista previa al día: 1 página.",
+        "preview_problem": "La vista previa no puede prepararse hasta corregir los problemas "
+                           "señalados en el formulario.",
+        "page_n": "Página {n}",
+        "download": "Descargar",
+        "download_brief": "Descargar el informe",
+        "download_factsheets": "Descargar las fichas",
+        "download_overview": "Descargar el resumen",
+        "downloading": "Preparando el PDF…",
+        "downloaded": "Su PDF está listo: {name}.",
+        "problem": "Problema",
+        "warning": "Nota",
+        "server_error": "El servidor no ha podido responder. Inténtelo de nuevo en un "
+                        "momento.",
+        "campaign_heading": "Preparar toda una campaña a partir de una hoja de cálculo",
+        "campaign_lead": "Suba una hoja de cálculo con una fila por municipio. briefgen revisa "
+                         "primero cada fila y enumera todos los problemas; después las prepara "
+                         "todas y puede descargar un único archivo ZIP.",
+        "campaign_file": "Hoja de cálculo (CSV)",
+        "campaign_file_help": "En su programa de hojas de cálculo elija Guardar como y luego "
+                              "'CSV UTF-8'. La primera fila nombra las columnas: "
+                              "municipality, country, lang, priorities, outputs, ...",
+        "upload": "Subir y revisar",
+        "uploading": "Revisando cada fila…",
+        "checked_ok": "Las {total} filas están bien.",
+        "checked_bad": "{bad} de {total} filas tienen problemas. Fallarán por separado; "
+                       "corríjalas en la hoja y vuelva a subirla, o prepare ya las demás.",
+        "row": "Fila",
+        "column": "Columna",
+        "message": "Problema",
+        "start": "Preparar la campaña",
+        "resume": "Reanudar",
+        "rebuild": "Preparar de nuevo",
+        "progress": "Progreso",
+        "progress_line": "{done} de {total} filas hechas: {built} preparadas, {skipped} sin "
+                         "cambios, {failed} con error.",
+        "time_left": "Quedan unos {time}.",
+        "failures": "Filas con error",
+        "status_checked": "Revisada, aún sin preparar",
+        "status_running": "En curso",
+        "status_done": "Terminada",
+        "status_interrupted": "Interrumpida: reanúdela para terminarla",
+        "status_error": "Detenida",
+        "download_zip": "Descargar el ZIP (PDF, dosier y manifiesto)",
+        "your_campaigns": "Sus campañas",
+        "no_campaigns": "Todavía no hay campañas.",
+        "open": "Abrir",
+        "created": "Subida",
+        "file": "Archivo",
+        "status": "Estado",
+        "rows": "Filas",
+    },
+    "fr": {
+        "title": "briefgen",
+        "tagline": "Notes pour les maires et les conseils municipaux",
+        "nav_brief": "Une note",
+        "nav_campaign": "Une campagne",
+        "skip": "Aller au formulaire",
+        "ui_language": "Langue de la page",
+        "brief_heading": "Préparer une note pour une commune",
+        "brief_lead": "Remplissez le formulaire : l’aperçu à droite suit chaque "
+                      "modification. Quand il vous convient, téléchargez la note, ses fiches "
+                      "ou la synthèse d’une page.",
+        "place": "La commune",
+        "municipality": "Commune",
+        "municipality_help": "La ville ou la commune à qui s’adresse la note, telle qu’elle "
+                             "doit apparaître sur la couverture.",
+        "country": "Pays",
+        "country_help": "Commencez à écrire et choisissez dans la liste, ou tapez un code "
+                        "comme FR.",
+        "lang": "Langue de la note",
+        "layout": "Mise en page",
+        "brand": "Charte graphique",
+        "brand_soon": "Le logo et les couleurs de votre organisation arriveront dans une "
+                      "version ultérieure de briefgen. D’ici là, les documents gardent la "
+                      "présentation de briefgen.",
+        "brand_file": "Fichier de charte",
+        "logo": "Logo",
+        "content": "Ce que couvre la note",
+        "priorities": "Priorités",
+        "priorities_help": "Cochez les priorités à inclure. Si aucune n’est cochée, la note "
+                           "les couvre toutes.",
+        "examples": "Exemples d’ailleurs",
+        "examples_help": "Les exemples que briefgen propose pour cette commune, les plus "
+                         "proches d’abord. Décochez ceux dont vous ne voulez pas.",
+        "examples_none": "Indiquez une commune pour voir les exemples proposés.",
+        "local_context": "Contexte local",
+        "local_context_help": "Un paragraphe sur la situation dans la commune, imprimé dans "
+                              "l’introduction (facultatif).",
+        "issuer": "Qui l’envoie",
+        "organisation": "Organisation",
+        "contact": "Contact",
+        "contact_help": "Une adresse e-mail ou un numéro de téléphone pour la conclusion.",
+        "date": "Date",
+        "preview": "Aperçu",
+        "preview_of": "Afficher",
+        "kind_brief": "Note",
+        "kind_factsheets": "Fiches",
+        "kind_overview": "Synthèse",
+        "preview_empty": "Les pages s’affichent ici dès que le formulaire indique une "
+                         "commune.",
+        "preview_updating": "Mise à jour de l’aperçu…",
+        "preview_ready": "Aperçu à jour : {pages} pages.",
+        "preview_ready_one": "Aperçu à jour : 1 page.",
+        "preview_problem": "L’aperçu ne peut pas être préparé tant que les problèmes signalés "
+                           "dans le formulaire ne sont pas corrigés.",
+        "page_n": "Page {n}",
+        "download": "Télécharger",
+        "download_brief": "Télécharger la note",
+        "download_factsheets": "Télécharger les fiches",
+        "download_overview": "Télécharger la synthèse",
+        "downloading": "Préparation du PDF…",
+        "downloaded": "Votre PDF est prêt : {name}.",
+        "problem": "Problème",
+        "warning": "Remarque",
+        "server_error": "Le serveur n’a pas pu répondre. Réessayez dans un instant.",
+        "campaign_heading": "Préparer toute une campagne à partir d’un tableur",
+        "campaign_lead": "Envoyez un tableau avec une ligne par commune. briefgen vérifie "
+                         "d’abord chaque ligne et liste tous les problèmes ; il les prépare "
+                         "ensuite toutes, à télécharger en un seul fichier ZIP.",
+        "campaign_file": "Tableau (CSV)",
+        "campaign_file_help": "Dans votre tableur, choisissez Enregistrer sous, puis « CSV "
+                              "UTF-8 ». La première ligne nomme les colonnes : municipality, "
+                              "country, lang, priorities, outputs, ...",
+        "upload": "Envoyer et vérifier",
+        "uploading": "Vérification de chaque ligne…",
+        "checked_ok": "Les {total} lignes sont correctes.",
+        "checked_bad": "{bad} lignes sur {total} ont des problèmes. Elles échoueront seules ; "
+                       "corrigez-les dans le tableau et renvoyez-le, ou préparez les autres "
+                       "maintenant.",
+        "row": "Ligne",
+        "column": "Colonne",
+        "message": "Problème",
+        "start": "Préparer la campagne",
+        "resume": "Reprendre",
+        "rebuild": "Préparer à nouveau",
+        "progress": "Avancement",
+        "progress_line": "{done} lignes sur {total} traitées : {built} préparées, {skipped} "
+                         "inchangées, {failed} en échec.",
+        "time_left": "Encore environ {time}.",
+        "failures": "Lignes en échec",
+        "status_checked": "Vérifiée, pas encore préparée",
+        "status_running": "En cours",
+        "status_done": "Terminée",
+        "status_interrupted": "Interrompue : reprenez-la pour la terminer",
+        "status_error": "Arrêtée",
+        "download_zip": "Télécharger le ZIP (PDF, dossier et manifeste)",
+        "your_campaigns": "Vos campagnes",
+        "no_campaigns": "Aucune campagne pour l’instant.",
+        "open": "Ouvrir",
+        "created": "Envoyée",
+        "file": "Fichier",
+        "status": "État",
+        "rows": "Lignes",
+    },
+}
+
+
+def pick_language(query: str | None, cookie: str | None, accept: str) -> str:
+    """?ui=, then the cookie the switcher set, then the browser's Accept-Language."""
+    for choice in (query, cookie):
+        if choice in STRINGS:
+            return choice
+    best, best_q = "en", -1.0
+    for part in accept.split(","):
+        tag, _, params = part.strip().partition(";")
+        base = tag.strip().lower().split("-")[0]
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if base in STRINGS and q > best_q:
+            best, best_q = base, q
+    return best
