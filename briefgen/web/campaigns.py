@@ -30,11 +30,13 @@ MAX_ROWS = 2000
 MAX_RUNNING = 4              # campaigns building at once, over all sessions
 SAVE_EVERY = 10              # rows between two writes of campaign.json while building
 _LOCATION = re.compile(r"^(?:\S*?source\.[a-z]+:\d+(?::\d+)?: )?(?:error: )?")
+_CODE = re.compile(r" \[[a-z][a-z.-]*\]$")
 
 
 def clean(message: str) -> str:
-    """A row's message without the server's file path (the page names the row itself)."""
-    return _LOCATION.sub("", message, count=1)
+    """A row's message without the server's file path (the page names the row itself)
+    and without the [code] meant for scripts."""
+    return _CODE.sub("", _LOCATION.sub("", message, count=1))
 
 
 def _problem(line: int, municipality: str, diag: Diagnostic) -> dict[str, Any]:
@@ -187,6 +189,7 @@ class Campaigns:
             state = read_json(folder / "campaign.json")
             state.update(status="running", message="", failures=[], done=0)
             self.live[key] = state
+            (folder / "campaign.zip").unlink(missing_ok=True)  # stale once this run starts
         self.save(folder, state)
         thread = threading.Thread(target=self._run, args=(folder, state), daemon=True,
                                   name=f"campaign-{campaign_id}")
@@ -196,28 +199,28 @@ class Campaigns:
 
     def _run(self, folder: Path, state: dict) -> None:
         started = time.monotonic()
+        final: dict[str, Any] = {}
         try:
             result = run_campaign(folder / state["source"], folder / "out", packet=True,
                                   content=self.content, pool=self.pool,
                                   progress=WebProgress(self, folder, state))
-            with self.lock:
-                state.update(status="done", built=result.built, skipped=result.skipped,
-                             failed=result.failed, done=result.total, eta=0)
+            final = dict(status="done", built=result.built, skipped=result.skipped,
+                         failed=result.failed, done=result.total, eta=0)
         except BriefgenError as exc:
-            with self.lock:
-                state.update(status="error", message=clean(str(exc.diagnostics[0])))
+            final = dict(status="error", message=clean(str(exc.diagnostics[0])))
         except Exception:  # noqa: BLE001 - a bug: the page says so, the log has it all
             log.exception("campaign %s failed", folder.name)
-            with self.lock:
-                state.update(status="error", message="the campaign stopped because of an "
-                             "internal error; the server log has the details")
+            final = dict(status="error", message="the campaign stopped because of an "
+                         "internal error; the server log has the details")
         finally:
+            # One step: the page never sees 'done' while the campaign still counts as
+            # building (its ZIP would be refused).
             with self.lock:
+                state.update(final or {"status": "error"})
                 state["seconds"] = round(time.monotonic() - started, 1)
                 self.live.pop(str(folder), None)
                 self.threads.pop(str(folder), None)
             self.save(folder, state)
-            (folder / "campaign.zip").unlink(missing_ok=True)
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for every campaign building now (tests, and a clean shutdown)."""

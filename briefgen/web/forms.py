@@ -136,6 +136,7 @@ def further_problems(pack, form: FormResult) -> list[Problem]:
 def suggestions(pack, profile: Profile, lang: str) -> list[dict[str, Any]]:
     """The examples of the chosen priorities, most relevant to the place first, each marked
     whether the brief includes it now (what briefgen picks, or what the user named)."""
+    from briefgen.countries import country_name
     from briefgen.inline import plain
     selection = select(pack, profile)
     chosen = {e.id for e in selection.examples}
@@ -149,6 +150,6 @@ def suggestions(pack, profile: Profile, lang: str) -> list[dict[str, Any]]:
                                selection.region)
         for e in ranked:
             out.append({"id": e.id, "priority": sp.priority.id, "title": text(e.title),
-                        "places": ", ".join(e.places.get(lang)) or e.country,
+                        "places": ", ".join(e.places.get(lang)) or country_name(e.country, lang),
                         "year": e.year, "chosen": e.id in chosen})
     return out

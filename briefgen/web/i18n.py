@@ -81,8 +81,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "upload": "Upload and check",
         "uploading": "Checking every row…",
         "checked_ok": "All {total} rows are fine.",
-        "checked_bad": "{bad} of {total} rows have problems. They will fail alone; fix them "
-                       "in the spreadsheet and upload it again, or build the others now.",
+        "checked_bad": "Rows with problems: {bad} of {total}. Those rows will fail alone; "
+                       "fix them in the spreadsheet and upload it again, or build the others "
+                       "now.",
         "row": "Row",
         "column": "Column",
         "message": "Problem",
@@ -183,8 +184,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "upload": "Subir y revisar",
         "uploading": "Revisando cada fila…",
         "checked_ok": "Las {total} filas están bien.",
-        "checked_bad": "{bad} de {total} filas tienen problemas. Fallarán por separado; "
-                       "corríjalas en la hoja y vuelva a subirla, o prepare ya las demás.",
+        "checked_bad": "Filas con problemas: {bad} de {total}. Esas filas fallarán por "
+                       "separado; corríjalas en la hoja y vuelva a subirla, o prepare ya las "
+                       "demás.",
         "row": "Fila",
         "column": "Columna",
         "message": "Problema",
@@ -285,9 +287,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "upload": "Envoyer et vérifier",
         "uploading": "Vérification de chaque ligne…",
         "checked_ok": "Les {total} lignes sont correctes.",
-        "checked_bad": "{bad} lignes sur {total} ont des problèmes. Elles échoueront seules ; "
-                       "corrigez-les dans le tableau et renvoyez-le, ou préparez les autres "
-                       "maintenant.",
+        "checked_bad": "Lignes avec des problèmes : {bad} sur {total}. Ces lignes échoueront "
+                       "seules ; corrigez-les dans le tableau et renvoyez-le, ou préparez les "
+                       "autres maintenant.",
         "row": "Ligne",
         "column": "Colonne",
         "message": "Problème",

@@ -87,8 +87,9 @@ def brief_page(ui: str, csrf: str, *, priorities, languages, layouts, countries)
     lang_options = "".join(
         f'<option value="{h(code)}"{" selected" if code == ui else ""}>'
         f'{h(LANGUAGE_NAMES.get(code, code))}</option>' for code in languages)
-    layout_options = "".join(f'<option value="{h(name)}">{h(name)}: {h(desc)}</option>'
-                             for name, desc in layouts)
+    layout_options = "".join(
+        f'<option value="{h(name)}">{h(desc.split(",")[0] if desc else name)}</option>'
+        for name, desc in layouts)
     checks = "".join(
         f'<li><input type="checkbox" id="p-{h(pid)}" name="priorities" value="{h(pid)}">'
         f'<label for="p-{h(pid)}"><span class="num">{n}</span> {h(title)}</label></li>'

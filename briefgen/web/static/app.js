@@ -148,7 +148,8 @@ function briefPage() {
       status.dataset.state = "problem";
       const named = form.elements.municipality.value.trim();
       status.textContent = named ? T.preview_problem : T.preview_empty;
-      if (named) pagesList.replaceChildren();
+      if (named) pagesList.classList.add("stale");   // the last good pages, dimmed
+      else pagesList.replaceChildren();
     }
   }
 
@@ -240,6 +241,8 @@ function campaignPage() {
     startButton.hidden = running;
     startButton.textContent = state.status === "interrupted" ? T.resume
       : state.status === "done" || state.status === "error" ? T.rebuild : T.start;
+    // once there is something to download, that is the main action
+    startButton.classList.toggle("primary", state.status !== "done");
     const progressWrap = document.getElementById("progress-wrap");
     progressWrap.hidden = state.status === "checked";
     const bar = document.getElementById("progress");
