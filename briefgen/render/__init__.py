@@ -114,7 +114,7 @@ class Renderer:
         story += flow.blocks(doc.body)
         notes = NoteStore({n: marker.nodes(text) for n, text in doc.footnotes.items()},
                           styles["note"], self.theme.palette.get("rule", "#999999"),
-                          gap=styles["note"].leading)
+                          gap=styles["note"].leading, paragraphs=self.paragraphs)
         check_glyphs(marker)
         buf = io.BytesIO()
         template = BriefDocTemplate(

@@ -10,10 +10,15 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable
 from briefgen import document as d
 from briefgen import inline
 from briefgen.render.footnotes import FootnoteFrame, NoteBox, NoteParagraph
+from briefgen.render.linebreaks import BreakStore, CachedBreaks
 from briefgen.render.markup import Marker
 
 
-class HeadingParagraph(Paragraph):
+class BodyParagraph(CachedBreaks, Paragraph):
+    """A paragraph whose line breaks are kept for the next one with the same text."""
+
+
+class HeadingParagraph(CachedBreaks, Paragraph):
     """A heading that the page template bookmarks and lists in the contents."""
 
     key = ""
@@ -113,8 +118,10 @@ class NoteCarryingBox(NoteBox, Box):
 class Contents(Flowable):
     """The contents list: titles, dot leaders and page numbers drawn after layout."""
 
-    def __init__(self, entries, styles, number_font: str, link_color: str):
+    def __init__(self, entries, styles, number_font: str, link_color: str,
+                 cache: ParagraphCache | None = None):
         super().__init__()
+        self.cache = cache
         self.entries = entries      # (level, markup, key)
         self.styles = styles        # level -> ParagraphStyle
         self.number_font = number_font
@@ -126,7 +133,8 @@ class Contents(Flowable):
         number_room = 36
         for level, markup, key in self.entries:
             style = self.styles[min(level, max(self.styles))]
-            para = Paragraph(markup, style)
+            para = self.cache.make(BodyParagraph, markup, style) if self.cache else \
+                Paragraph(markup, style)
             _, h = para.wrap(availWidth - number_room - style.leftIndent, availHeight)
             self._rows.append((para, h, key, level))
             total += h + style.spaceBefore + style.spaceAfter
@@ -178,6 +186,7 @@ class ParagraphCache:
 
     def __init__(self):
         self._parsed: dict = {}
+        self.breaks = BreakStore()
 
     def nested(self, style, depth: int):
         """The style of a sub-list item, made once per style and depth."""
@@ -198,9 +207,12 @@ class ParagraphCache:
                 self._parsed.clear()
             para = cls(markup, style, bulletText=bullet)
             self._parsed[key] = (para.frags, para.bulletText, para.style, style)
-            return para
-        frags, bullet_text, parsed_style, _keep_alive = hit
-        para = cls(markup, parsed_style, bulletText=bullet_text, frags=frags)
+        else:
+            frags, bullet_text, parsed_style, _keep_alive = hit
+            para = cls(markup, parsed_style, bulletText=bullet_text, frags=frags)
+        if isinstance(para, CachedBreaks):
+            para._breaks, para._break_key = self.breaks, key
+            para._break_styles = (style, para.style)
         return para
 
 
@@ -218,7 +230,7 @@ class Flow:
         st = self.styles[style]
         markup = self.m.nodes(nodes, upper=self._upper(style))
         if cls is None:
-            cls = NoteParagraph if _has_notes(nodes) else Paragraph
+            cls = NoteParagraph if _has_notes(nodes) else BodyParagraph
         return self.cache.make(cls, markup, st)
 
     def blocks(self, blocks) -> list:
@@ -245,7 +257,8 @@ class Flow:
             style = b.style or f"h{b.level}"
             anchor = f'<a name="{b.key}"/>' if b.key else ""
             st = self.styles[style]
-            para = HeadingParagraph(anchor + self.m.nodes(b.text, upper=self._upper(style)), st)
+            para = self.cache.make(HeadingParagraph,
+                                   anchor + self.m.nodes(b.text, upper=self._upper(style)), st)
             para.key, para.level, para.toc = b.key, b.level, b.toc
             para.label = b.label or inline.plain(b.text)
             return [para]
@@ -284,7 +297,7 @@ class Flow:
             markup += self.m.nodes(text)
             if depth:
                 st = self.cache.nested(st, depth)
-            cls = NoteParagraph if (_has_notes(text)) else Paragraph
+            cls = NoteParagraph if (_has_notes(text)) else BodyParagraph
             bullet = item.label or (f"{number}." if numbered else ("\u2013" if depth else "\u2022"))
             out.append(self.cache.make(cls, markup, st, bullet))
             if item.children:
@@ -314,7 +327,7 @@ class Flow:
         levels = {1: self.styles["toc1"], 2: self.styles["toc2"]}
         title = self.block(d.Heading(b.title, 1, key="", toc=False, style="h1"))
         number_font = self.styles["toc1"].fontName
-        return title + [Contents(entries, levels, number_font, self.m.link_color)]
+        return title + [Contents(entries, levels, number_font, self.m.link_color, self.cache)]
 
     def endnotes(self, b: d.Endnotes) -> list:
         st = self.styles["endnote"]
@@ -323,7 +336,8 @@ class Flow:
             label = e.label
             text = self.m.nodes(e.text)
             url = self.m.text(e.url)
-            out.append(Paragraph(
+            out.append(self.cache.make(
+                BodyParagraph,
                 f'<a name="en-{label}"/><a href="#enref-{label}" color="{self.m.link_color}">'
                 f'{label}</a>\u2003{text} '
                 f'<a href="{_attr(e.href)}" color="{self.m.link_color}">{url}</a>',

@@ -14,9 +14,15 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Paragraph
 from reportlab.platypus.frames import Frame
 
+from briefgen.render.linebreaks import CachedBreaks
 
-class NoteParagraph(Paragraph):
+
+class NoteParagraph(CachedBreaks, Paragraph):
     """A paragraph that carries footnote callouts (split parts keep the class)."""
+
+
+class NoteText(CachedBreaks, Paragraph):
+    """A footnote's own text, drawn at the page foot."""
 
 
 class NoteBox:
@@ -59,8 +65,10 @@ class NoteStore(dict):
     measuring KeepTogether groups, and copying the notes each time made briefs 3x slower.
     """
 
-    def __init__(self, notes: dict[int, str], style, rule_color: str, gap: float):
+    def __init__(self, notes: dict[int, str], style, rule_color: str, gap: float,
+                 paragraphs=None):
         super().__init__(notes)
+        self.paragraphs = paragraphs        # a flow.ParagraphCache: parsed once, broken once
         self.style = style
         self.rule_color = rule_color
         self.gap = gap                      # space between text and the rule
@@ -72,6 +80,8 @@ class NoteStore(dict):
 
     def paragraph(self, n: int) -> Paragraph:
         text = (f'<a name="fn-{n}"/><super><a href="#fnref-{n}">{n}</a></super>\u2002{self[n]}')
+        if self.paragraphs is not None:
+            return self.paragraphs.make(NoteText, text, self.style)
         return Paragraph(text, self.style)
 
     def height(self, numbers: list[int], width: float) -> float:
