@@ -346,8 +346,8 @@ class Flow:
 
 
 def _attr(url: str) -> str:
-    from xml.sax.saxutils import escape
-    return escape(url, {'"': "&quot;"})
+    from briefgen.render.markup import escape
+    return escape(url).replace('"', "&quot;")
 
 
 def _has_notes(nodes) -> bool:

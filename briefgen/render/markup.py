@@ -16,12 +16,27 @@ from __future__ import annotations
 
 import functools
 import re
-from xml.sax.saxutils import escape, quoteattr
 
 import pyphen
 
 from briefgen import inline
 from briefgen.render.fonts import Family
+
+def escape(text: str) -> str:
+    """`xml.sax.saxutils.escape`, whose module imports urllib.request (and with it email
+    and http): a fifth of the imports a brief needs besides ReportLab."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    """`xml.sax.saxutils.quoteattr`, the same output."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"%s"' % text.replace('"', "&quot;")
+
 
 # Characters that are never drawn and need no glyph.
 _INVISIBLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD}
