@@ -51,7 +51,23 @@ _EVERY = 6              # letters between breaks when the dictionary has none fo
 def _dictionary(lang: str) -> pyphen.Pyphen | None:
     name = pyphen.language_fallback(lang.replace("-", "_")) or \
         pyphen.language_fallback(lang.split("-")[0])
-    return pyphen.Pyphen(lang=name) if name else None
+    if not name:
+        return None
+    # Reading a dictionary's patterns takes longer than laying out a brief: keep the
+    # parsed patterns in the user's cache (briefgen.cache), keyed by the file's bytes.
+    from briefgen import cache
+    path = pyphen.LANGUAGES[name]
+    try:
+        k = cache.key("pyphen", name, getattr(pyphen, "__version__", ""), path.read_bytes())
+    except OSError:
+        return pyphen.Pyphen(lang=name)
+    patterns = cache.load("pyphen", k)
+    if isinstance(patterns, pyphen.HyphDict):
+        pyphen.hdcache.setdefault(path, patterns)
+        return pyphen.Pyphen(lang=name)
+    dictionary = pyphen.Pyphen(lang=name)
+    cache.store("pyphen", k, dictionary.hd)
+    return dictionary
 
 
 @functools.lru_cache(maxsize=8192)  # the pack's texts recur in every document
@@ -59,10 +75,10 @@ def hyphenate(text: str, lang: str) -> str:
     """`text` with soft hyphens in its long words (none in words under LONG_WORD letters)."""
     if len(text) < LONG_WORD:
         return text
-    dictionary = _dictionary(lang)
 
     def points(match: re.Match) -> str:
         word = match.group(0)
+        dictionary = _dictionary(lang)  # loaded only once a long word needs it
         marked = dictionary.inserted(word, hyphen=SOFT_HYPHEN) if dictionary else word
         if SOFT_HYPHEN in marked:
             return marked
