@@ -154,3 +154,19 @@ def load_pack(root: Path):
     pack = content.load_pack(root)
     store("pack", k, (pack, dict(parsed) if isinstance(parsed, dict) else {}))
     return pack
+
+
+def load_yaml(path: Path, what: str = "YAML file"):
+    """`sources.load_yaml(path, what)`, from the cache when the file is unchanged."""
+    from briefgen import sources
+    try:
+        data = Path(path).read_bytes()
+    except OSError:  # let the loader say what is wrong
+        return sources.load_yaml(path, what)
+    k = key("yaml", str(path), what, data)
+    hit = load("yaml", k)
+    if isinstance(hit, tuple) and len(hit) == 1:
+        return hit[0]
+    value = sources.load_yaml(path, what)
+    store("yaml", k, (value,))
+    return value

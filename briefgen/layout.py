@@ -26,7 +26,8 @@ from briefgen import document as d
 from briefgen import inline
 from briefgen.diagnostics import Location
 from briefgen.errors import LayoutError, SelectionError
-from briefgen.sources import LocDict, load_yaml
+from briefgen.cache import load_yaml  # parsed once per file content (the user's cache)
+from briefgen.sources import LocDict
 from briefgen.theme import Theme, build_theme, merge
 
 MAX_EXTENDS = 5
@@ -174,12 +175,43 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(p / "templates") for p in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=False)
+        keep_trailing_newline=False, bytecode_cache=_bytecode_cache())
     from briefgen.content import fingerprint_folder
     fp = "".join(fingerprint_folder(p, "*") for p in dirs)
     layout = Layout(folder.name, dirs, merged_manifest, theme, labels, env, fp)
     _LAYOUT_CACHE[key] = layout
     return layout
+
+
+class _SafeBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between processes; any trouble means compiling again."""
+
+    def load_bytecode(self, bucket):
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a truncated or corrupt file
+            bucket.reset()
+
+    def dump_bytecode(self, bucket):
+        try:
+            super().dump_bytecode(bucket)
+        except Exception:  # an unwritable folder
+            pass
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja checks each template's source checksum; the folder is per briefgen source,
+    since the environment's options shape the compiled code but are not in Jinja's key."""
+    from briefgen import cache
+    root = cache.folder()
+    if root is None:
+        return None
+    path = root / "jinja" / cache.code_fingerprint()[:24]
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return _SafeBytecodeCache(str(path))
 
 
 def _plain(value):

@@ -48,18 +48,25 @@ def builds(tmp_path_factory):
 def test_a_warm_process_writes_the_bytes_of_a_cold_one(builds):
     assert builds["filling"] == builds["uncached"]
     assert builds["warm"] == builds["uncached"]
-    # what was cached: the pack and every font face the layout registers
+    # what was cached: the pack, every font face the layout registers, the layout's
+    # YAML files; compiled templates beside them
     assert builds["entries"].count("pack") == 1
     assert builds["entries"].count("ttf") >= 5
+    assert builds["entries"].count("yaml") >= 3
+    assert list((builds["folder"] / "jinja").rglob("*.cache"))
     assert "Graz" in PdfReader(builds["tmp"] / "warm.pdf").pages[0].extract_text()
 
 
 def test_a_corrupt_cache_is_parsed_around(builds, monkeypatch):
     folder = builds["folder"]
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))
-    for path in folder.rglob("*.pickle"):
-        data = path.read_bytes()
-        path.write_bytes(data[: len(data) // 2])  # truncated, as by a crash or full disk
+    truncated = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            path.write_bytes(data[: len(data) // 2])  # as by a crash or a full disk
+            truncated += 1
+    assert truncated > len(builds["entries"])  # compiled templates too
     again = brief(builds["tmp"], "corrupt", BRIEFGEN_CACHE_DIR=str(folder))
     assert again == builds["uncached"]
     for path in folder.rglob("*.pickle"):  # and rewritten whole
