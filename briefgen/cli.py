@@ -49,6 +49,23 @@ def handled(fn):
     return wrapper
 
 
+def one_shot(fn):
+    """For commands that build a few documents and end: the cyclic garbage collector only
+    costs time there (imports, cache loads and layout make many objects and few cycles;
+    about 12% of a whole `brief` process), so it waits until the command is done."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        import gc
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return wrapper
+
+
 def profile_options(fn):
     """The options shared by every command that builds for one municipality."""
     options = [
@@ -119,6 +136,7 @@ Examples:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="PDF to write (default: output/<municipality>-brief.pdf).")
 @handled
+@one_shot
 def brief(profile_file, output, all_, layout, content, allow_fallback, **flags):
     """Build a tailored brief for one municipality, or the general edition without -m."""
     from briefgen.build import Workspace
@@ -146,6 +164,7 @@ Examples:
               help="With --all: folder for the sheets (default: output/).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
 @handled
+@one_shot
 def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, content,
               allow_fallback, **flags):
     """Build one-page factsheets: one priority, every priority, or the at-a-glance sheet."""
