@@ -1,6 +1,6 @@
 """Time a generated campaign (briefs only) with one and with two worker processes.
 
-    .venv/bin/python bench/bench_campaign.py [--rows 1000] [--jobs 1 2]
+    .venv/bin/python bench/bench_campaign.py [--rows 1000] [--jobs 1 2] [--all]
 
 Prints the baseline, the same rows' briefs built one after another with Workspace.build
 in this process with no campaign around them (no files, no manifest), and then, for each
@@ -35,17 +35,20 @@ COUNTRIES = ["SE", "PL", "BR", "GR", "RU", "US", "SE", "SE", "CH", "ES", "PL", "
 PRIORITIES = ["protect", "detention", "families", "services", "root-causes", "xenophobia"]
 
 
-def make_campaign(path: Path, rows: int, seed: int = 4) -> None:
+def make_campaign(path: Path, rows: int, seed: int = 4, full: bool = False) -> None:
+    """Rows with zero to three priorities, or with full=True the whole agenda in each."""
     rng = random.Random(seed)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
-        out.writerow(["municipality", "country", "priorities", "role", "date"])
+        out.writerow(["municipality", "country", "priorities", "role", "date"]
+                     + (["all"] if full else []))
         for i in range(rows):
             k = i % len(NAMES)
             picked = rng.sample(PRIORITIES, rng.choice([0, 1, 1, 2, 2, 3]))
             out.writerow([f"{NAMES[k]} {i // len(NAMES) + 1}" if i >= len(NAMES) else NAMES[k],
-                          COUNTRIES[k], ";".join(picked),
-                          rng.choice(["", "arrival", "departure", "transit"]), "2026-11-23"])
+                          COUNTRIES[k], "" if full else ";".join(picked),
+                          rng.choice(["", "arrival", "departure", "transit"]), "2026-11-23"]
+                         + (["true"] if full else []))
 
 
 def baseline(csv_path: Path) -> float:
@@ -89,6 +92,8 @@ def bench(csv_path: Path, jobs: int, rows: int, before: float) -> tuple[float, f
         print(f"    worker {pid}: {len(samples):5d} rows, peak RSS {at_early / 1024:6.1f} MiB "
               f"at row {early}, {at_end / 1024:6.1f} MiB at row {rows} "
               f"({(at_end - at_early) / 1024:+.1f} MiB)")
+    if not before:  # --no-baseline
+        return rate, 0.0
     after = baseline(csv_path)
     print(f"    --jobs {jobs} per brief per worker: {cost / ((before + after) / 2):.2f}x the "
           "baselines just before and after")
@@ -99,13 +104,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--all", action="store_true",
+                        help="every row the full agenda brief (the Typst bench's document)")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the in-process baselines (memory and rate only)")
     args = parser.parse_args()
-    print(f"{args.rows} rows, briefs only, {os.cpu_count()} CPUs")
+    print(f"{args.rows} rows, briefs only{' (full agenda)' if args.all else ''}, "
+          f"{os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "campaign.csv"
-        make_campaign(path, args.rows)
+        make_campaign(path, args.rows, full=args.all)
         rates = {}
-        latest = baseline(path)
+        latest = 0.0 if args.no_baseline else baseline(path)
         for jobs in args.jobs:
             rates[jobs], latest = bench(path, jobs, args.rows, latest)
     if len(rates) > 1:
