@@ -1,0 +1,94 @@
+"""The Arabic translation of the built-in content pack: complete, and carrying the English facts.
+
+A translation is written anew, so its words cannot be compared with the English ones; what
+must survive is what a reader checks or clicks: the footnotes and endnote sources a text
+cites, its links, its bold phrases and every number. Numbers stay in Western digits in the
+content (the renderer may print them as Arabic-Indic digits), so the digits are compared
+as written. Labels keep the English placeholders, so briefgen can fill them."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+import yaml
+
+from briefgen import inline
+from conftest import LAYOUTS
+
+ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+EASTERN_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+NUMBER = re.compile("[0-9]+")
+
+
+def texts(pack):
+    return [(path, text) for path, text in pack.all_texts() if text.has("en")]
+
+
+def facts(text, lang: str) -> dict:
+    cites, sources, links, bold = [], [], [], 0
+    for node in inline.walk(text.nodes(lang)):
+        if isinstance(node, inline.FootnoteCite):
+            cites.append(node.note_id)
+        elif isinstance(node, inline.SourceCite):
+            sources.append(node.source_id)
+        elif isinstance(node, inline.Link):
+            links.append(node.url)
+        elif isinstance(node, inline.Styled) and node.style == "b":
+            bold += 1
+    return {"footnotes": cites, "sources": sources, "links": sorted(links), "bold": bold,
+            "numbers": sorted(NUMBER.findall(inline.plain(text.nodes(lang))))}
+
+
+def test_every_text_of_the_pack_is_in_arabic(pack):
+    missing = [path for path, text in texts(pack) if not text.has("ar")]
+    assert not missing, missing
+    assert not pack.missing_translations("ar")
+
+
+def test_arabic_texts_are_written_in_arabic(pack):
+    # a copied English text would pass the fact checks: every text has Arabic letters
+    latin_only = [path for path, text in texts(pack)
+                  if not ARABIC_LETTER.search(text.texts["ar"])]
+    assert not latin_only, latin_only
+
+
+def test_arabic_texts_carry_the_english_facts(pack):
+    differing = []
+    for path, text in texts(pack):
+        english, arabic = facts(text, "en"), facts(text, "ar")
+        if english != arabic:
+            differing.append((path, {k: (english[k], arabic[k]) for k in english
+                                     if english[k] != arabic[k]}))
+    assert not differing, differing
+
+
+def test_numbers_stay_in_western_digits(pack):
+    eastern = [path for path, text in texts(pack) if EASTERN_DIGIT.search(text.texts["ar"])]
+    assert not eastern, eastern
+
+
+def test_place_names_per_language_include_arabic(pack):
+    for e in pack.examples:
+        if not e.places.get("en"):
+            continue
+        assert e.places.per_language, (e.id, "Arabic names differ: give one list per language")
+        assert len(e.places.get("ar")) == len(e.places.get("en")), e.id
+        for name in e.places.get("ar"):
+            assert ARABIC_LETTER.search(name), (e.id, name)
+
+
+@pytest.mark.parametrize("layout", sorted(p.parent.name for p in LAYOUTS.glob("*/labels.yaml")))
+def test_arabic_labels_match_the_english_ones(layout):
+    labels = yaml.safe_load((LAYOUTS / layout / "labels.yaml").read_text(encoding="utf-8"))
+    english, arabic = labels["en"], labels["ar"]
+    assert sorted(arabic) == sorted(english)
+    fields = string.Formatter()
+    for key, text in english.items():
+        expected = sorted(f for _, f, _, _ in fields.parse(text) if f)
+        assert sorted(f for _, f, _, _ in fields.parse(arabic[key]) if f) == expected, key
+        if key not in ("bcp47",):
+            assert ARABIC_LETTER.search(arabic[key]), key
+    # counts are written as words that the closing sentence takes one at a time
+    assert len(arabic["numbers"].split(", ")) == len(english["numbers"].split(", "))
