@@ -88,7 +88,8 @@ def test_arabic_labels_match_the_english_ones(layout):
     for key, text in english.items():
         expected = sorted(f for _, f, _, _ in fields.parse(text) if f)
         assert sorted(f for _, f, _, _ in fields.parse(arabic[key]) if f) == expected, key
-        if key not in ("bcp47",):
+        words = re.sub(r"\{\w+\}", "", text)  # "{title}" alone has nothing to translate
+        if key != "bcp47" and re.search("[A-Za-z]", words):
             assert ARABIC_LETTER.search(arabic[key]), key
     # counts are written as words that the closing sentence takes one at a time
     assert len(arabic["numbers"].split(", ")) == len(english["numbers"].split(", "))
