@@ -9,8 +9,6 @@ first citation, counting only what this document contains.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from briefgen import __version__
@@ -35,11 +33,6 @@ def roman(n: int) -> str:
             out.append(numeral)
             n -= value
     return "".join(out)
-
-
-def slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
 @dataclass
