@@ -13,17 +13,34 @@ from pathlib import Path
 import click
 
 from briefgen import __version__
-from briefgen.diagnostics import Location
+from briefgen.diagnostics import Location, terminal_safe
 from briefgen.errors import BriefgenError, ProblemsError
 
 _DEBUG = False
 
 
+def _say(line: str) -> None:
+    """One diagnostic line on stderr, with user text that a terminal would act on escaped."""
+    click.echo(f"briefgen: {terminal_safe(line)}", err=True)
+
+
 def _report(exc: BriefgenError) -> None:
     for diag in exc.diagnostics:
-        click.echo(f"briefgen: {diag}", err=True)
+        _say(str(diag))
     if isinstance(exc, ProblemsError) and len(exc.diagnostics) > 1:
-        click.echo(f"briefgen: {exc.summary}", err=True)
+        _say(exc.summary)
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of stdout went away (`briefgen list actions | head -2`): stop without a
+    word. Later writes, and the flush at exit, go nowhere instead of failing again."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(0)
 
 
 def handled(fn):
@@ -40,11 +57,13 @@ def handled(fn):
         except KeyboardInterrupt:
             click.echo("briefgen: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
         except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug
             if _DEBUG:
                 raise
-            click.echo(f"briefgen: internal error: {type(exc).__name__}: {exc} "
-                       "(run again with --debug for the traceback and report it)", err=True)
+            _say(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+                 "(run again with --debug for the traceback and report it)")
             sys.exit(3)
     return wrapper
 
@@ -114,10 +133,40 @@ _PROFILE_FLAGS = {"municipality", "country", "region", "role", "lang", "organisa
 
 def _warn(warnings) -> None:
     for w in warnings:
-        click.echo(f"briefgen: {w}", err=True)
+        _say(str(w))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class BriefgenGroup(click.Group):
+    """click's usage errors (an unknown option, a missing argument, a bad value) said as
+    every other briefgen error is: one line, exit 2."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
+             **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "briefgen"
+            text = " ".join(exc.format_message().split()).rstrip(".")
+            if ". " in text:  # "No such command 'lsit'. Did you mean 'list'?"
+                first, rest = text.split(". ", 1)
+                text = f"{first} ({rest[:1].lower() + rest[1:]})"
+            _say(f"error: {text[:1].lower() + text[1:]}; see '{where} --help' [usage]")
+            sys.exit(2)
+        except click.Abort:
+            click.echo("briefgen: interrupted", err=True)
+            sys.exit(130)
+        except click.ClickException as exc:
+            _say(f"error: {' '.join(exc.format_message().split())}")
+            sys.exit(exc.exit_code if exc.exit_code != 1 else 2)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        sys.exit(code or 0)
+
+
+@click.group(cls=BriefgenGroup, name="briefgen",
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="briefgen")
 @click.option("--debug", is_flag=True, help="Show a traceback for errors (for bug reports).")
 def main(debug):
@@ -140,11 +189,12 @@ Examples:
 def brief(profile_file, output, all_, layout, content, allow_fallback, **flags):
     """Build a tailored brief for one municipality, or the general edition without -m."""
     from briefgen.build import Workspace
-    from briefgen.output import write_atomic
+    from briefgen.output import check_target, write_atomic
     profile = make_profile(profile_file, all=all_ or None, **flags)
+    path = output or default_output(profile, "brief")
+    check_target(path)  # known before the build: a device or a link is never written
     built = Workspace(content).build("brief", profile, layout, allow_fallback=allow_fallback)
     _warn(built.warnings)
-    path = output or default_output(profile.municipality, "brief")
     write_atomic(path, built.pdf)
     click.echo(f"wrote {path}", err=True)
 
@@ -170,13 +220,16 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
     """Build one-page factsheets: one priority, every priority, or the at-a-glance sheet."""
     from briefgen.build import Workspace
     from briefgen.errors import SelectionError
-    from briefgen.output import write_atomic
+    from briefgen.output import check_target, write_atomic
     profile = make_profile(profile_file, **flags)
     ws = Workspace(content)
+    if output:
+        check_target(output)
     if glance:
+        path = output or default_output(profile, "at-a-glance")
+        check_target(path)
         built = ws.build("at-a-glance", profile, layout, allow_fallback=allow_fallback)
         _warn(built.warnings)
-        path = output or default_output(profile.municipality, "at-a-glance")
         write_atomic(path, built.pdf)
         click.echo(f"wrote {path}", err=True)
         return
@@ -197,11 +250,11 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
         built = ws.build("factsheet", profile, layout, allow_fallback=allow_fallback,
                          priority=pid)
         for w in built.warnings:
-            click.echo(f"briefgen: {pid}: {w}", err=True)
+            _say(f"{pid}: {w}")
         results.append((pid, built))
     if all_ and combined:
         from briefgen.packet import merge_pdfs
-        path = output or default_output(profile.municipality, "factsheets")
+        path = output or default_output(profile, "factsheets")
         pdf = merge_pdfs([(b.document.meta.title, b.pdf) for _, b in results],
                          title=results[0][1].document.meta.title.split(":")[0],
                          lang=results[0][1].document.meta.lang)
@@ -210,18 +263,26 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
         return
     for pid, built in results:
         if all_:
-            path = (out_dir or Path("output")) / f"factsheet-{pid}.pdf"
+            path = (out_dir or Path("output")) / f"factsheet-{pid}{lang_suffix(profile)}.pdf"
         else:
-            path = output or default_output(profile.municipality, f"factsheet-{pid}")
+            path = output or default_output(profile, f"factsheet-{pid}")
         write_atomic(path, built.pdf)
         click.echo(f"wrote {path}", err=True)
 
 
-def default_output(municipality: str, what: str) -> Path:
-    from briefgen.compose import slug
-    if not municipality:  # the general edition
-        return Path("output") / f"{what}.pdf"
-    return Path("output") / f"{slug(municipality)}-{what}.pdf"
+def default_output(profile, what: str) -> Path:
+    """output/<municipality>-<what>.pdf, with the language when it is not English, so that
+    the Spanish brief of a town does not replace its English one."""
+    from briefgen.names import file_stem
+    if not profile.municipality:  # the general edition
+        return Path("output") / f"{what}{lang_suffix(profile)}.pdf"
+    return Path("output") / f"{file_stem(profile.municipality)}-{what}{lang_suffix(profile)}.pdf"
+
+
+def lang_suffix(profile) -> str:
+    from briefgen.names import file_stem
+    lang = profile.lang or "en"
+    return "" if lang == "en" else f"-{file_stem(lang)}"
 
 
 @main.command("list", epilog="""\b

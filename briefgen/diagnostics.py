@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ class Location:
     def __str__(self) -> str:
         parts = []
         if self.path:
-            where = _display_path(self.path)
+            where = display_path(self.path)
             if self.line:
                 where += f":{self.line}"
                 if self.column:
@@ -30,12 +31,15 @@ class Location:
         return Location(self.path, self.line, self.column, keypath)
 
 
-def _display_path(path: str) -> str:
+def display_path(path) -> str:
     """Relative to the working folder when inside it, so messages stay short."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    cwd = Path.cwd().resolve()
+    for candidate in (Path(os.path.abspath(path)), Path(path).resolve()):  # a link as named
+        try:
+            return str(candidate.relative_to(cwd))
+        except ValueError:
+            pass
+    return str(path)
 
 
 @dataclass(frozen=True)
@@ -59,3 +63,23 @@ class Diagnostic:
         where = str(self.location) if self.location else ""
         prefix = f"{where}: " if where else ""
         return f"{prefix}{self.level}: {text}"
+
+
+_BIDI_CONTROLS = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with what a terminal would act on instead of print written as escapes:
+    control characters (ESC starts sequences that retitle or redraw the terminal) and the
+    invisible bidi controls that reorder what is shown. Names from campaign files reach
+    progress and error lines through this."""
+    out = []
+    for ch in text:
+        cp = ord(ch)
+        if cp < 32 or 0x7F <= cp < 0xA0:
+            out.append(f"\\x{cp:02x}")
+        elif cp in _BIDI_CONTROLS:
+            out.append(f"\\u{cp:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
