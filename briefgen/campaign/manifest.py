@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
-from briefgen.output import write_atomic
+from briefgen.output import temp_prefix, write_atomic
 from briefgen.selection import PROFILE_SCHEMA, Profile
 
 
@@ -50,7 +50,11 @@ def sha256_file(path: Path) -> str | None:
 
 def remove_leftovers(folder: Path, name: str) -> None:
     """Temporary files a killed run left for this file (write_atomic's '.NAME.*.part')."""
-    for part in folder.glob(f".{glob_escape(name)}.*.part"):
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    for part in folder.glob(f"{glob_escape(temp_prefix(name))}*.part"):
+        if part.is_symlink():
+            continue
         try:
             part.unlink()
         except OSError:
@@ -66,6 +70,9 @@ def previous_rows(out_dir: Path) -> list[dict]:
         return []  # no manifest, or not one of ours: everything is built
     if not isinstance(rows, list):
         return []
+    leftovers = data.get("leftovers")
+    if isinstance(leftovers, list):  # listed only so that this run can prune them
+        rows = [*rows, {"files": leftovers}]
     return [e for e in rows if isinstance(e, dict) and isinstance(e.get("files"), list)]
 
 
@@ -96,6 +103,8 @@ def prune(out_dir: Path, earlier_rows: list[dict], rows: list[dict]) -> list[str
                 continue
             if rel in wanted or rel.split("/")[0] in failed_slugs:
                 continue
+            if _through_link(out_dir, rel):  # never follow a link out of the folder
+                continue
             path = (out_dir / rel).resolve()
             if root not in path.parents or sha256_file(path) != digest:
                 continue
@@ -108,6 +117,18 @@ def prune(out_dir: Path, earlier_rows: list[dict], rows: list[dict]) -> list[str
     return sorted(removed)
 
 
+def _through_link(out_dir: Path, rel: str) -> bool:
+    """`rel` climbs out of the folder or passes through (or is) a symbolic link."""
+    current = out_dir
+    for part in Path(rel).parts:
+        if part in ("..", ".") or Path(part).is_absolute():
+            return True
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
+
+
 def unchanged(old: dict, out_dir: Path, expected: list[str]) -> bool:
     """The files the last run recorded are the ones wanted, still there, byte for byte."""
     try:
@@ -116,13 +137,18 @@ def unchanged(old: dict, out_dir: Path, expected: list[str]) -> bool:
         return False
     if sorted(recorded) != sorted(expected):
         return False
+    if any(_through_link(out_dir, p) for p in recorded):
+        return False
     return all(sha256_file(out_dir / p) == digest for p, digest in recorded.items())
 
 
-def write_manifests(out_dir: Path, rows: list[dict], summary: dict) -> None:
+def write_manifests(out_dir: Path, rows: list[dict], summary: dict,
+                    leftovers: list[dict] = ()) -> None:
     data = {"rows": rows, "summary": summary}
+    if leftovers:  # files of earlier runs not yet pruned (see run_campaign's save)
+        data["leftovers"] = list(leftovers)
     write_atomic(out_dir / "manifest.json",
-                 (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+                 (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode(), out_dir)
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["row", "municipality", "status", "files", "error"])
@@ -130,7 +156,7 @@ def write_manifests(out_dir: Path, rows: list[dict], summary: dict) -> None:
         writer.writerow([e["row"], spreadsheet_safe(e["municipality"]), e["status"],
                          ";".join(f["path"] for f in e["files"]),
                          spreadsheet_safe(e["error"] or "")])
-    write_atomic(out_dir / "manifest.csv", buf.getvalue().encode())
+    write_atomic(out_dir / "manifest.csv", buf.getvalue().encode(), out_dir)
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -158,5 +184,5 @@ def write_packet(out_dir: Path, entries: list[dict], title: str, prepared) -> Pa
     if not parts:
         return None
     pdf = merge_pdfs(parts, title=f"{title}: briefs", lang=lang or "en", labels=labels)
-    write_atomic(out_dir / "packet.pdf", pdf)
+    write_atomic(out_dir / "packet.pdf", pdf, out_dir)
     return out_dir / "packet.pdf"

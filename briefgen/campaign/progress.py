@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from briefgen.campaign.result import CampaignResult
+from briefgen.diagnostics import terminal_safe
 
 
 class Progress:
@@ -50,25 +51,25 @@ class ConsoleProgress(Progress):
         failed = entry["status"] == "failed"
         if failed:
             self._clear()
-            self._write(f"row {entry['row']}: {entry['error']}\n")
+            self._write(f"row {entry['row']}: {terminal_safe(entry['error'])}\n")
         elif entry["status"] == "built" and entry.get("warnings"):
             # One line a row, not one a field: a campaign with a missing translation
             # would otherwise print it for every row. The manifest keeps them all.
             first, more = entry["warnings"][0], len(entry["warnings"]) - 1
             self._clear()
-            self._write(f"row {entry['row']}: {first}"
+            self._write(f"row {entry['row']}: {terminal_safe(first)}"
                         + (f" (and {more} more in manifest.json)" if more else "") + "\n")
         if self.quiet:
             return
         if not self.tty:
-            name = entry["municipality"] or f"row {entry['row']}"
+            name = terminal_safe(entry["municipality"]) or f"row {entry['row']}"
             self._write(f"[{done}/{total}] {entry['status']} {name}\n")
             return
         elapsed = time.monotonic() - self.started
         eta = elapsed / done * (total - done) if done else 0
         filled = round(self.BAR * done / total) if total else self.BAR
         line = (f"[{'#' * filled}{'.' * (self.BAR - filled)}] {done}/{total}  "
-                f"ETA {_clock(eta)}  {entry['municipality'][:30]}")
+                f"ETA {_clock(eta)}  {terminal_safe(entry['municipality'][:30])}")
         self._write("\r" + line.ljust(self.width))
         self.width = len(line)
 
@@ -76,7 +77,7 @@ class ConsoleProgress(Progress):
         self._clear()
         if result.checked:
             for line in result.problems:
-                self._write(f"{line}\n")
+                self._write(f"{terminal_safe(line)}\n")
             if not self.quiet or result.problems:
                 bad = len({p.split(":")[0] for p in result.problems})
                 self._write(f"briefgen: checked {result.total} row{'s' * (result.total != 1)}: "

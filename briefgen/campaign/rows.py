@@ -116,7 +116,11 @@ def _read_csv(path: Path) -> list[Row]:
                             hint="the first line names the columns, e.g. municipality,country",
                             code="campaign.header")
     delimiter = sniff_delimiter(header_line)
-    reader = csv.reader(io.StringIO(text.lstrip("\r\n"), newline=""), delimiter=delimiter)
+    offset = text.count("\n", 0, len(text) - len(text.lstrip("\r\n")))  # blank lines on top
+    # strict: a quote left open would otherwise swallow the rest of the file into one cell
+    reader = csv.reader(io.StringIO(text.lstrip("\r\n"), newline=""), delimiter=delimiter,
+                        strict=True)
+    line = 0
     try:
         header = next(reader)
         records = []
@@ -125,9 +129,15 @@ def _read_csv(path: Path) -> list[Row]:
             records.append((line + 1, cells))
             line = reader.line_num
     except csv.Error as exc:
-        raise BriefgenError(f"malformed CSV: {exc}", Location(str(path), reader.line_num),
-                            code="campaign.csv") from None
-    offset = text.count("\n", 0, len(text) - len(text.lstrip("\r\n")))  # blank lines on top
+        if "unexpected end of data" in str(exc):
+            raise BriefgenError("a quoted cell that starts on this line is never closed",
+                                Location(str(path), line + 1 + offset),
+                                hint='close the quote (") or remove it; every cell after it '
+                                     "was read as one", code="campaign.csv") from None
+        raise BriefgenError(f"malformed CSV: {exc}",
+                            Location(str(path), reader.line_num + offset),
+                            hint='a quote (") may only start or end a cell; write "" for a '
+                                 "quote inside a quoted cell", code="campaign.csv") from None
     header_loc = Location(str(path), 1 + offset)
 
     keys = [column_key(h) for h in header]
@@ -175,6 +185,11 @@ def _read_csv(path: Path) -> list[Row]:
                         code="campaign.cells")
                 continue
             locs[key] = where.at(key)
+            if ("\n" in cell or "\r" in cell) and key != "local_context" and problem is None:
+                problem = Diagnostic(
+                    f"a line break inside the '{header[i].strip()}' cell", where,
+                    hint='is a quote (") left open on this line? only local_context may '
+                         "span lines", code="campaign.cells")
             if cell.strip():
                 raw[key] = cell.strip()
         rows.append(Row(len(rows) + 1, raw, locs, where, problem))
@@ -300,3 +315,18 @@ def file_plan(profile: Profile, outputs: tuple[str, ...], pack) -> list[tuple[st
     if "at-a-glance" in outputs:
         files.append(("at-a-glance.pdf", "at-a-glance", ""))
     return files
+
+
+def check_row_layout(profile: Profile, campaign_file: Path) -> None:
+    """A row may name a built-in layout, or a layout folder inside the campaign file's
+    folder: a spreadsheet from someone else must not reach any folder on this machine."""
+    ref = profile.layout
+    if not ref or ("/" not in ref and "\\" not in ref and not ref.startswith(".")):
+        return  # a name: the built-in layouts (or, as before, ./NAME)
+    base = Path(campaign_file).resolve().parent
+    real = Path(ref).resolve()
+    if real != base and base not in real.parents:
+        raise BriefgenError(f"layout folder '{ref}' is outside the campaign file's folder "
+                            f"{base}", profile.loc("layout"),
+                            hint="name a built-in layout, or put the layout folder next to "
+                                 "the campaign file", code="campaign.layout")

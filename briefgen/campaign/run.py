@@ -8,24 +8,53 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen import __version__
 from briefgen.build import Workspace
 from briefgen.campaign.cluster import Expected, connect, on_cluster
+from briefgen.campaign.lock import folder_lock
 from briefgen.campaign.manifest import (inputs_hash, prune, previous_rows, remove_leftovers,
                                         reusable, unchanged, write_manifests, write_packet)
 from briefgen.campaign.progress import Progress
 from briefgen.campaign.result import CampaignResult
-from briefgen.campaign.rows import Row, file_plan, read_rows, row_profile
+from briefgen.campaign.rows import Row, check_row_layout, file_plan, read_rows, row_profile
 from briefgen.campaign.slugs import unique_slugs
 from briefgen.campaign.workers import Task, in_process, message, pooled
 from briefgen.diagnostics import Diagnostic
 from briefgen.errors import BriefgenError, OutputError
-from briefgen.output import write_atomic
+from briefgen.output import check_target, write_atomic
 from briefgen.selection import Profile, default_date, select
 
 MANIFEST_EVERY = 20          # rewrite the manifest after this many finished builds
+
+
+@contextmanager
+def interruptible():
+    """Ctrl-C or SIGTERM stops the run once: the first signal raises KeyboardInterrupt and
+    every later one is ignored while the run stops its workers and writes the manifest,
+    so that a second Ctrl-C cannot break the clean-up halfway and leave it hanging."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach only the main thread; a caller in another one handles them
+        return
+    kinds = (signal.SIGINT, signal.SIGTERM)
+    before = {k: signal.getsignal(k) for k in kinds}
+
+    def stop(signum, frame):
+        for k in kinds:
+            signal.signal(k, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    for k in kinds:
+        signal.signal(k, stop)
+    try:
+        yield
+    finally:
+        for k, handler in before.items():
+            signal.signal(k, handler)
 
 
 def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: bool = False,
@@ -65,7 +94,7 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
     if check_only:
         for row, profile, outputs, problems in prepared:
             if profile is not None:
-                problems = _check_row(ws, profile, outputs)
+                problems = _check_row(ws, profile, outputs, path)
             seen = set()
             for p in problems:
                 if str(p) not in seen:
@@ -75,116 +104,136 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         progress.finish(result)
         return result
 
-    names = {row.number: profile.municipality if profile else
-             str(row.raw.get("municipality", "")) for row, profile, _, _ in prepared}
-    slugs = unique_slugs([(number, name) for number, name in names.items() if name.strip()])
-    earlier_rows = previous_rows(out_dir)
-    previous = {} if force else reusable(earlier_rows)
-    entries: dict[int, dict] = {}
-    tasks: list[Task] = []
-    done = 0
-
-    def record(entry: dict) -> None:
-        nonlocal done
-        entries[entry["row"]] = entry
-        status = entry["status"]
-        setattr(result, status, getattr(result, status) + 1)
-        if entry["status"] == "failed":
-            result.problems.append(f"row {entry['row']}: {entry['error']}")
-        done += 1
-        progress.row(done, len(rows), entry)
-
-    for row, profile, outputs, problems in prepared:
-        entry = {"row": row.number, "municipality": names[row.number],
-                 "slug": slugs.get(row.number), "status": "failed", "files": [],
-                 "error": None, "inputs": None, "warnings": []}
-        if problems:
-            entry["error"] = str(problems[0])
-            record(entry)
-            continue
-        slug = entry["slug"]
-        try:
-            layout = ws.layout(profile.layout or None)
-            files = file_plan(profile, outputs, pack)
-        except BriefgenError as exc:
-            entry["error"] = message(exc)
-            record(entry)
-            continue
-        entry["inputs"] = inputs_hash(profile, outputs, slug, pack.fingerprint,
-                                      layout.fingerprint, allow_fallback)
-        old = previous.get(entry["inputs"])
-        if old is not None and unchanged(old, out_dir, [f"{slug}/{f[0]}" for f in files]):
-            entry.update(status="skipped", files=old["files"],
-                         warnings=list(old.get("warnings") or []))
-            record(entry)
-            continue
-        entry["status"] = "pending"
-        entries[row.number] = entry
-        tasks.append(Task(row.number, profile, tuple(files), allow_fallback))
-
-    def summary() -> dict:
-        return {"built": result.built, "skipped": result.skipped, "failed": result.failed,
-                "removed": result.removed,
-                "seconds": round(time.monotonic() - started, 3), "briefgen": __version__}
-
-    def finished() -> list[dict]:
-        return [e for _, e in sorted(entries.items()) if e["status"] != "pending"]
-
-    def save() -> None:
-        write_manifests(out_dir, finished(), summary())
-
-    jobs = max(1, min(jobs or usable_cpus(), len(tasks) or 1))
-    if client is not None:
-        expected = Expected(__version__, pack.fingerprint,
-                            str(Path(content).resolve()) if content else None)
-        results = on_cluster(iter(tasks), client, expected)  # closes the client when done
-    elif pool is not None:
-        results = pooled(iter(tasks), jobs, content, pool)
-    elif jobs == 1:
-        results = in_process(iter(tasks), ws)
-    else:
-        results = pooled(iter(tasks), jobs, content)
-    builds = 0
     try:
-        for task, res in results:
-            entry = entries[task.row]
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {out_dir}: {exc.strerror}",
+                          hint="choose another --out", code="output.folder") from None
+    with folder_lock(out_dir), interruptible():
+        names = {row.number: profile.municipality if profile else
+                 str(row.raw.get("municipality", "")) for row, profile, _, _ in prepared}
+        langs = {row.number: (profile.lang if profile else "") or "en"
+                 for row, profile, _, _ in prepared}
+        slugs = unique_slugs([(number, name) for number, name in names.items() if name.strip()],
+                             langs)
+        earlier_rows = previous_rows(out_dir)
+        previous = {} if force else reusable(earlier_rows)
+        entries: dict[int, dict] = {}
+        tasks: list[Task] = []
+        done = 0
+
+        def record(entry: dict) -> None:
+            nonlocal done
+            entries[entry["row"]] = entry
+            status = entry["status"]
+            setattr(result, status, getattr(result, status) + 1)
+            if entry["status"] == "failed":
+                result.problems.append(f"row {entry['row']}: {entry['error']}")
+            done += 1
+            progress.row(done, len(rows), entry)
+
+        for row, profile, outputs, problems in prepared:
+            entry = {"row": row.number, "municipality": names[row.number],
+                     "slug": slugs.get(row.number), "status": "failed", "files": [],
+                     "error": None, "inputs": None, "warnings": []}
+            if problems:
+                entry["error"] = str(problems[0])
+                record(entry)
+                continue
             slug = entry["slug"]
-            result.memory.append((builds + 1, res["pid"], res["rss_kb"]))
-            result.build_seconds += res["seconds"]
-            if res["error"] is None:
-                try:
-                    for name, pdf, pages, digest in res["files"]:
-                        remove_leftovers(out_dir / slug, name)
-                        write_atomic(out_dir / slug / name, pdf)
-                        entry["files"].append({"path": f"{slug}/{name}", "pages": pages,
-                                               "sha256": digest})
-                    entry.update(status="built", warnings=res["warnings"])
-                except BriefgenError as exc:
-                    entry.update(status="failed", error=message(exc), files=[])
-            else:
-                entry.update(status="failed", error=res["error"])
-            del res
-            record(entry)
-            builds += 1
-            if builds % MANIFEST_EVERY == 0:
-                save()
-    except KeyboardInterrupt:
-        result.interrupted = True
-        results.close()  # cancel what is pending, wait for what runs
-        save()
-        result.rows = finished()
+            try:
+                check_row_layout(profile, path)
+                layout = ws.layout(profile.layout or None)
+                files = file_plan(profile, outputs, pack)
+            except BriefgenError as exc:
+                entry["error"] = message(exc)
+                record(entry)
+                continue
+            for name, _, _ in files:  # a link or device in DIR stops the run before it writes
+                check_target(out_dir / slug / name, out_dir)
+            entry["inputs"] = inputs_hash(profile, outputs, slug, pack.fingerprint,
+                                          layout.fingerprint, allow_fallback)
+            old = previous.get(entry["inputs"])
+            if old is not None and unchanged(old, out_dir, [f"{slug}/{f[0]}" for f in files]):
+                entry.update(status="skipped", files=old["files"],
+                             warnings=list(old.get("warnings") or []))
+                record(entry)
+                continue
+            entry["status"] = "pending"
+            entries[row.number] = entry
+            tasks.append(Task(row.number, profile, tuple(files), allow_fallback))
+
+        def summary() -> dict:
+            return {"built": result.built, "skipped": result.skipped, "failed": result.failed,
+                    "removed": result.removed,
+                    "seconds": round(time.monotonic() - started, 3), "briefgen": __version__}
+
+        def finished() -> list[dict]:
+            return [e for _, e in sorted(entries.items()) if e["status"] != "pending"]
+
+        def save(removed: list[str] = ()) -> None:
+            # Files of earlier runs that no row lists yet stay in the manifest, so that a
+            # run killed before it prunes them (kill -9 in a --force rebuild) leaves them
+            # for the next run to prune instead of unlisted in the folder forever.
+            rows_now = finished()
+            listed = {f["path"] for e in rows_now for f in e["files"]} | set(removed)
+            leftovers = [f for e in earlier_rows for f in e["files"]
+                         if isinstance(f, dict) and f.get("path") not in listed
+                         and (out_dir / str(f.get("path"))).is_file()]
+            write_manifests(out_dir, rows_now, summary(), leftovers)
+
+        jobs = max(1, min(jobs or usable_cpus(), len(tasks) or 1))
+        if client is not None:
+            expected = Expected(__version__, pack.fingerprint,
+                                str(Path(content).resolve()) if content else None)
+            results = on_cluster(iter(tasks), client, expected)  # closes the client when done
+        elif pool is not None:
+            results = pooled(iter(tasks), jobs, content, pool)
+        elif jobs == 1:
+            results = in_process(iter(tasks), ws)
+        else:
+            results = pooled(iter(tasks), jobs, content)
+        builds = 0
+        try:
+            for task, res in results:
+                entry = entries[task.row]
+                slug = entry["slug"]
+                result.memory.append((builds + 1, res["pid"], res["rss_kb"]))
+                result.build_seconds += res["seconds"]
+                if res["error"] is None:
+                    try:
+                        for name, pdf, pages, digest in res["files"]:
+                            remove_leftovers(out_dir / slug, name)
+                            write_atomic(out_dir / slug / name, pdf, out_dir)
+                            entry["files"].append({"path": f"{slug}/{name}", "pages": pages,
+                                                   "sha256": digest})
+                        entry.update(status="built", warnings=res["warnings"])
+                    except BriefgenError as exc:
+                        entry.update(status="failed", error=message(exc), files=[])
+                else:
+                    entry.update(status="failed", error=res["error"])
+                del res
+                record(entry)
+                builds += 1
+                if builds % MANIFEST_EVERY == 0:
+                    save()
+        except KeyboardInterrupt:
+            result.interrupted = True
+            results.close()  # cancel what is pending, stop what runs
+            save()
+            result.rows = finished()
+            result.seconds = time.monotonic() - started
+            progress.finish(result)
+            raise
+
+        result.rows = [e for _, e in sorted(entries.items())]
+        result.removed = prune(out_dir, earlier_rows, result.rows)
+        save(result.removed)
+        if packet:
+            result.packet = write_packet(out_dir, result.rows, path.stem, prepared)
         result.seconds = time.monotonic() - started
         progress.finish(result)
-        raise
-
-    result.rows = [e for _, e in sorted(entries.items())]
-    result.removed = prune(out_dir, earlier_rows, result.rows)
-    save()
-    if packet:
-        result.packet = write_packet(out_dir, result.rows, path.stem, prepared)
-    result.seconds = time.monotonic() - started
-    progress.finish(result)
-    return result
+        return result
 
 
 def usable_cpus() -> int:
@@ -207,16 +256,17 @@ def check_rows(path: Path, content: Path | None = None) -> list[tuple[Row, list[
     for row in rows:
         profile, outputs, problems = row_profile(row, date)
         if profile is not None:
-            problems = _check_row(ws, profile, outputs)
+            problems = _check_row(ws, profile, outputs, Path(path))
         unique = {str(p): p for p in problems}
         checked.append((row, list(unique.values())))
     return checked
 
 
-def _check_row(ws, profile: Profile, outputs: tuple[str, ...]) -> list[Diagnostic]:
+def _check_row(ws, profile: Profile, outputs: tuple[str, ...], path: Path) -> list[Diagnostic]:
     """Everything about a row that can be known without rendering it."""
     problems: list[Diagnostic] = []
     try:
+        check_row_layout(profile, path)
         layout = ws.layout(profile.layout or None)
         ws.check_language(profile.lang or "en", layout)
     except BriefgenError as exc:

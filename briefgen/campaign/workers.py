@@ -103,6 +103,20 @@ class WorkerPool:
     def shutdown(self, wait: bool = True) -> None:
         self._executor.shutdown(wait=wait, cancel_futures=True)
 
+    def stop(self) -> None:
+        """End the workers at once: waiting for the rows they are building could take a
+        while, and after Ctrl-C nobody will write what they return."""
+        with self._lock:
+            processes = list((getattr(self._executor, "_processes", None) or {}).values())
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            try:
+                process.terminate()
+            except (OSError, AttributeError):
+                pass
+        for process in processes:
+            process.join(timeout=5)
+
 
 def _rss_kb() -> int:
     try:
@@ -158,6 +172,7 @@ def pooled(tasks: Iterator[Task], jobs: int, content: Path | None,
     in_flight: dict = {}
     pending = iter(tasks)
     exhausted = False
+    finished = False
     try:
         while True:
             while not exhausted and len(in_flight) < IN_FLIGHT_PER_JOB * jobs:
@@ -167,6 +182,7 @@ def pooled(tasks: Iterator[Task], jobs: int, content: Path | None,
                     break
                 in_flight[pool.submit(_work, task)] = task
             if not in_flight:
+                finished = True
                 return
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in sorted(done, key=lambda f: in_flight[f].row):
@@ -178,6 +194,8 @@ def pooled(tasks: Iterator[Task], jobs: int, content: Path | None,
                                            "stopped unexpectedly (killed, or out of memory?)")
                 yield task, result
     finally:
+        if own and not finished:  # interrupted or closed early: stop the rows being built
+            pool.stop()
         if own:
             pool.shutdown(wait=True)
         else:
