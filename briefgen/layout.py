@@ -12,6 +12,7 @@ autoescaping, so user values can never become markup. Content texts reach templa
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen import document as d
 from briefgen import inline
-from briefgen.diagnostics import Location
+from briefgen.diagnostics import Location, display_path
 from briefgen.errors import LayoutError, SelectionError
 from briefgen.cache import load_yaml  # parsed once per file content (the user's cache)
 from briefgen.sources import LocDict
@@ -105,6 +106,32 @@ def _template_location(exc: BaseException, tpl: jinja2.Template) -> Location:
 
 # --------------------------------------------------------------------------- loading
 
+
+def confined(path: Path, folder: Path, what: str) -> Path:
+    """`path` if it is inside `folder` once links are followed; a layout's files (and the
+    templates a template includes) never reach outside their layout's folder, so a
+    symbolic link cannot print /etc/passwd in a brief."""
+    real, base = Path(path).resolve(), Path(folder).resolve()
+    if real != base and base not in real.parents:
+        raise LayoutError(f"{what} {display_path(path)} leads outside its layout folder "
+                          f"{display_path(folder)}",
+                          hint="copy the file into the layout folder instead of linking it",
+                          code="layout.outside")
+    return path
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Templates from each layout's templates/ folder, and only from there."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        for root in self.searchpath:  # the folder FileSystemLoader found it in
+            if filename.startswith(os.path.join(root, "")):
+                confined(Path(filename), Path(root).parent, "template")
+                break
+        return source, filename, uptodate
+
+
 _LAYOUT_CACHE: dict[tuple[str, str], Layout] = {}
 
 
@@ -139,6 +166,8 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
             raise LayoutError(f"layout '{ref}' extends more than {MAX_EXTENDS} deep",
                               code="layout.depth")
         manifest_path = current / "layout.yaml"
+        if manifest_path.is_file():
+            confined(manifest_path, current, "layout manifest")
         if not manifest_path.is_file():
             raise LayoutError(f"layout manifest not found: {manifest_path}",
                               hint="a layout folder needs layout.yaml", code="layout.missing")
@@ -161,11 +190,11 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
     for path, manifest in reversed(chain):
         merged_manifest = merge(merged_manifest, _plain(manifest))
         tpath = path / "theme.yaml"
-        if tpath.is_file():
+        if tpath.is_file() and confined(tpath, path, "theme"):
             theme_data = merge(theme_data, _plain(load_yaml(tpath, "theme") or {}))
             theme_files.append(str(tpath))
         lpath = path / "labels.yaml"
-        if lpath.is_file():
+        if lpath.is_file() and confined(lpath, path, "labels"):
             labels = merge(labels, _plain(load_yaml(lpath, "labels") or {}))
     if not theme_files:
         raise LayoutError(f"no theme.yaml in layout '{ref}' or what it extends",
@@ -173,7 +202,7 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
     theme = build_theme(theme_data, theme_files[-1])
     dirs = [p for p, _ in chain]
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(p / "templates") for p in dirs]),
+        loader=_ConfinedLoader([str(p / "templates") for p in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=False, bytecode_cache=_bytecode_cache())
     from briefgen.content import fingerprint_folder
