@@ -31,12 +31,59 @@ class LocList(list):
         return self.item_locs[index] if index < len(self.item_locs) else self.loc
 
 
-def _mark(path: str, node: yaml.Node) -> Location:
+def _mark(path: str, node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+# Limits on what one YAML file may ask for. Aliases let a few lines stand for billions of
+# values (the "billion laughs"): the composer counts every value an alias stands for, so
+# such a file is refused before anything walks it. Nesting deeper than any briefgen file
+# needs would otherwise end in Python's recursion limit.
+MAX_YAML_BYTES = 32 * 1024 * 1024
+MAX_VALUES = 2_000_000       # values in the file, counting each alias's expansion
+MAX_ITEMS = 200_000          # items in one list or mapping
+MAX_DEPTH = 40               # mappings and lists inside each other
 
 
 class _Loader(yaml.SafeLoader):
     source_path = "<string>"
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent, index):
+        alias = self.check_event(yaml.AliasEvent)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise BriefgenError(f"the YAML nests lists and mappings more than {MAX_DEPTH} deep",
+                                _mark(self.source_path, self.peek_event()),
+                                hint="flatten the structure", code="yaml.depth")
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if alias:
+            return node
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        else:
+            children = ()
+        if len(children) > MAX_ITEMS * (2 if isinstance(node, yaml.MappingNode) else 1):
+            raise BriefgenError(f"a list or mapping of more than {MAX_ITEMS:,} items",
+                                _mark(self.source_path, node), hint="split the file",
+                                code="yaml.size")
+        size = 1 + sum(self._sizes.get(id(c), 1) for c in children)
+        self._sizes[id(node)] = size
+        if size > MAX_VALUES:
+            raise BriefgenError(f"the YAML stands for more than {MAX_VALUES:,} values "
+                                "(aliases that repeat aliases?)", _mark(self.source_path, node),
+                                hint="write the values out, or use fewer '*' aliases",
+                                code="yaml.size")
+        return node
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, yaml.MappingNode):
@@ -46,7 +93,13 @@ class _Loader(yaml.SafeLoader):
         result.loc = _mark(self.source_path, node)
         result.key_locs = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise BriefgenError("a key must be a plain word, not a list or mapping",
+                                    _mark(self.source_path, key_node),
+                                    hint="write 'key: value'", code="yaml.key")
+            # A key is the text as written: '1:', 'no:' or '2026-01-01:' stay text, so
+            # that every reader of the mapping meets only string keys.
+            key = key_node.value
             if key in result:
                 raise BriefgenError(
                     f"duplicate key '{key}'", _mark(self.source_path, key_node),
@@ -54,6 +107,12 @@ class _Loader(yaml.SafeLoader):
             result[key] = self.construct_object(value_node, deep=True)
             result.key_locs[key] = _mark(self.source_path, value_node)
         return result
+
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        if isinstance(value, str):  # "\x1b" and "\0" escapes get past the reader
+            refuse_control_characters(value, "a YAML value", _mark(self.source_path, node))
+        return value
 
     def construct_sequence(self, node, deep=False):
         result = LocList(self.construct_object(child, deep=True) for child in node.value)
@@ -81,10 +140,18 @@ _Loader.yaml_implicit_resolvers = {
 
 def parse_yaml(text: str, path: str = "<string>") -> Any:
     """Parse YAML text; a syntax error becomes one line with file:line:column."""
-    loader = _Loader(text)
-    loader.source_path = path
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses NUL and control characters here
+        loader.source_path = path
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise BriefgenError(f"{_char(exc.character)} is not allowed in YAML",
+                            Location(path, line, column),
+                            hint="remove it (control characters cannot be printed)",
+                            code="yaml.character") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
@@ -93,9 +160,39 @@ def parse_yaml(text: str, path: str = "<string>") -> Any:
                             hint="check indentation, quotes and colons near that line",
                             code="yaml.syntax") from None
     except yaml.YAMLError as exc:
-        raise BriefgenError(f"malformed YAML: {exc}", Location(path), code="yaml.syntax") from None
+        problem = " ".join(str(exc).split())
+        raise BriefgenError(f"malformed YAML: {problem}", Location(path),
+                            code="yaml.syntax") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _char(ch) -> str:
+    import unicodedata
+    if isinstance(ch, int):
+        ch = chr(ch)
+    name = unicodedata.name(ch, "") or {0: "NUL"}.get(ord(ch), "a control character")
+    return f"U+{ord(ch):04X} ({name})"
+
+
+def control_character(text: str, allowed: str = "") -> str | None:
+    """The first character of `text` that a page or a terminal cannot show (C0 and C1
+    controls, DEL; tab and newline only when `allowed`), or None."""
+    for ch in text:
+        cp = ord(ch)
+        if (cp < 32 or 0x7F <= cp < 0xA0) and ch not in allowed:
+            return ch
+    return None
+
+
+def refuse_control_characters(text: str, what: str, loc: Location | None,
+                              allowed: str = "\t\n\r") -> None:
+    ch = control_character(text, allowed)
+    if ch is not None:
+        raise BriefgenError(f"{_char(ch)} in {what}", loc,
+                            hint="remove it (control characters cannot be printed)",
+                            code="text.control")
 
 
 def read_text(path: Path, what: str) -> str:
@@ -114,4 +211,12 @@ def read_text(path: Path, what: str) -> str:
 
 
 def load_yaml(path: Path, what: str = "YAML file") -> Any:
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = 0  # read_text says what is wrong
+    if size > MAX_YAML_BYTES:
+        raise BriefgenError(f"{what} is {size / 2**20:.0f} MB; at most "
+                            f"{MAX_YAML_BYTES // 2**20} MB are read", Location(str(path)),
+                            hint="split it into smaller files", code="file.size")
     return parse_yaml(read_text(path, what), str(path))
