@@ -17,7 +17,7 @@ from briefgen.document import Document
 from briefgen.errors import RenderError, SelectionError
 from briefgen.layout import Layout, load_layout
 from briefgen.output import write_atomic
-from briefgen.selection import Profile, select
+from briefgen.selection import Profile, select, source_date_epoch
 
 RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
 
@@ -69,6 +69,7 @@ class Workspace:
 
     def compose(self, kind: str, profile: Profile, layout_ref: str | Layout | None = None, *,
                 allow_fallback: bool = False, **options) -> tuple[Document, Layout, list]:
+        source_date_epoch()  # ReportLab reads it too: a bad value is an error, here
         layout = layout_ref if isinstance(layout_ref, Layout) else \
             self.layout(layout_ref or profile.layout or None)
         self.check_language(profile.lang or "en", layout)

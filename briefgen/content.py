@@ -221,7 +221,7 @@ class Pack:
     def resolve_priority(self, ref: str | int, where: Location | None = None) -> Priority:
         """An id, or its number in the agenda (1 to the number of priorities) as an alias."""
         key = str(ref).strip()
-        if key.isdigit():
+        if key.isascii() and key.isdigit():  # '¹' is a digit to Python, not to int()
             for p in self.priorities:
                 if p.number == int(key):
                     return p

@@ -16,7 +16,7 @@ from typing import Any
 from briefgen.content import Action, Example, Pack, Priority
 from briefgen.diagnostics import Location
 from briefgen.errors import SelectionError
-from briefgen.sources import LocDict, load_yaml
+from briefgen.sources import LocDict, load_yaml, refuse_control_characters
 
 DEFAULT_EXAMPLES_PER_PRIORITY = 2
 MAX_NAME_CHARS = 120
@@ -83,10 +83,32 @@ class Profile:
 
 def default_date() -> dt.date:
     """Today, unless SOURCE_DATE_EPOCH pins it (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+    pinned = source_date_epoch()
+    return pinned if pinned is not None else dt.date.today()
+
+
+MAX_EPOCH = 253402300799    # 9999-12-31 23:59:59 UTC, the last second a PDF date can write
+
+
+def source_date_epoch() -> dt.date | None:
+    """The date SOURCE_DATE_EPOCH pins, None when unset; anything but whole seconds since
+    1970 in range is an error (exit 2), never a silent "today" or a crash in ReportLab,
+    which reads the variable too."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or not raw.strip():
+        return None
+    epoch = raw.strip()
+    shown = epoch[:40].encode("unicode_escape").decode("ascii")
+    if not (epoch.isascii() and epoch.isdigit()):
+        raise SelectionError(f"'{shown}' is not a time", Location(keypath="SOURCE_DATE_EPOCH"),
+                             hint="give whole seconds since 1970-01-01 UTC (e.g. 1764547200) "
+                                  "or unset it", code="env.source-date-epoch")
+    if int(epoch) > MAX_EPOCH:
+        raise SelectionError(f"'{shown}' is after the year 9999",
+                             Location(keypath="SOURCE_DATE_EPOCH"),
+                             hint="give whole seconds since 1970-01-01 UTC (e.g. 1764547200) "
+                                  "or unset it", code="env.source-date-epoch")
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
 
 
 def coerce_fields(values: dict[str, Any], where: Location,
@@ -114,6 +136,9 @@ def _coerce(name: str, kind: str, raw: Any, loc: Location) -> Any:
             raw = str(raw)
         if not isinstance(raw, str):
             raise SelectionError(f"'{name}' must be text", loc, code="profile.type")
+        refuse_control_characters(raw, f"'{name}'", loc,
+                                  "\t\n\r" if name == "local_context" else "\t")
+        refuse_right_to_left(name, raw, loc)
         value = " ".join(raw.split()) if name != "local_context" else raw.strip()
         if name == "municipality":
             if not value:
@@ -159,6 +184,20 @@ def _coerce(name: str, kind: str, raw: Any, loc: Location) -> Any:
             return raw
         return str(raw).strip().lower() in ("1", "yes", "true", "y")
     raise AssertionError(kind)
+
+
+def refuse_right_to_left(name: str, value: str, loc: Location | None) -> None:
+    """Interim: until right-to-left text is laid out (shaped, and ordered per line), a
+    Hebrew or Arabic value would print reversed and unjoined, so it is refused with the
+    field's name. The one place to remove when the renderer can set such text."""
+    import unicodedata
+    for ch in value:
+        if unicodedata.bidirectional(ch) in ("R", "AL"):
+            raise SelectionError(
+                f"right-to-left text ({unicodedata.name(ch, 'U+%04X' % ord(ch))}) in "
+                f"'{name}' is not supported yet", loc,
+                hint="give the name in a left-to-right script (e.g. its Latin spelling)",
+                code="text.rtl")
 
 
 _DEFAULTS = {f.name: f.default for f in Profile.__dataclass_fields__.values()

@@ -7,6 +7,8 @@ known, so no second pass is needed.
 
 from __future__ import annotations
 
+import hashlib
+
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, NextPageTemplate, PageTemplate
@@ -32,6 +34,12 @@ def canvas_maker(date: tuple[int, int, int]):
             kwargs["invariant"] = 1
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = _Stamp(*date)
+            # ReportLab seeds the file's /ID with SOURCE_DATE_EPOCH (or the clock); seed it
+            # with the document's date instead, so that the bytes depend on that alone.
+            signature = hashlib.md5(usedforsecurity=False)
+            signature.update(b"a reportlab document")
+            signature.update(repr(tuple(date)).encode())
+            self._doc.signature = signature
     return DatedCanvas
 
 
