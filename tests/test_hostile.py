@@ -1,0 +1,423 @@
+"""Hostile input, faults and concurrency: every case ends in one briefgen line and exit 2
+(or the exit code the case calls for), writes nothing half-way, touches nothing outside
+the output folder, and never hangs.
+
+Each test is named after what it provokes. Builds are few and small (one priority);
+most cases are refused before anything is built, which is part of what they check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import DATE, LAYOUTS, REPO, assert_bad_input, run
+
+from briefgen.campaign.lock import LOCK_NAME, folder_lock
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path, monkeypatch):
+    """Messages name files relative to the working folder: work where the files are."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def brief(*args):
+    return run("brief", "-m", "Malmö", "-p", "1", "--date", DATE, *args)
+
+
+def csv_file(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes (links as their target's name)."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_symlink():
+            out[str(p.relative_to(folder))] = f"-> {os.readlink(p)}".encode()
+        elif p.is_file():
+            out[str(p.relative_to(folder))] = p.read_bytes()
+    return out
+
+
+# --------------------------------------------------------------------------- output targets
+
+
+def test_output_onto_a_symlink_is_refused_and_the_link_and_its_target_stay(tmp_path):
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    link = tmp_path / "out.pdf"
+    link.symlink_to(target)
+    line = assert_bad_input(brief("-o", "out.pdf"))
+    assert line == ("briefgen: error: output path is a symbolic link: out.pdf; briefgen "
+                    "replaces only regular files; remove the link or write the PDF elsewhere "
+                    "[output.link]")
+    assert link.is_symlink() and target.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_output_onto_a_device_or_pipe_is_refused_and_stays_what_it_was(tmp_path, kind):
+    if kind == "device":
+        node, what = Path("/dev/null"), "a device"
+    else:
+        node, what = tmp_path / "pipe.pdf", "a named pipe"
+        os.mkfifo(node)
+    mode = node.stat().st_mode
+    line = assert_bad_input(brief("-o", node if kind == "device" else "pipe.pdf"))
+    shown = "pipe.pdf" if kind == "fifo" else "/dev/null"
+    assert line == (f"briefgen: error: output path is not a regular file: {shown} ({what}); "
+                    "briefgen writes only new or regular files; give a path ending in .pdf "
+                    "[output.special]")
+    assert node.stat().st_mode == mode
+    assert not list(node.parent.glob(f".{node.name}.*.part"))
+
+
+def test_a_250_character_file_name_is_written_and_a_300_character_one_refused(tmp_path):
+    long_name = "L" * 246 + ".pdf"
+    result = brief("-o", tmp_path / long_name)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / long_name).is_file()
+    assert not list(tmp_path.glob("*.part"))
+    too_long = "L" * 296 + ".pdf"
+    line = assert_bad_input(brief("-o", too_long))
+    assert line == (f"briefgen: error: output file name is 300 bytes long; file systems allow "
+                    f"255: {too_long[:40]}…; choose a shorter -o/--output name [output.name]")
+
+
+def test_default_names_transliterate_and_carry_a_language_other_than_english():
+    from briefgen.campaign import row_slug
+    from briefgen.cli import default_output
+    from briefgen.selection import Profile
+    assert default_output(Profile(municipality="Αθήνα"), "brief") == \
+        Path("output/athina-brief.pdf")
+    assert default_output(Profile(municipality="Москва"), "brief") == \
+        Path("output/moskva-brief.pdf")
+    assert default_output(Profile(municipality="Москва", lang="es"), "brief") == \
+        Path("output/moskva-brief-es.pdf")
+    # the same slug a campaign gives the row's folder
+    assert row_slug("Αθήνα", 1) == "athina" and row_slug("Москва", 1) == "moskva"
+    # names with no Latin form never share a file
+    a = default_output(Profile(municipality="東京"), "brief")
+    b = default_output(Profile(municipality="北京"), "brief")
+    assert a != b and a.name.startswith("m-") and b.name.startswith("m-")
+
+
+# --------------------------------------------------------------------------- campaign folder
+
+
+def test_campaign_never_writes_through_a_symlinked_row_folder(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    decoy = outside / ".brief.pdf.abcdefgh.part"
+    decoy.write_text("not yours")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "malmo").symlink_to(outside)
+    path = csv_file(tmp_path / "c.csv", f"municipality,priorities,date\nMalmö,1,{DATE}\n")
+    before = tree(outside)
+    line = assert_bad_input(run("campaign", path, "--out", "out", "--jobs", "1"))
+    assert line == ("briefgen: error: out/malmo is a symbolic link; briefgen never writes "
+                    "through links in an output folder; remove the link (or choose another "
+                    "--out) [output.link]")
+    assert tree(outside) == before
+    assert not (out / "manifest.json").exists()
+
+
+def test_campaign_pruning_never_follows_a_link_out_of_the_folder(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "brief.pdf"
+    victim.write_bytes(b"%PDF-1.4 someone else's\n")
+    import hashlib
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "gone").symlink_to(outside)
+    (out / "manifest.json").write_text(json.dumps({"rows": [
+        {"row": 1, "municipality": "Gone", "slug": "gone", "status": "built", "inputs": "x",
+         "files": [{"path": "gone/brief.pdf", "pages": 1,
+                    "sha256": hashlib.sha256(victim.read_bytes()).hexdigest()}]}]}))
+    path = csv_file(tmp_path / "c.csv", f"municipality,priorities,date\nLund,1,{DATE}\n")
+    result = run("campaign", path, "--out", out, "--jobs", "1", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    assert victim.read_bytes() == b"%PDF-1.4 someone else's\n"
+    assert (out / "lund" / "brief.pdf").is_file()
+
+
+def test_a_second_campaign_on_a_locked_folder_exits_2_naming_the_holder(tmp_path):
+    path = csv_file(tmp_path / "c.csv", f"municipality,priorities,date\nLund,1,{DATE}\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    with folder_lock(out):
+        held = json.loads((out / LOCK_NAME).read_text())
+        line = assert_bad_input(run("campaign", path, "--out", "out", "--jobs", "1"))
+        assert line == (f"briefgen: error: another campaign is writing to out (pid "
+                        f"{os.getpid()} on {socket.gethostname()}, started {held['started']}); "
+                        "wait for it to finish, or give this one another --out "
+                        "[output.locked]")
+        assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+    assert not (out / LOCK_NAME).exists()  # released and removed with the run
+    # --check writes nothing and needs no lock
+    with folder_lock(out):
+        assert run("campaign", path, "--out", out, "--check").exit_code == 0
+
+
+def test_a_killed_force_rebuild_leaves_no_unlisted_pdf_of_a_removed_row(tmp_path, monkeypatch):
+    from briefgen.campaign import run as run_mod
+    from briefgen.campaign import workers
+    rows = f"municipality,priorities,date\nLund,1,{DATE}\nUmeå,1,{DATE}\nGävle,1,{DATE}\n"
+    path = csv_file(tmp_path / "c.csv", rows)
+    out = tmp_path / "out"
+    assert run("campaign", path, "--out", out, "--jobs", "1", "--quiet").exit_code == 0
+    assert (out / "gavle" / "brief.pdf").is_file()
+
+    # Gävle leaves the file; a --force rebuild dies (as kill -9 would: nothing after it
+    # runs) at its second row, after saving the manifest of its first.
+    csv_file(path, f"municipality,priorities,date\nLund,1,{DATE}\nUmeå,1,{DATE}\n")
+    monkeypatch.setattr(run_mod, "MANIFEST_EVERY", 1)
+    real, calls = workers.execute, []
+
+    def dies_at_the_second_row(ws, task):
+        calls.append(task.row)
+        if len(calls) == 2:
+            raise SystemExit(137)
+        return real(ws, task)
+
+    monkeypatch.setattr(workers, "execute", dies_at_the_second_row)
+    assert run("campaign", path, "--out", out, "--jobs", "1", "--force").exit_code == 137
+    listed = json.loads((out / "manifest.json").read_text())
+    assert "gavle/brief.pdf" in {f["path"] for f in listed["leftovers"]}
+
+    monkeypatch.setattr(workers, "execute", real)
+    result = run("campaign", path, "--out", out, "--jobs", "1", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    assert not (out / "gavle").exists()
+    data = json.loads((out / "manifest.json").read_text())
+    assert [r["municipality"] for r in data["rows"]] == ["Lund", "Umeå"]
+    assert "leftovers" not in data
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.pdf")) == \
+        ["lund/brief.pdf", "umea/brief.pdf"]
+
+
+def test_a_row_layout_outside_the_campaign_folder_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(LAYOUTS / "letter", elsewhere / "letter")
+    campaign_dir = tmp_path / "campaign"
+    campaign_dir.mkdir()
+    path = csv_file(campaign_dir / "c.csv", "municipality,priorities,date,layout\n"
+                    f"Lund,1,{DATE},{elsewhere / 'letter'}\nUmeå,1,{DATE},letter\n")
+    result = run("campaign", path, "--check")
+    assert result.exit_code == 1
+    first, summary = result.stderr.splitlines()
+    assert first == (f"row 1: campaign/c.csv:2: error: layout folder '{elsewhere / 'letter'}' "
+                     f"is outside the campaign file's folder {campaign_dir} in layout; name a "
+                     "built-in layout, or put the layout folder next to the campaign file "
+                     "[campaign.layout]")
+    assert summary == "briefgen: checked 2 rows: 1 with problems"
+
+
+def test_a_template_linked_outside_its_layout_is_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("<p>root:x:0:0:root:/root:/bin/bash</p>\n")
+    layout = tmp_path / "mine"
+    shutil.copytree(LAYOUTS / "default", layout)
+    closing = next(layout.glob("templates/*.j2"))
+    closing.unlink()
+    closing.symlink_to(secret)
+    line = assert_bad_input(run("check", "--layout", layout))
+    assert line == (f"briefgen: error: template {closing.relative_to(tmp_path)} leads outside "
+                    f"its layout folder mine; copy the file into the layout folder instead of "
+                    "linking it [layout.outside]")
+
+
+# --------------------------------------------------------------------------- signals
+
+
+def _wait_for_pdfs(out: Path, n: int, proc) -> None:
+    deadline = time.monotonic() + 90
+    while len(list(out.rglob("*.pdf"))) < n and proc.poll() is None:
+        assert time.monotonic() < deadline, "the campaign made no progress"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("sequence", [(signal.SIGINT, signal.SIGINT),
+                                      (signal.SIGTERM, signal.SIGINT, signal.SIGTERM)],
+                         ids=["ctrl-c-twice", "term-int-term"])
+def test_signals_in_quick_succession_end_a_two_job_campaign_within_seconds(tmp_path,
+                                                                          sequence):
+    rows = "".join(f"Town {i},1,{DATE}\n" for i in range(60))
+    path = csv_file(tmp_path / "c.csv", "municipality,priorities,date\n" + rows)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen.cli", "campaign", str(path),
+                             "--out", str(out), "--jobs", "2", "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
+    _wait_for_pdfs(out, 3, proc)
+    for sig in sequence:
+        proc.send_signal(sig)
+        time.sleep(0.05)
+    started = time.monotonic()
+    try:
+        _, err = proc.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the campaign hung after the signals")
+    assert time.monotonic() - started < 15
+    assert proc.returncode == 130, err
+    assert err.decode().splitlines()[-1] == "briefgen: interrupted"
+    data = json.loads((out / "manifest.json").read_text())
+    for entry in data["rows"]:
+        for f in entry["files"]:
+            assert (out / f["path"]).is_file()
+    assert not list(out.rglob("*.part")) and not (out / LOCK_NAME).exists()
+
+
+# --------------------------------------------------------------------------- malformed input
+
+
+def test_an_unterminated_quote_in_a_csv_is_refused_at_the_line_it_opened(tmp_path):
+    path = csv_file(tmp_path / "c.csv", "municipality,country\nMalmö,SE\n\"Lund,SE\n"
+                    "Umeå,SE\nGävle,SE\n")
+    line = assert_bad_input(run("campaign", path, "--check"))
+    assert line == ('briefgen: c.csv:3: error: a quoted cell that starts on this line is never '
+                    'closed; close the quote (") or remove it; every cell after it was read '
+                    "as one [campaign.csv]")
+
+
+def test_a_quote_closed_rows_later_fails_the_row_that_swallowed_them(tmp_path):
+    path = csv_file(tmp_path / "c.csv", "municipality,country\nMalmö,SE\n\"Lund,SE\n"
+                    "Umeå\",SE\nGävle,SE\n")
+    result = run("campaign", path, "--check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "row 2: c.csv:3: error: a line break inside the 'municipality' cell; is a quote (\") "
+        "left open on this line? only local_context may span lines [campaign.cells]")
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+
+
+@pytest.mark.parametrize("text, expected", [
+    (BOMB, "profile.yaml:7:4: error: the YAML stands for more than 2,000,000 values (aliases "
+           "that repeat aliases?); write the values out, or use fewer '*' aliases [yaml.size]"),
+    ("municipality: " + "[" * 100 + "]" * 100 + "\n",
+     "profile.yaml:1:54: error: the YAML nests lists and mappings more than 40 deep; flatten "
+     "the structure [yaml.depth]"),
+    ("municipality: Malmö\x00\n",
+     "profile.yaml:1:20: error: U+0000 (NUL) is not allowed in YAML; remove it (control "
+     "characters cannot be printed) [yaml.character]"),
+    ('municipality: "Malm\\x1b]0;owned\\x07"\n',
+     "profile.yaml:1:15: error: U+001B (a control character) in a YAML value; remove it "
+     "(control characters cannot be printed) [text.control]"),
+    ("municipality: Malmö\n1: X\n",
+     "profile.yaml:2:4: error: unknown profile field '1' in 1; fields: municipality, country, "
+     "region, role, lang, organisation, contact, date, local_context, priorities, actions, "
+     "examples, examples_per_priority, layout, all [profile.unknown]"),
+    ("municipality: Malmö\n? [a, b]\n: X\n",
+     "profile.yaml:2:3: error: a key must be a plain word, not a list or mapping; write "
+     "'key: value' [yaml.key]"),
+], ids=["alias-bomb", "deep-nesting", "nul", "escape-sequence", "number-key", "list-key"])
+def test_hostile_yaml_is_one_located_line(tmp_path, text, expected):
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(text, encoding="utf-8")
+    out = tmp_path / "x.pdf"
+    line = assert_bad_input(run("brief", profile, "--date", DATE, "-o", out), out)
+    assert line == f"briefgen: {expected}"
+
+
+def test_a_superscript_digit_as_priority_is_an_unknown_priority_everywhere(tmp_path):
+    line = assert_bad_input(brief("-p", "¹", "-o", tmp_path / "x.pdf"))
+    assert line == ("briefgen: error: unknown priority '¹' in command line; valid: protect, "
+                    "detention, families, services, root-causes, xenophobia (or a number 1-6) "
+                    "[ref.priority]")
+    path = csv_file(tmp_path / "c.csv", "municipality,priorities\nLund,¹\nUmeå,1\n")
+    result = run("campaign", path, "--check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "row 1: c.csv:2: error: unknown priority '¹' in priorities; valid: protect, detention, "
+        "families, services, root-causes, xenophobia (or a number 1-6) [ref.priority]",
+        "briefgen: checked 2 rows: 1 with problems"]
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("garbage", "'garbage' is not a time"),
+    ("99999999999999", "'99999999999999' is after the year 9999"),
+    ("-5", "'-5' is not a time"),
+])
+def test_a_bad_source_date_epoch_is_one_line_even_with_a_date(tmp_path, monkeypatch,
+                                                               value, problem):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    out = tmp_path / "x.pdf"
+    line = assert_bad_input(brief("-o", out), out)
+    assert line == (f"briefgen: error: {problem} in SOURCE_DATE_EPOCH; give whole seconds "
+                    "since 1970-01-01 UTC (e.g. 1764547200) or unset it "
+                    "[env.source-date-epoch]")
+
+
+def test_source_date_epoch_does_not_change_the_bytes_when_the_date_is_given(tmp_path,
+                                                                           monkeypatch):
+    plain = tmp_path / "a.pdf"
+    assert brief("-o", plain).exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    pinned = tmp_path / "b.pdf"
+    assert brief("-o", pinned).exit_code == 0
+    assert plain.read_bytes() == pinned.read_bytes()
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["brief", "--bogus"], "no such option '--bogus'; see 'briefgen brief --help'"),
+    (["campaign"], "missing argument 'FILE.csv|FILE.yaml'; see 'briefgen campaign --help'"),
+    (["campaign", "x.csv", "--jobs", "0"],
+     "invalid value for '--jobs': 0 is not in the range x>=1; see 'briefgen campaign --help'"),
+    (["lsit"], "no such command 'lsit' (did you mean 'list'?); see 'briefgen --help'"),
+    (["list", "towns"], "invalid value for '{priorities|actions|examples|sources}': 'towns' is "
+                        "not one of 'priorities', 'actions', 'examples', 'sources'; see "
+                        "'briefgen list --help'"),
+], ids=["option", "argument", "range", "command", "choice"])
+def test_usage_errors_are_one_line_in_briefgens_style(args, expected):
+    line = assert_bad_input(run(*args))
+    assert line == f"briefgen: error: {expected} [usage]"
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen.cli", "list", "actions"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    proc.stdout.close()  # like `| head -0`: the reader is gone before the first line
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0
+    assert err == b""
+
+
+# --------------------------------------------------------------------------- text
+
+
+def test_right_to_left_text_in_a_field_is_refused_naming_the_field(tmp_path):
+    out = tmp_path / "x.pdf"
+    line = assert_bad_input(run("brief", "-m", "תל אביב", "--date", DATE, "-o", out), out)
+    assert line == ("briefgen: error: right-to-left text (HEBREW LETTER TAV) in 'municipality' "
+                    "is not supported yet in command line; give the name in a left-to-right "
+                    "script (e.g. its Latin spelling) [text.rtl]")
+
+
+def test_terminal_escape_sequences_in_csv_names_are_printed_escaped(tmp_path):
+    path = csv_file(tmp_path / "c.csv", "municipality,priorities\n"
+                    "Evil\x1b]0;owned\x07town,nonsense\n")
+    result = run("campaign", path, "--check")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "row 1: c.csv:2: error: U+001B (a control character) in 'municipality' in "
+        "municipality; remove it (control characters cannot be printed) [text.control]")
+    from briefgen.diagnostics import terminal_safe
+    assert terminal_safe("Evil\x1b]0;owned\x07\u202etown") == \
+        "Evil\\x1b]0;owned\\x07\\u202etown"
