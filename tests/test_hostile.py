@@ -421,3 +421,10 @@ def test_terminal_escape_sequences_in_csv_names_are_printed_escaped(tmp_path):
     from briefgen.diagnostics import terminal_safe
     assert terminal_safe("Evil\x1b]0;owned\x07\u202etown") == \
         "Evil\\x1b]0;owned\\x07\\u202etown"
+
+
+def test_a_name_met_again_in_another_language_takes_the_language_in_its_folder():
+    from briefgen.campaign import unique_slugs
+    assert unique_slugs([(1, "Malmö"), (2, "Malmö"), (3, "Malmö"), (4, "Malmö")],
+                        {1: "en", 2: "es", 3: "fr", 4: "es"}) == \
+        {1: "malmo", 2: "malmo-es", 3: "malmo-fr", 4: "malmo-es-2"}

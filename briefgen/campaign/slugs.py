@@ -15,12 +15,18 @@ def row_slug(name: str, number: int) -> str:
     return text
 
 
-def unique_slugs(names: list[tuple[int, str]]) -> dict[int, str]:
-    """row number -> slug, unique within the campaign, decided in row order."""
+def unique_slugs(names: list[tuple[int, str]],
+                 langs: dict[int, str] | None = None) -> dict[int, str]:
+    """row number -> slug, unique within the campaign, decided in row order. A name met
+    again in another language takes the language ('malmo', then 'malmo-es') before a
+    number."""
     taken: set[str] = set()
     out: dict[int, str] = {}
     for number, name in names:
         base = row_slug(name, number)
+        lang = (langs or {}).get(number, "en")
+        if base in taken and lang != "en":
+            base = row_slug(f"{name} {lang}", number)
         candidate, k = base, 2
         while candidate in taken:
             suffix = f"-{k}"
