@@ -263,7 +263,7 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
         return
     for pid, built in results:
         if all_:
-            path = (out_dir or Path("output")) / f"factsheet-{pid}{lang_suffix(profile)}.pdf"
+            path = (out_dir or Path("output")) / f"factsheet-{pid}.pdf"
         else:
             path = output or default_output(profile, f"factsheet-{pid}")
         write_atomic(path, built.pdf)
