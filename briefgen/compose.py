@@ -144,15 +144,24 @@ def _replace(obj, **changes):
 # --------------------------------------------------------------------------- context
 
 
-def format_date(date: dt.date, lang: str) -> str:
+def format_date(date: dt.date, lang: str, country: str | None = None) -> str:
+    from babel import Locale, UnknownLocaleError
     from babel.dates import format_date as babel_format
-    return babel_format(date, format="long", locale=lang)
+    locale = lang
+    # Arabic names the months two ways: "كانون الأول" in Lebanon, Jordan, Syria, Iraq and
+    # Palestine, "ديسمبر" elsewhere. Babel's regional locale knows which a reader expects.
+    if lang == "ar" and country:
+        try:
+            locale = str(Locale.parse(f"ar_{country}"))
+        except (UnknownLocaleError, ValueError):
+            pass
+    return babel_format(date, format="long", locale=locale)
 
 
-def place_caption(example: Example, lang: str, loc: Localizer) -> str:
+def place_caption(example: Example, lang: str, loc: Localizer, comma: str = ", ") -> str:
     parts = list(loc.names(example.places))
     parts.append(country_name(example.country, lang))
-    text = ", ".join(parts)
+    text = comma.join(parts)
     if example.year:
         text += f" \u00b7 {example.year}"
     return text
@@ -175,6 +184,7 @@ class Composer:
         for key, text in pack.words.items():  # the pack's topic words win over the layout's
             labels[key] = self.loc.plain(text)
         self.labels = labels
+        self.comma = labels.get("list_comma", ", ")  # between names: "Beirut, Lebanon"
         self.numbering = Numbering(pack, self.loc)
         self.registry: list = []
 
@@ -208,7 +218,7 @@ class Composer:
             "role": p.role,
             "organisation": p.organisation,
             "contact": p.contact,
-            "date": format_date(date, self.lang),
+            "date": format_date(date, self.lang, self.sel.country),
             "iso_date": date.isoformat(),
             "local_context": p.local_context,
             "lang": self.lang,
@@ -358,7 +368,7 @@ class Composer:
         return d.ListItem(text, tag=tag, tagged=tagged, children=children)
 
     def example_box(self, e: Example, short: bool = False) -> d.Box:
-        caption = (inline.Text(place_caption(e, self.lang, self.loc)),)
+        caption = (inline.Text(place_caption(e, self.lang, self.loc, self.comma)),)
         body = (d.Paragraph(self.loc.nodes(e.short if short else e.text), "box_body"),)
         return d.Box(self.loc.nodes(e.title), body, caption=caption)
 
@@ -433,7 +443,8 @@ class Composer:
         return d.Document(kind="factsheet", meta=self.meta(title, self.loc.plain(pr.title)),
                           body=tuple(body), footnotes=notes, labels=self.doc_labels(),
                           one_page=True,
-                          footer_note=format_date(p.effective_date, self.lang), droppable=tuple(dropped))
+                          footer_note=format_date(p.effective_date, self.lang, self.sel.country),
+                          droppable=tuple(dropped))
 
 
     def at_a_glance(self, drop_examples: int = 0, drop_actions: int = 0) -> d.Document:
@@ -450,14 +461,14 @@ class Composer:
                                  "glance_title"),
                      d.Paragraph(self.loc.nodes(action.short), "glance_action")]
             inner.append(d.Paragraph((inline.Styled("b", self.loc.nodes(example.title)),
-                                      inline.Text(f" ({place_caption(example, self.lang, self.loc)}). ")) +
+                                      inline.Text(f" ({place_caption(example, self.lang, self.loc, self.comma)}). ")) +
                                      self.loc.nodes(example.short), "glance_example"))
             body.append(d.Box((), tuple(inner), style="glance_box"))
         self.loc.raise_missing()
         title = self.label("glance_title")
         return d.Document(kind="at-a-glance", meta=self.meta(title, self.loc.plain(pack.subtitle)),
                           body=tuple(body), labels=self.doc_labels(), one_page=True,
-                          footer_note=format_date(p.effective_date, self.lang))
+                          footer_note=format_date(p.effective_date, self.lang, self.sel.country))
 
 
 _ENDNOTES_PLACEHOLDER = d.Spacer(-1.0)

@@ -8,6 +8,8 @@ as written. Labels keep the English placeholders, so briefgen can fill them."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 import string
 
@@ -93,3 +95,46 @@ def test_arabic_labels_match_the_english_ones(layout):
             assert ARABIC_LETTER.search(arabic[key]), key
     # counts are written as words that the closing sentence takes one at a time
     assert len(arabic["numbers"].split(", ")) == len(english["numbers"].split(", "))
+
+
+# --------------------------------------------------------------------------- composed words
+# An Arabic document composed (not rendered: the renderer's right-to-left path is its own
+# work): the words briefgen adds around the content read as an Arabic reader writes them.
+
+
+def _texts(node) -> list[str]:
+    if isinstance(node, inline.Text):
+        return [node.text]
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, (tuple, list)):
+        return [t for child in node for t in _texts(child)]
+    if dataclasses.is_dataclass(node):
+        return [t for f in dataclasses.fields(node) for t in _texts(getattr(node, f.name))]
+    return []
+
+
+def _compose(pack, kind: str, country: str):
+    from briefgen import resources
+    from briefgen.compose import Composer
+    from briefgen.documents import KINDS
+    from briefgen.layout import load_layout
+    from briefgen.selection import Profile, select
+    profile = Profile(municipality="بيروت" if country == "LB" else "القاهرة", country=country,
+                      lang="ar", all=True, date=dt.date(2026, 11, 23))
+    composer = Composer(pack, load_layout("default", resources.layouts_dir()), select(pack, profile))
+    return KINDS[kind](composer)
+
+
+def test_arabic_brief_for_beirut_dates_and_places_as_in_lebanon(pack):
+    doc = _compose(pack, "brief", "LB")
+    cover, body = " ".join(_texts(doc.cover)), " ".join(_texts(doc.body))
+    assert "23 تشرين الثاني 2026" in cover  # the Levant's month names
+    assert "بيروت، لبنان" in cover  # the Arabic comma between names
+    assert "بيروت، لبنان" in body  # the Beirut example's caption
+
+
+def test_arabic_overview_for_cairo_uses_the_other_month_names(pack):
+    doc = _compose(pack, "at-a-glance", "EG")
+    assert doc.footer_note == "23 نوفمبر 2026"
+    assert "(أمستردام، لاهاي، ألمير، هولندا). " in " ".join(_texts(doc.body))
