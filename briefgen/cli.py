@@ -131,6 +131,17 @@ _PROFILE_FLAGS = {"municipality", "country", "region", "role", "lang", "organisa
                   "date", "all"}
 
 
+def open_option(fn):
+    return click.option("--open", "open_after", is_flag=True,
+                        help="Open what was written (the PDF, or the folder) afterwards.")(fn)
+
+
+def _open(path: Path, wanted: bool) -> None:
+    """Open a written PDF or folder with the desktop's own program."""
+    if wanted:
+        click.launch(str(path))
+
+
 def _warn(warnings) -> None:
     for w in warnings:
         _say(str(w))
@@ -184,9 +195,10 @@ Examples:
 @click.option("--all", "all_", is_flag=True, help="The whole agenda: every action and example.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="PDF to write (default: output/<municipality>-brief.pdf).")
+@open_option
 @handled
 @one_shot
-def brief(profile_file, output, all_, layout, content, allow_fallback, **flags):
+def brief(profile_file, output, all_, layout, content, allow_fallback, open_after, **flags):
     """Build a tailored brief for one municipality, or the general edition without -m."""
     from briefgen.build import Workspace
     from briefgen.output import check_target, write_atomic
@@ -197,6 +209,7 @@ def brief(profile_file, output, all_, layout, content, allow_fallback, **flags):
     _warn(built.warnings)
     write_atomic(path, built.pdf)
     click.echo(f"wrote {path}", err=True)
+    _open(path, open_after)
 
 
 @main.command(epilog="""\b
@@ -213,10 +226,11 @@ Examples:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="With --all: folder for the sheets (default: output/).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@open_option
 @handled
 @one_shot
 def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, content,
-              allow_fallback, **flags):
+              allow_fallback, open_after, **flags):
     """Build one-page factsheets: one priority, every priority, or the at-a-glance sheet."""
     from briefgen.build import Workspace
     from briefgen.errors import SelectionError
@@ -232,6 +246,7 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
         _warn(built.warnings)
         write_atomic(path, built.pdf)
         click.echo(f"wrote {path}", err=True)
+        _open(path, open_after)
         return
     if all_:
         ids = [p.id for p in ws.pack.priorities]
@@ -260,6 +275,7 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
                          lang=results[0][1].document.meta.lang)
         write_atomic(path, pdf)
         click.echo(f"wrote {path}", err=True)
+        _open(path, open_after)
         return
     for pid, built in results:
         if all_:
@@ -268,6 +284,7 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
             path = output or default_output(profile, f"factsheet-{pid}")
         write_atomic(path, built.pdf)
         click.echo(f"wrote {path}", err=True)
+    _open(path.parent if all_ else path, open_after)
 
 
 def default_output(profile, what: str) -> Path:
@@ -402,9 +419,10 @@ Examples:
 @click.option("--scheduler", metavar="ADDRESS",
               help="Build on this Dask cluster (tcp://host:8786) instead of local processes; "
                    "needs briefgen[dask].")
+@open_option
 @handled
 def campaign(file, out_dir, jobs, force, check_only, packet, quiet, content, allow_fallback,
-             scheduler):
+             scheduler, open_after):
     """Build briefs and factsheets for every municipality of a CSV or YAML file.
 
     Exit 0 when every row was built or skipped, 1 when some rows failed, 2 when the file
@@ -414,6 +432,7 @@ def campaign(file, out_dir, jobs, force, check_only, packet, quiet, content, all
                           check_only=check_only, packet=packet, content=content,
                           allow_fallback=allow_fallback, scheduler=scheduler,
                           progress=ConsoleProgress(sys.stderr, quiet=quiet))
+    _open(result.out_dir, open_after and not check_only)
     if not result.ok:
         sys.exit(1)
 
@@ -454,7 +473,7 @@ Examples:
               help="Folder for the thumbnails: page-01.png, page-02.png, ...")
 @click.option("--width", default=200, show_default=True, type=click.IntRange(16, 4000),
               help="Width of each thumbnail in pixels.")
-@click.option("--open", "open_after", is_flag=True, help="Open the folder afterwards.")
+@open_option
 @handled
 def preview(source, png_dir, width, open_after):
     """Page thumbnails (PNG) of a PDF, or of the brief a profile makes."""
@@ -480,8 +499,7 @@ def preview(source, png_dir, width, open_after):
         write_atomic(png_dir / f"page-{i:02d}.png", png)
     click.echo(f"wrote {len(images)} thumbnail{'s' * (len(images) != 1)} to {png_dir}",
                err=True)
-    if open_after:
-        click.launch(str(png_dir))
+    _open(png_dir, open_after)
 
 
 if __name__ == "__main__":  # pragma: no cover

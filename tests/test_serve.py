@@ -315,6 +315,10 @@ def test_the_access_token_on_any_other_address(data_dir):
     assert c.get("/").status_code == 200        # the cookie carries it now
     bare = TestClient(application, base_url="http://192.168.1.20:8000")
     assert bare.get("/", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    # a person who opens the bare address gets a page that says what to do, in French here
+    page = bare.get("/", headers={"Accept": "text/html", "Accept-Language": "fr-FR,fr;q=0.9"})
+    assert page.status_code == 401 and page.headers["content-type"].startswith("text/html")
+    assert STRINGS["fr"]["need_token"].split("(")[0] in page.text
 
 
 def test_serve_refuses_to_start_unsafely(tmp_path):
@@ -435,3 +439,27 @@ def test_preview_command_writes_a_thumbnail_per_page(tmp_path):
     bad.write_bytes(b"not a pdf")
     result = run("preview", bad, "--png", tmp_path / "y")
     assert result.exit_code == 2 and "not a PDF" in result.stderr
+
+
+def test_open_hands_what_was_written_to_the_desktop(tmp_path, monkeypatch):
+    """--open runs the desktop's opener (xdg-open here) on the PDF or folder."""
+    import os
+    import time
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    opened = tmp_path / "opened.txt"
+    opener = bin_dir / "xdg-open"
+    opener.write_text(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
+    opener.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    pdf = tmp_path / "b.pdf"
+    assert run("brief", "-m", "Malmö", "-p", "1", "--date", DATE, "-o", pdf,
+               "--open").exit_code == 0
+    glance = tmp_path / "g.pdf"
+    assert run("factsheet", "--at-a-glance", "-m", "Malmö", "--date", DATE, "-o", glance,
+               "--open").exit_code == 0
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (
+            not opened.exists() or len(opened.read_text().splitlines()) < 2):
+        time.sleep(0.1)
+    assert sorted(opened.read_text().splitlines()) == sorted([str(pdf), str(glance)])

@@ -11,6 +11,10 @@ UI_LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "title": "briefgen",
+        "layout_default": "A4 (sans-serif headings, blue)",
+        "layout_letter": "US Letter (serif headings, green)",
+        "need_token": "This briefgen server needs its access token: open the full address that was printed when it started (it ends in ?token=...).",
+        "wrong_host": "This server only answers requests addressed to this computer (127.0.0.1 or localhost).",
         "tagline": "Briefs for mayors and city councils",
         "nav_brief": "One brief",
         "nav_campaign": "A campaign",
@@ -111,6 +115,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "es": {
         "title": "briefgen",
+        "layout_default": "A4 (títulos sin serifa, azul)",
+        "layout_letter": "Carta EE. UU. (títulos con serifa, verde)",
+        "need_token": "Este servidor de briefgen necesita su clave de acceso: abra la dirección completa que se mostró al iniciarlo (termina en ?token=...).",
+        "wrong_host": "Este servidor solo responde a peticiones dirigidas a este ordenador (127.0.0.1 o localhost).",
         "tagline": "Informes para alcaldías y concejos municipales",
         "nav_brief": "Un informe",
         "nav_campaign": "Una campaña",
@@ -214,6 +222,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "title": "briefgen",
+        "layout_default": "A4 (titres sans empattement, bleu)",
+        "layout_letter": "Lettre US (titres à empattement, vert)",
+        "need_token": "Ce serveur briefgen demande sa clé d’accès : ouvrez l’adresse complète affichée à son démarrage (elle se termine par ?token=...).",
+        "wrong_host": "Ce serveur ne répond qu’aux requêtes adressées à cet ordinateur (127.0.0.1 ou localhost).",
         "tagline": "Notes pour les maires et les conseils municipaux",
         "nav_brief": "Une note",
         "nav_campaign": "Une campagne",

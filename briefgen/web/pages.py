@@ -88,7 +88,8 @@ def brief_page(ui: str, csrf: str, *, priorities, languages, layouts, countries)
         f'<option value="{h(code)}"{" selected" if code == ui else ""}>'
         f'{h(LANGUAGE_NAMES.get(code, code))}</option>' for code in languages)
     layout_options = "".join(
-        f'<option value="{h(name)}">{h(desc.split(",")[0] if desc else name)}</option>'
+        f'<option value="{h(name)}">'
+        f'{h(t.get("layout_" + name) or (desc.split(",")[0] if desc else name))}</option>'
         for name, desc in layouts)
     checks = "".join(
         f'<li><input type="checkbox" id="p-{h(pid)}" name="priorities" value="{h(pid)}">'

@@ -105,7 +105,8 @@ class Guard:
 
         if self.loopback and not self._local_host(_header(scope, b"host")):
             return await self._refuse(send, 421, "This server only answers requests "
-                                      "addressed to this computer (127.0.0.1 or localhost).")
+                                      "addressed to this computer (127.0.0.1 or localhost).",
+                                      scope, "wrong_host")
         if self.token:
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
             given = query.get("token") or cookies.get(TOKEN_COOKIE) or \
@@ -113,7 +114,8 @@ class Guard:
             if not (given and hmac.compare_digest(given.encode(), self.token.encode())):
                 return await self._refuse(send, 401, "This briefgen server needs its access "
                                           "token: open the full address that was printed "
-                                          "when it started (it ends in ?token=...).")
+                                          "when it started (it ends in ?token=...).",
+                                          scope, "need_token")
             if "token" in query and method in SAFE_METHODS:
                 # Keep the token in a cookie and take it out of the address bar (and of
                 # the history and any link copied from it).
@@ -184,10 +186,19 @@ class Guard:
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         return is_loopback(name.strip("[]"))
 
-    async def _refuse(self, send, status: int, message: str):
+    async def _refuse(self, send, status: int, message: str, scope=None, key: str = ""):
+        """JSON for the page's script; for a person opening an address, a page in their
+        language."""
+        kind = b"application/json"
         body = json.dumps({"error": message}).encode()
+        if scope is not None and key and "text/html" in _header(scope, b"accept"):
+            from briefgen.web.i18n import STRINGS, pick_language
+            from briefgen.web.pages import message_page
+            ui = pick_language(None, None, _header(scope, b"accept-language"))
+            body = message_page(ui, "briefgen", STRINGS[ui][key]).encode()
+            kind = b"text/html; charset=utf-8"
         await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"),
+                    "headers": [(b"content-type", kind),
                                 (b"content-length", str(len(body)).encode()),
                                 *SECURITY_HEADERS]})
         await send({"type": "http.response.body", "body": body})
