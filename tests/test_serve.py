@@ -225,6 +225,7 @@ def test_download_the_brief_factsheets_and_overview(app, browser):
     for what in ("brief", "factsheets", "at-a-glance"):
         r = c.post("/api/build", json={"fields": MALMO, "what": what}, headers=csrf)
         assert r.status_code == 200, r.text
+        assert r.json()["name"] == f"malmo-{what}.pdf"
         pdf = c.get(r.json()["url"])
         assert pdf.headers["content-type"] == "application/pdf"
         assert "attachment" in pdf.headers["content-disposition"]
@@ -349,6 +350,19 @@ def test_uploads_have_limits(app, browser):
 
 # --------------------------------------------------------------------------- campaigns
 
+
+def test_a_spreadsheet_cannot_name_files_on_the_server(app, browser):
+    c, csrf = browser
+    for column, value in (("layout", "/etc"), ("layout", "../../layouts/default")):
+        sheet = f"municipality,{column}\nMalmö,letter\nLund,{value}\n".encode()
+        r = c.post("/api/campaigns", files={"file": ("t.csv", sheet)}, headers=csrf)
+        assert r.status_code == 422, r.text
+        message = r.json()["problems"][0]["message"]
+        assert message.startswith(f"row 3: '{value}' in column '{column}' names a file")
+    ok = c.post("/api/campaigns", files={"file": ("t.csv", b"municipality,layout\nLund,letter\n")},
+                headers=csrf)
+    assert ok.status_code == 200 and ok.json()["problems"] == []
+
 CSV = ("municipality,country,lang,priorities,outputs\n"
        "Malmö,SE,en,protect,brief;at-a-glance\n"
        "Nowhere,XX,en,protect,brief\n"
@@ -463,3 +477,30 @@ def test_open_hands_what_was_written_to_the_desktop(tmp_path, monkeypatch):
             not opened.exists() or len(opened.read_text().splitlines()) < 2):
         time.sleep(0.1)
     assert sorted(opened.read_text().splitlines()) == sorted([str(pdf), str(glance)])
+
+
+# --------------------------------------------------------------------------- worker pool
+
+
+def test_a_preview_overtakes_the_rows_of_a_running_campaign():
+    """One worker: campaign rows wait in line; a preview goes ahead of those not begun."""
+    import time
+    from briefgen.campaign import WorkerPool
+    pool = WorkerPool(1)
+    try:
+        pool.submit(time.sleep, 0).result(60)        # the worker is up
+        order = []
+        rows = [pool.submit(time.sleep, 0.3) for _ in range(3)]
+        preview = pool.submit(time.sleep, 0.01, priority=WorkerPool.INTERACTIVE)
+        for name, f in [("row", r) for r in rows] + [("preview", preview)]:
+            f.add_done_callback(lambda _, name=name: order.append(name))
+        for f in rows:
+            f.result(60)
+        assert order == ["row", "preview", "row", "row"]
+        waiting = pool.submit(time.sleep, 0.3)
+        pool.submit(time.sleep, 0.3)
+        late = pool.submit(time.sleep, 0.3)
+        assert late.cancel()                          # still waiting: it can be dropped
+        waiting.result(60)
+    finally:
+        pool.shutdown()

@@ -103,7 +103,7 @@ def test_a_campaign_with_a_bad_row(server, page, tmp_path):
                      "Nowhere,XX,en,protect,brief\n"
                      "Saint-Denis,FR,fr,services,brief\n", encoding="utf-8")
     page.goto(server + "/campaigns")
-    page.get_by_label("Spreadsheet (CSV)").set_input_files(towns)
+    page.get_by_label("Spreadsheet", exact=False).set_input_files(towns)
     page.get_by_role("button", name="Upload and check").click()
     row = page.locator("#problems tbody tr")
     expect(row).to_have_count(1)

@@ -6,12 +6,15 @@ fails alone. Only the calling process writes files.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import heapq
+import itertools
 import os
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,29 +81,64 @@ def workspace():
 class WorkerPool:
     """A bounded set of worker processes, each keeping one Workspace, that can outlive one
     campaign: `briefgen serve` builds every preview, download and campaign row on one.
-    A pool whose worker died is replaced at the next submit."""
+
+    Work waits here, not in the executor, and goes out one task per worker, lowest
+    `priority` first: a preview someone is looking at (0) overtakes the rows of a running
+    campaign (1) instead of queueing behind them. A pool whose worker died is replaced
+    at the next task."""
+
+    INTERACTIVE, BATCH = 0, 1
 
     def __init__(self, jobs: int, content: Path | None = None, mp_context=None):
         self.jobs = jobs
         self._content = content
         self._context = mp_context
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._waiting: list = []          # heap of (priority, seq, future, fn, args)
+        self._seq = itertools.count()
+        self._running = 0
         self._executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.jobs, mp_context=self._context,
                                    initializer=_init_worker, initargs=(self._content,))
 
-    def submit(self, fn, *args):
+    def submit(self, fn, *args, priority: int = BATCH) -> Future:
+        future: Future = Future()
         with self._lock:
-            try:
-                return self._executor.submit(fn, *args)
-            except BrokenProcessPool:  # a worker died earlier: start afresh
-                self._executor.shutdown(wait=False, cancel_futures=True)
-                self._executor = self._new()
-                return self._executor.submit(fn, *args)
+            heapq.heappush(self._waiting, (priority, next(self._seq), future, fn, args))
+            self._dispatch()
+        return future
+
+    def _dispatch(self) -> None:
+        with self._lock:
+            while self._running < self.jobs and self._waiting:
+                _, _, future, fn, args = heapq.heappop(self._waiting)
+                if not future.set_running_or_notify_cancel():
+                    continue  # cancelled while it waited
+                try:
+                    inner = self._executor.submit(fn, *args)
+                except BrokenProcessPool:  # a worker died earlier: start afresh
+                    self._executor.shutdown(wait=False, cancel_futures=True)
+                    self._executor = self._new()
+                    inner = self._executor.submit(fn, *args)
+                self._running += 1
+                inner.add_done_callback(functools.partial(self._finished, future))
+
+    def _finished(self, future: Future, inner: Future) -> None:
+        with self._lock:
+            self._running -= 1
+        try:
+            future.set_result(inner.result())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
+            future.set_exception(exc)
+        self._dispatch()
 
     def shutdown(self, wait: bool = True) -> None:
+        with self._lock:
+            for _, _, future, _, _ in self._waiting:
+                future.cancel()
+            self._waiting.clear()
         self._executor.shutdown(wait=wait, cancel_futures=True)
 
     def stop(self) -> None:

@@ -76,10 +76,11 @@ class Server:
         self.pool = WorkerPool(self.config.jobs, mp_context=multiprocessing.get_context("spawn"))
         self.campaigns = Campaigns(self.store, self.pool, max_rows=self.config.max_rows)
         for _ in range(self.config.jobs):
-            self.pool.submit(tasks.warm_up)
+            self.pool.submit(tasks.warm_up, priority=WorkerPool.INTERACTIVE)
         try:
             yield
         finally:
+            self.campaigns.stop()
             self.pool.shutdown(wait=False)
 
     @property
@@ -91,7 +92,7 @@ class Server:
 
     async def run(self, fn, *args):
         """fn(*args) on a worker; the event loop only waits for it."""
-        future = self.pool.submit(fn, *args)
+        future = self.pool.submit(fn, *args, priority=self.pool.INTERACTIVE)
         return await asyncio.wait_for(asyncio.wrap_future(future), self.config.build_timeout)
 
     # ------------------------------------------------------------------ pages
@@ -122,9 +123,10 @@ class Server:
         return self._page(request, html)
 
     async def campaign_page(self, request: Request):
+        from briefgen.web.campaigns import SUFFIXES
         html = pages.campaign_page(_ui(request), request.state.csrf,
                                    max_mb=self.config.max_upload_mb,
-                                   max_rows=self.config.max_rows)
+                                   max_rows=self.config.max_rows, suffixes=SUFFIXES)
         return self._page(request, html)
 
     # ------------------------------------------------------------------ one brief
@@ -152,7 +154,8 @@ class Server:
         earlier = self.previews.get(session)
         if earlier is not None:
             earlier.cancel()  # only succeeds while it waits: a newer form replaces it
-        future = self.pool.submit(tasks.preview, fields, what, _ui(request))
+        future = self.pool.submit(tasks.preview, fields, what, _ui(request),
+                                  priority=self.pool.INTERACTIVE)
         self.previews[session] = future
         self.waiting += 1
         try:

@@ -18,14 +18,20 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from briefgen.campaign import Progress, check_rows, run_campaign
+from briefgen.campaign import Progress, check_rows, rows as row_reading, run_campaign
 from briefgen.diagnostics import Diagnostic
 from briefgen.errors import BriefgenError
 from briefgen.web.store import Store, now, read_json, write_json
 
 log = logging.getLogger("briefgen.web")
 
-SUFFIXES = (".csv", ".tsv", ".txt", ".yaml", ".yml")
+# What read_rows takes (the .xlsx kinds too, once the campaign reader has them).
+SUFFIXES = tuple(sorted(row_reading.CSV_SUFFIXES | row_reading.YAML_SUFFIXES
+                        | getattr(row_reading, "XLSX_SUFFIXES", set())))
+# Row fields whose value names a file or folder on the server. From a campaign file on the
+# command line that is the user's own disk; from the web page it would be a path from the
+# browser, so only a built-in layout name is taken, and files are never named.
+FILE_FIELDS = ("layout", "brand", "logo", "local_examples", "content")
 MAX_ROWS = 2000
 MAX_RUNNING = 4              # campaigns building at once, over all sessions
 SAVE_EVERY = 10              # rows between two writes of campaign.json while building
@@ -87,6 +93,7 @@ class Campaigns:
         self.lock = threading.RLock()
         self.live: dict[str, dict] = {}     # folder -> state of a campaign building now
         self.threads: dict[str, threading.Thread] = {}
+        self.stopping = False
         self.recover()
 
     # ------------------------------------------------------------------ state
@@ -132,7 +139,8 @@ class Campaigns:
         be used at all raises BriefgenError (and leaves nothing behind)."""
         suffix = Path(filename or "").suffix.lower()
         if suffix not in SUFFIXES:
-            raise BriefgenError("campaign file must be CSV or YAML",
+            kinds = "Excel (.xlsx), CSV or YAML" if ".xlsx" in SUFFIXES else "CSV or YAML"
+            raise BriefgenError(f"campaign file must be {kinds}",
                                 hint="save the sheet as 'CSV UTF-8' (a .csv file) and "
                                      "upload that", code="campaign.format")
         campaign_id = self.store.new_id()
@@ -157,6 +165,23 @@ class Campaigns:
             shutil.rmtree(folder, ignore_errors=True)
             raise BriefgenError("the file has no rows below its header",
                                 hint="one row per municipality", code="campaign.rows")
+        from briefgen.web.forms import layout_names
+        named = []
+        for row, _ in checked:
+            for key in FILE_FIELDS:
+                value = str(row.raw.get(key, "")).strip()
+                if value and not (key == "layout" and value in layout_names()):
+                    named.append((row, key, value))
+        if named:
+            shutil.rmtree(folder, ignore_errors=True)
+            row, key, value = named[0]
+            hint = ("layouts: " + ", ".join(layout_names())) if key == "layout" else \
+                "leave the column empty here, or build this file with 'briefgen campaign'"
+            raise BriefgenError(
+                f"row {row.where.line or row.number}: '{value}' in column '{key}' names a "
+                "file, and a spreadsheet uploaded here cannot name files on the server"
+                + (f" (and {len(named) - 1} more)" if len(named) > 1 else ""),
+                hint=hint, code="serve.file")
         problems, lines = [], {}
         for row, diags in checked:
             line = row.where.line or row.number
@@ -216,10 +241,22 @@ class Campaigns:
             # One step: the page never sees 'done' while the campaign still counts as
             # building (its ZIP would be refused).
             with self.lock:
+                if self.stopping:  # the server is stopping: resume it after the restart
+                    final = dict(status="interrupted", message="")
                 state.update(final or {"status": "error"})
                 state["seconds"] = round(time.monotonic() - started, 1)
                 self.live.pop(str(folder), None)
                 self.threads.pop(str(folder), None)
+            self.save(folder, state)
+
+    def stop(self) -> None:
+        """The server stops: what builds now is interrupted, to be resumed later."""
+        with self.lock:
+            self.stopping = True
+            live = [(Path(key), state) for key, state in self.live.items()]
+        for folder, state in live:
+            with self.lock:
+                state["status"] = "interrupted"
             self.save(folder, state)
 
     def wait(self, timeout: float | None = None) -> None:

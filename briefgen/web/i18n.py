@@ -79,6 +79,7 @@ STRINGS: dict[str, dict[str, str]] = {
                          "every row first and lists every problem; then build them all and "
                          "download one ZIP file.",
         "campaign_file": "Spreadsheet (CSV)",
+        "campaign_file_xlsx": "Spreadsheet (Excel or CSV)",
         "campaign_file_help": "In your spreadsheet program choose Save as, then 'CSV UTF-8'. "
                               "The first row names the columns: municipality, country, lang, "
                               "priorities, outputs, ...",
@@ -186,6 +187,7 @@ STRINGS: dict[str, dict[str, str]] = {
                          "primero cada fila y enumera todos los problemas; después las prepara "
                          "todas y puede descargar un único archivo ZIP.",
         "campaign_file": "Hoja de cálculo (CSV)",
+        "campaign_file_xlsx": "Hoja de cálculo (Excel o CSV)",
         "campaign_file_help": "En su programa de hojas de cálculo elija Guardar como y luego "
                               "'CSV UTF-8'. La primera fila nombra las columnas: "
                               "municipality, country, lang, priorities, outputs, ...",
@@ -293,6 +295,7 @@ STRINGS: dict[str, dict[str, str]] = {
                          "d’abord chaque ligne et liste tous les problèmes ; il les prépare "
                          "ensuite toutes, à télécharger en un seul fichier ZIP.",
         "campaign_file": "Tableau (CSV)",
+        "campaign_file_xlsx": "Tableau (Excel ou CSV)",
         "campaign_file_help": "Dans votre tableur, choisissez Enregistrer sous, puis « CSV "
                               "UTF-8 ». La première ligne nomme les colonnes : municipality, "
                               "country, lang, priorities, outputs, ...",

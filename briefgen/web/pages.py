@@ -175,16 +175,20 @@ def brief_page(ui: str, csrf: str, *, priorities, languages, layouts, countries)
     return _shell(ui, csrf, "nav_brief", t["nav_brief"], body, "brief")
 
 
-def campaign_page(ui: str, csrf: str, *, max_mb: int, max_rows: int) -> str:
+def campaign_page(ui: str, csrf: str, *, max_mb: int, max_rows: int,
+                  suffixes: tuple[str, ...]) -> str:
     t = STRINGS[ui]
+    excel = any(s.startswith(".xls") for s in suffixes)
+    label = t["campaign_file_xlsx" if excel else "campaign_file"]
+    accept = ",".join(suffixes) + ",text/csv"
     body = f"""<div class="intro"><h1>{h(t['campaign_heading'])}</h1><p>{h(t['campaign_lead'])}</p></div>
 <div class="campaign-grid">
 <section class="card">
 <form id="upload-form" novalidate>
   <div class="field" data-field="file">
-    <label for="f-file">{h(t['campaign_file'])}</label>
+    <label for="f-file">{h(label)}</label>
     <p class="help" id="help-file">{h(t['campaign_file_help'])} ({max_mb} MB, {max_rows} {h(t['rows']).lower()})</p>
-    <input id="f-file" name="file" type="file" accept=".csv,.tsv,.txt,.yaml,.yml,text/csv"
+    <input id="f-file" name="file" type="file" accept="{h(accept)}"
       aria-describedby="help-file problem-file" required>
     <p class="problem" id="problem-file" role="alert" hidden></p>
   </div>

@@ -73,22 +73,25 @@ def preview(values: dict[str, Any], what: str = "brief", ui_lang: str = "en",
 
 def download(values: dict[str, Any], what: str) -> dict[str, Any]:
     """The PDF of one download button: the brief, the overview, or the factsheets of the
-    chosen priorities in one file with a bookmark each."""
+    chosen priorities in one file with a bookmark each. Named after the place
+    (zaragoza-brief.pdf), as the command line names its default output."""
+    from briefgen.campaign.slugs import row_slug
     ws = workspace()
     form = profile_from(values)
     if form.profile is None:
         problems = form.problems + further_problems(ws.pack, form)
         return {"problems": [p.as_dict() for p in problems]}
+    place = row_slug(form.profile.municipality, 0)
     try:
         built = _documents(ws, form, what, "en")
         if len(built) == 1:
             name, b = built[0]
-            return {"problems": [], "name": name, "pdf": b.pdf}
+            return {"problems": [], "name": f"{place}-{name}", "pdf": b.pdf}
         from briefgen.packet import merge_pdfs
         first = built[0][1].document.meta
         pdf = merge_pdfs([(b.document.meta.title, b.pdf) for _, b in built],
                          title=first.title.split(":")[0], lang=first.lang)
-        return {"problems": [], "name": "factsheets.pdf", "pdf": pdf}
+        return {"problems": [], "name": f"{place}-factsheets.pdf", "pdf": pdf}
     except BriefgenError as exc:
         return {"problems": [p.as_dict() for p in problems_of(exc)]}
     except Exception as exc:  # noqa: BLE001
