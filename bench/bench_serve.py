@@ -124,6 +124,7 @@ def bench_load(base: str, rows: int, previews: int) -> None:
     print(f"load: {previews} previews at once while a {rows}-row campaign builds:")
     print(f"  upload and check of {rows} rows: {check_ms:.0f} ms")
     stats("  preview response", [ms for ms, _ in results])
+    stats("  ... of which in the worker", [r["ms"] for _, r in results if "ms" in r])
     stats("  progress poll response", polls)
     print(f"  previews answered with pages: {len(ok)} of {previews}")
     print(f"  campaign: {s['status']}, {s['built']} built, {s['failed']} failed of {rows} "
