@@ -151,9 +151,6 @@ def test_preview_shows_the_pages_and_the_examples_for_the_place(app, browser):
     data = r.json()
     assert data["problems"] == []
     pages = [base64.b64decode(p.split(",", 1)[1]) for p in data["pages"]]
-    built = run("brief", "-m", "Malmö", "--country", "SE", "-p", "protect", "-p", "services",
-                "--organisation", "UNICEF Sweden", "--date", DATE, "-o", "/dev/null")
-    assert built.exit_code == 0
     assert len(pages) >= 4
     for png in pages:
         width, height = png_size(png)
@@ -183,7 +180,7 @@ def test_untoggled_examples_leave_the_brief(app, browser):
         assert " ".join(e["title"].split()) not in " ".join(text.split())
 
 
-def test_problems_sit_next_to_their_field_in_the_command_lines_words(app, browser):
+def test_problems_sit_next_to_their_field_in_the_command_lines_words(app, browser, tmp_path):
     c, csrf = browser
     fields = dict(MALMO, country="Swedn", date="2026-13-01")
     data = c.post("/api/preview", json={"fields": fields}, headers=csrf).json()
@@ -195,7 +192,7 @@ def test_problems_sit_next_to_their_field_in_the_command_lines_words(app, browse
         args = ["brief", "-m", "Malmö", flag, value]
         if flag != "--date":
             args += ["--date", DATE]
-        cli = run(*args, "-o", "/dev/null")
+        cli = run(*args, "-o", tmp_path / "never.pdf")
         assert cli.exit_code == 2
         line = cli.stderr.strip()
         # same message and hint; the page leaves out where (it is next to the field)
