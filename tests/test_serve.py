@@ -272,6 +272,12 @@ def test_only_requests_addressed_to_this_computer(app):
         assert TestClient(app, base_url=f"http://{host}").get("/").status_code == 200
 
 
+def test_the_session_outlives_the_browser_window(app):
+    cookie = TestClient(app, base_url=BASE).get("/").headers["set-cookie"]
+    assert "briefgen_session=" in cookie and "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie and "Max-Age=7776000" in cookie   # 90 days
+
+
 def test_one_sessions_files_are_invisible_to_another(app, browser):
     c, csrf = browser
     url = c.post("/api/build", json={"fields": MALMO, "what": "at-a-glance"},

@@ -30,6 +30,9 @@ TOKEN_COOKIE = "briefgen_token"
 CSRF_HEADER = b"x-csrf-token"
 MIN_TOKEN_CHARS = 16
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# A session outlives the browser window: campaign staff close the browser and come back
+# the next day to their campaigns.
+SESSION_DAYS = 90
 _SESSION_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 SECURITY_HEADERS = [
@@ -93,8 +96,8 @@ class Guard:
         self.token = token
         self.loopback = loopback
         self.max_body = max_body
-        self.cookie_flags = "; HttpOnly; SameSite=Strict; Path=/" + \
-            ("; Secure" if secure_cookies else "")
+        self.cookie_flags = (f"; Max-Age={SESSION_DAYS * 86400}; HttpOnly; SameSite=Strict;"
+                             " Path=/" + ("; Secure" if secure_cookies else ""))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
