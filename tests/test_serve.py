@@ -354,6 +354,20 @@ def test_uploads_have_limits(app, browser):
 # --------------------------------------------------------------------------- campaigns
 
 
+def test_the_example_spreadsheet_is_a_campaign_without_problems(app, browser):
+    c, csrf = browser
+    page = c.get("/campaigns").text
+    for column in ("municipality", "country", "priorities", "outputs"):
+        assert f"<code>{column}</code>" in page
+    for pid in ALL_PRIORITIES:                   # what to write in the priorities column
+        assert f"<code>{pid}</code>" in page and pack_text(pid, "en") in page
+    sheet = c.get("/campaigns/example.csv")
+    assert sheet.headers["content-type"].startswith("text/csv")
+    r = c.post("/api/campaigns", files={"file": ("example.csv", sheet.content)},
+               headers=csrf)
+    assert r.status_code == 200 and r.json()["problems"] == [] and r.json()["total"] == 2
+
+
 def test_a_spreadsheet_cannot_name_files_on_the_server(app, browser):
     c, csrf = browser
     for column, value in (("layout", "/etc"), ("layout", "../../layouts/default")):

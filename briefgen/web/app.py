@@ -104,14 +104,16 @@ class Server:
                                 httponly=True, samesite="strict")
         return response
 
+    def _priorities(self, ui: str) -> list[tuple[str, int, str]]:
+        from briefgen.inline import plain
+        return [(p.id, p.number, plain(p.title.nodes(ui if p.title.has(ui) else "en")))
+                for p in self.pack.priorities]
+
     async def brief_page(self, request: Request):
         ui = _ui(request)
         pack = self.pack
         from babel import Locale
-
-        from briefgen.inline import plain
-        priorities = [(p.id, p.number, plain(p.title.nodes(ui if p.title.has(ui) else "en")))
-                      for p in pack.priorities]
+        priorities = self._priorities(ui)
         layouts = [(name, _layout_description(name)) for name in forms.layout_names()]
         territories = Locale.parse(ui).territories
         countries = sorted(((c, n) for c, n in territories.items()
@@ -123,10 +125,11 @@ class Server:
         return self._page(request, html)
 
     async def campaign_page(self, request: Request):
-        from briefgen.web.campaigns import SUFFIXES
+        from briefgen.web.campaigns import SUFFIXES, columns
         html = pages.campaign_page(_ui(request), request.state.csrf,
                                    max_mb=self.config.max_upload_mb,
-                                   max_rows=self.config.max_rows, suffixes=SUFFIXES)
+                                   max_rows=self.config.max_rows, suffixes=SUFFIXES,
+                                   columns=columns(), priorities=self._priorities(_ui(request)))
         return self._page(request, html)
 
     # ------------------------------------------------------------------ one brief
@@ -221,6 +224,12 @@ class Server:
                                               for d in exc.diagnostics]}, status_code=422)
         return JSONResponse(_public(state))
 
+    async def example_sheet(self, request: Request):
+        from briefgen.web.campaigns import EXAMPLE_SHEET
+        return Response(EXAMPLE_SHEET.encode("utf-8-sig"), media_type="text/csv",
+                        headers={"content-disposition":
+                                 'attachment; filename="example-campaign.csv"'})
+
     async def campaign_list(self, request: Request):
         return JSONResponse(self.campaigns.list(request.state.session))
 
@@ -291,6 +300,7 @@ def create_app(config: Config) -> Starlette:
     routes = [
         Route("/", server.brief_page),
         Route("/campaigns", server.campaign_page),
+        Route("/campaigns/example.csv", server.example_sheet),
         Route("/api/preview", server.preview, methods=["POST"]),
         Route("/api/build", server.build, methods=["POST"]),
         Route("/files/{folder}/{name}", server.file),

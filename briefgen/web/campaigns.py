@@ -38,11 +38,25 @@ SAVE_EVERY = 10              # rows between two writes of campaign.json while bu
 _LOCATION = re.compile(r"^(?:\S*?source\.[a-z]+:\d+(?::\d+)?: )?(?:error: )?")
 _CODE = re.compile(r" \[[a-z][a-z.-]*\]$")
 
+# What the page offers to start from: the columns people use most, two rows.
+EXAMPLE_SHEET = ("municipality,country,lang,priorities,outputs,organisation,contact,date\n"
+                 "Malmö,SE,en,protect;services,brief;at-a-glance,,,\n"
+                 "Zaragoza,ES,es,families,brief;factsheets,,,\n")
+
+
+def columns() -> list[tuple[str, str]]:
+    """Every column a row may have, as the row schema declares it (files excepted: a
+    spreadsheet uploaded here cannot name them)."""
+    return [(name, doc) for name, (_, doc) in row_reading.ROW_SCHEMA.items()
+            if name not in FILE_FIELDS or name == "layout"]
+
 
 def clean(message: str) -> str:
-    """A row's message without the server's file path (the page names the row itself)
-    and without the [code] meant for scripts."""
-    return _CODE.sub("", _LOCATION.sub("", message, count=1))
+    """A row's message without the server's file path (the page names the row itself),
+    the column (the table has its own) and the [code] meant for scripts."""
+    text = _CODE.sub("", _LOCATION.sub("", message, count=1))
+    return re.sub(r" in (?:%s)(?=;|$)" % "|".join(map(re.escape, row_reading.ROW_SCHEMA)),
+                  "", text, count=1)
 
 
 def _problem(line: int, municipality: str, diag: Diagnostic) -> dict[str, Any]:

@@ -11,6 +11,12 @@ UI_LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "title": "briefgen",
+        "priority_ids": "Priorities: what to write in the priorities column (the id or the number)",
+        "columns": "Which columns can the spreadsheet have?",
+        "columns_lead": "Only municipality is required. Lists (priorities, outputs) take several values separated by semicolons, e.g. protect;services.",
+        "template": "Download an example spreadsheet (CSV)",
+        "column_name": "Column",
+        "column_meaning": "What it holds",
         "layout_default": "A4 (sans-serif headings, blue)",
         "layout_letter": "US Letter (serif headings, green)",
         "need_token": "This briefgen server needs its access token: open the full address that was printed when it started (it ends in ?token=...).",
@@ -116,6 +122,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "es": {
         "title": "briefgen",
+        "priority_ids": "Prioridades: qué escribir en la columna priorities (el identificador o el número)",
+        "columns": "¿Qué columnas puede tener la hoja?",
+        "columns_lead": "Solo municipality es obligatoria. Las listas (priorities, outputs) admiten varios valores separados por punto y coma, por ejemplo protect;services.",
+        "template": "Descargar una hoja de ejemplo (CSV)",
+        "column_name": "Columna",
+        "column_meaning": "Qué contiene",
         "layout_default": "A4 (títulos sin serifa, azul)",
         "layout_letter": "Carta EE. UU. (títulos con serifa, verde)",
         "need_token": "Este servidor de briefgen necesita su clave de acceso: abra la dirección completa que se mostró al iniciarlo (termina en ?token=...).",
@@ -224,6 +236,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "title": "briefgen",
+        "priority_ids": "Priorités : quoi écrire dans la colonne priorities (l’identifiant ou le numéro)",
+        "columns": "Quelles colonnes le tableau peut-il avoir ?",
+        "columns_lead": "Seule municipality est obligatoire. Les listes (priorities, outputs) prennent plusieurs valeurs séparées par des points-virgules, par exemple protect;services.",
+        "template": "Télécharger un tableau d’exemple (CSV)",
+        "column_name": "Colonne",
+        "column_meaning": "Ce qu’elle contient",
         "layout_default": "A4 (titres sans empattement, bleu)",
         "layout_letter": "Lettre US (titres à empattement, vert)",
         "need_token": "Ce serveur briefgen demande sa clé d’accès : ouvrez l’adresse complète affichée à son démarrage (elle se termine par ?token=...).",

@@ -176,7 +176,10 @@ def brief_page(ui: str, csrf: str, *, priorities, languages, layouts, countries)
 
 
 def campaign_page(ui: str, csrf: str, *, max_mb: int, max_rows: int,
-                  suffixes: tuple[str, ...]) -> str:
+                  suffixes: tuple[str, ...], columns: list[tuple[str, str]],
+                  priorities) -> str:
+    """columns: (name, description) of every column a campaign row may have;
+    priorities: (id, number, title) as on the brief page."""
     t = STRINGS[ui]
     excel = any(s.startswith(".xls") for s in suffixes)
     label = t["campaign_file_xlsx" if excel else "campaign_file"]
@@ -195,6 +198,18 @@ def campaign_page(ui: str, csrf: str, *, max_mb: int, max_rows: int,
   <button type="submit" class="primary">{h(t['upload'])}</button>
   <p class="status" id="upload-status" role="status" aria-live="polite"></p>
 </form>
+<details class="columns">
+  <summary>{h(t['columns'])}</summary>
+  <p>{h(t['columns_lead'])} <a href="/campaigns/example.csv" download>{h(t['template'])}</a></p>
+  <table class="grid">
+    <thead><tr><th scope="col">{h(t['column_name'])}</th><th scope="col">{h(t['column_meaning'])}</th></tr></thead>
+    <tbody>{"".join(f"<tr><td><code>{h(n)}</code></td><td>{h(d)}</td></tr>" for n, d in columns)}</tbody>
+  </table>
+  <h3>{h(t['priority_ids'])}</h3>
+  <table class="grid">
+    <tbody>{"".join(f"<tr><td><code>{h(i)}</code> · {n}</td><td>{h(title)}</td></tr>" for i, n, title in priorities)}</tbody>
+  </table>
+</details>
 </section>
 <section class="card" id="campaign" hidden aria-labelledby="campaign-name">
   <h2 id="campaign-name"></h2>
