@@ -42,10 +42,12 @@ def interruptible():
         return
     kinds = (signal.SIGINT, signal.SIGTERM)
     before = {k: signal.getsignal(k) for k in kinds}
+    stopped = []
 
     def stop(signum, frame):
         for k in kinds:
             signal.signal(k, signal.SIG_IGN)
+        stopped.append(signum)
         raise KeyboardInterrupt
 
     for k in kinds:
@@ -53,8 +55,9 @@ def interruptible():
     try:
         yield
     finally:
-        for k, handler in before.items():
-            signal.signal(k, handler)
+        if not stopped:  # once stopped, later signals stay ignored until the process exits
+            for k, handler in before.items():
+                signal.signal(k, handler)
 
 
 def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: bool = False,
