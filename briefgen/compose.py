@@ -259,7 +259,8 @@ class Composer:
 
     def doc_labels(self) -> d.Labels:
         # page_of keeps {page} and {pages}: the renderer fills them
-        return d.Labels(page_of=self.labels["page_of"], back=self.labels["back"])
+        return d.Labels(page_of=self.labels["page_of"], back=self.labels["back"],
+                        continued=self.labels.get("continued", d.Labels.continued))
 
     # ------------------------------------------------------------------ brief
 

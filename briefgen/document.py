@@ -97,6 +97,7 @@ class Labels:
     """Words the renderer itself draws, already in the document's language."""
     page_of: str = "Page {page} of {pages}"
     back: str = "back to text"
+    continued: str = "(continued)"    # opens the rest of a box too tall for one page
 
 
 @dataclass(frozen=True)

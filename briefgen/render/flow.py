@@ -54,6 +54,8 @@ class KeepWithNext(CondPageBreak):
             need += nxt.getSpaceBefore() + 2.2 * nxt.style.leading  # two lines: no orphan
         elif nxt is not None:
             _, nh = nxt.wrap(availWidth, availHeight)
+            if isinstance(nxt, Box) and nh > _frame_height(frame, availHeight):
+                nh = 4 * 14.0  # it splits wherever it starts: its first lines are enough
             need += nxt.getSpaceBefore() + nh
         if nxt is not None and isinstance(frame, FootnoteFrame):
             # Without the notes what follows would cite, a heading stays at the foot of a
@@ -64,21 +66,28 @@ class KeepWithNext(CondPageBreak):
 
 
 class Box(Flowable):
-    """A tinted panel with a rule on its left; it moves whole to the next page, never splits.
+    """A tinted panel with a rule on its left; it moves whole to the next page.
+
+    Only a box taller than a whole page splits (a 12 KB local context, a very long
+    example): what fits stays, the rest goes on in a box that starts with `continued`, a
+    short line such as "(continued)".
 
     Drawn directly rather than as a one-cell Table: a Table re-wraps its cell on every
     draw and leaves its default Helvetica in the page's font resources.
     """
 
     def __init__(self, content: list, *, padding: float, background: str | None,
-                 border: str | None, border_width: float):
+                 border: str | None, border_width: float, continued=None):
         super().__init__()
         self._content = content
         self.padding = padding
         self.background = HexColor(background) if background else None
         self.border = HexColor(border) if border else None
         self.border_width = border_width if border else 0.0
+        self.continued = continued      # () -> the flowable that opens a continuation
         self._placed: list[tuple[Flowable, float]] = []
+        self._look = dict(padding=padding, background=background, border=border,
+                          border_width=border_width, continued=continued)
 
     def wrap(self, availWidth, availHeight):
         inner = availWidth - 2 * self.padding - self.border_width
@@ -94,7 +103,34 @@ class Box(Flowable):
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
-        return []
+        frame = self._doctemplateAttr("frame")
+        self.wrap(availWidth, availHeight)
+        if self.continued is None or self.height <= _frame_height(frame, availHeight):
+            return []  # it fits a page: it moves whole to the next one
+        inner = availWidth - 2 * self.padding - self.border_width
+        room = availHeight - 2 * self.padding
+        y, head, tail = 0.0, [], None
+        for i, f in enumerate(self._content):
+            gap = f.getSpaceBefore() if head else 0.0
+            _, h = f.wrap(inner, 0x7FFFFFFF)
+            if y + gap + h <= room:
+                head.append(f)
+                y += gap + h + f.getSpaceAfter()
+                continue
+            parts = f.split(inner, room - y - gap) if room - y - gap > 0 else []
+            if parts:
+                head.append(parts[0])
+                tail = [*parts[1:], *self._content[i + 1:]]
+            else:
+                tail = self._content[i:]
+            break
+        if tail is None or not head:
+            return []  # it fits, or not even its first line does: ReportLab says so
+        first = type(self)(head, **self._look)
+        rest = type(self)([self.continued(), *tail], **self._look)
+        first.spaceBefore, rest.spaceAfter = self.spaceBefore, self.spaceAfter
+        first.spaceAfter = rest.spaceBefore = 0
+        return [first, rest]
 
     def draw(self):
         canv = self.canv
@@ -109,6 +145,14 @@ class Box(Flowable):
         x = self.border_width + self.padding
         for f, bottom in self._placed:
             f.drawOn(canv, x, self.height - bottom)
+
+
+def _frame_height(frame, default: float) -> float:
+    """The height a whole page's frame offers (what a box must exceed to split)."""
+    height = getattr(frame, "_height", None)
+    if not height:
+        return default
+    return height - getattr(frame, "_topPadding", 0) - getattr(frame, "_bottomPadding", 0)
 
 
 class NoteCarryingBox(NoteBox, Box):
@@ -225,6 +269,10 @@ class Flow:
         self.m = marker
         self.cache = cache or ParagraphCache()
         self.contents_entries: list[tuple[int, str, str]] | None = None
+        self.continued_label = "(continued)"
+
+    def _continued(self):
+        return Paragraph(self.m.text(self.continued_label), self.styles["box_caption"])
 
     def para(self, nodes, style: str, cls=None) -> Paragraph:
         st = self.styles[style]
@@ -318,7 +366,7 @@ class Flow:
                 cell.extend(self.block(blk))
         cls = NoteCarryingBox if notes else Box
         box = cls(cell, padding=look.padding, background=look.background, border=look.border,
-                  border_width=look.border_width)
+                  border_width=look.border_width, continued=self._continued)
         box.spaceBefore, box.spaceAfter = st.spaceBefore, st.spaceAfter
         return box
 
