@@ -533,6 +533,8 @@ class _Checker:
                 self.error(f"bad markup: {exc}", lwhere, "markup")
                 continue
             for node in inline.walk(nodes):
+                if isinstance(node, inline.Link) and inline.link_problem(node.url):
+                    self.error(inline.link_problem(node.url), lwhere, "link.scheme")
                 if isinstance(node, inline.FootnoteCite):
                     self.refs.append(("footnote", node.note_id, lwhere))
                 elif isinstance(node, inline.SourceCite):
@@ -660,11 +662,21 @@ def load_pack(root: Path) -> Pack:
             chk.error(f"headline example '{e['id']}' belongs to '{e['priority']}'",
                       p["loc"].at(p["loc"].keypath + ".headline_example"), "ref.headline")
     for f in footnotes:
+        for lang in f["text"].texts:
+            nodes = f["text"].nodes(lang)
+            # a note citing a note (itself, or one that cites it back) never ends
+            if any(isinstance(n, inline.FootnoteCite) for n in inline.walk(nodes)):
+                chk.error("a footnote cannot cite a footnote", f["text"].locs[lang],
+                          "ref.footnote-in-footnote", "write the detail into this note")
         for lang, text in f["text"].texts.items():
             if len(text) > MAX_FOOTNOTE_CHARS:
                 chk.error(f"footnote is {len(text)} characters; the most a page can hold is "
                           f"{MAX_FOOTNOTE_CHARS}", f["text"].locs[lang], "limit.footnote",
                           "shorten it or move the detail into the text")
+    for src in sources:
+        problem = inline.link_problem(src["url"] or "")
+        if problem:
+            chk.error(problem, src["loc"].at(src["loc"].keypath + ".url"), "link.scheme")
     seen_codes: dict[str, str] = {}
     for r in regions:
         for code in r["countries"]:

@@ -12,6 +12,7 @@ only ever sees resolved nodes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -111,7 +112,7 @@ def _parse(s: str, i: int, closer: str | None) -> tuple[list, int]:
             if not s.startswith("(", j):
                 raise MarkupError(f"'[' at character {i + 1} must be followed by '](target)'; "
                                   "write \\[ for a literal bracket")
-            end = s.find(")", j)
+            end = _closing_paren(s, j)
             if end < 0:
                 raise MarkupError(f"link target at character {j + 1} has no closing ')'")
             target = s[j + 1:end].strip()
@@ -136,6 +137,36 @@ def _parse(s: str, i: int, closer: str | None) -> tuple[list, int]:
                           f"(expected '{closer}')")
     flush()
     return nodes, i
+
+
+def _closing_paren(s: str, j: int) -> int:
+    """Where the link target opened at s[j] == '(' ends: parentheses inside it pair up, so
+    that https://en.wikipedia.org/wiki/Sanctuary_city_(US) stays whole."""
+    depth = 0
+    for k in range(j, len(s)):
+        if s[k] == "(":
+            depth += 1
+        elif s[k] == ")":
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(?!\d)")
+
+
+def link_problem(url: str) -> str | None:
+    """Why a reader's PDF viewer must not be handed this link target, or None.
+
+    A brief goes to people who click what it offers: `file:` opens their disk and
+    `javascript:` runs code in some viewers. Web, mail and phone links only."""
+    m = _SCHEME.match(url.strip())
+    if m and m.group(1).lower() not in LINK_SCHEMES and not url.strip().startswith("www."):
+        return (f"link target '{url[:60]}' uses '{m.group(1)}:'; links may be "
+                + ", ".join(f"{x}:" for x in LINK_SCHEMES))
+    return None
 
 
 def plain(nodes) -> str:
