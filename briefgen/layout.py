@@ -89,6 +89,9 @@ class Layout:
                               hint="use only the template variables of "
                                    "Composer.context (briefgen/compose.py)",
                               code="template.undefined") from None
+        except (KeyError, IndexError, ValueError) as exc:  # label.format() without a value
+            raise LayoutError(f"template error: a label placeholder has no value ({exc})",
+                              _template_location(exc, tpl), code="template.error") from None
         except jinja2.exceptions.SecurityError as exc:
             raise LayoutError(f"template tried an unsafe operation: {exc}",
                               _template_location(exc, tpl), code="template.sandbox") from None
@@ -195,7 +198,9 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
             theme_files.append(str(tpath))
         lpath = path / "labels.yaml"
         if lpath.is_file() and confined(lpath, path, "labels"):
-            labels = merge(labels, _plain(load_yaml(lpath, "labels") or {}))
+            raw_labels = load_yaml(lpath, "labels") or {}
+            check_labels(raw_labels, lpath)
+            labels = merge(labels, _plain(raw_labels))
     if not theme_files:
         raise LayoutError(f"no theme.yaml in layout '{ref}' or what it extends",
                           Location(str(folder)), code="layout.theme")
@@ -243,6 +248,40 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return _SafeBytecodeCache(str(path))
 
 
+# What briefgen and the templates fill into labels; any other {name} would fail mid-build.
+LABEL_PLACEHOLDERS = ("municipality", "count", "number", "total", "page", "pages", "title")
+
+
+def check_labels(data, path: Path) -> None:
+    """labels.yaml: a mapping of language to a mapping of label to text, each text using
+    only the placeholders briefgen fills."""
+    import string
+    if not isinstance(data, LocDict):
+        raise LayoutError("labels.yaml must map languages to labels", Location(str(path), 1),
+                          code="label.type")
+    for lang, entries in data.items():
+        if not isinstance(entries, LocDict):
+            raise LayoutError(f"the labels of '{lang}' must be a mapping of label to text",
+                              data.loc_of(lang), code="label.type")
+        for key, text in entries.items():
+            where = entries.loc_of(key).at(f"{lang}.{key}")
+            if not isinstance(text, str):
+                raise LayoutError(f"label '{key}' must be text", where, code="label.type")
+            try:
+                names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+            except ValueError:
+                raise LayoutError(f"label '{key}' has an unpaired '{{' or '}}'", where,
+                                  hint="write {{ and }} for literal braces",
+                                  code="label.placeholder") from None
+            for name in names:
+                if name not in LABEL_PLACEHOLDERS:
+                    raise LayoutError(f"label '{key}' uses the placeholder {{{name[:30]}}}, "
+                                      "which briefgen does not fill", where,
+                                      hint="placeholders: " + ", ".join(
+                                          "{" + n + "}" for n in LABEL_PLACEHOLDERS),
+                                      code="label.placeholder")
+
+
 def _plain(value):
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
@@ -277,15 +316,24 @@ _SPACE = re.compile(r"\s+")
 class _BlockParser(HTMLParser):
     """Template output to document blocks."""
 
-    def __init__(self, registry: list, source: str):
+    def __init__(self, registry: list, source: str, styles=None):
         super().__init__(convert_charrefs=True)
         self.registry = registry
         self.source = source
+        self.styles = styles            # the theme's style names, to check class="..."
         self.blocks: list = []
         self.stack: list[tuple[str, dict, list]] = []   # open inline containers
         self.current: tuple[str, dict] | None = None    # open text block
         self.items: list | None = None
         self.box: tuple[dict, list] | None = None
+
+    def style_of(self, attrs: dict, default: str) -> str:
+        """The class="..." of a tag, which must name a style of the theme."""
+        name = attrs.get("class") or default
+        if self.styles is not None and name and name not in self.styles:
+            raise self.error_at(f"class '{name[:40]}' is not a style of the theme "
+                                f"(styles: {', '.join(sorted(self.styles))})")
+        return name
 
     def error_at(self, message: str) -> LayoutError:
         line, _ = self.getpos()
@@ -309,12 +357,12 @@ class _BlockParser(HTMLParser):
         if not nodes:
             return
         if tag == "p":
-            block = d.Paragraph(nodes, attrs.get("class") or "body")
+            block = d.Paragraph(nodes, self.style_of(attrs, "body"))
         else:
             level = int(tag[1])
-            key = attrs.get("id") or ""
+            key = heading_id(attrs.get("id") or "")
             block = d.Heading(nodes, level, key=key, toc=attrs.get("toc") != "no" and bool(key),
-                              style=attrs.get("class") or "")
+                              style=self.style_of(attrs, ""))
         self._emit(block)
 
     def _emit(self, block):
@@ -331,13 +379,21 @@ class _BlockParser(HTMLParser):
             self._open_text(tag, attrs)
         elif tag in ("ul", "ol"):
             self.items = []
-            self._ul_class = attrs.get("class") or "bullet"
+            self._ul_class = self.style_of(attrs, "bullet")
         elif tag == "box":
+            self.style_of(attrs, "box")
             self.box = (attrs, [])
         elif tag == "pagebreak":
             self._emit(d.PageBreak())
         elif tag == "spacer":
-            self._emit(d.Spacer(float(attrs.get("height", "12"))))
+            try:
+                height = float(attrs.get("height", "12"))
+            except ValueError:
+                height = -1.0
+            if not 0 <= height <= 500:
+                raise self.error_at(f"spacer height '{attrs.get('height')}' is not a number of "
+                                    "points from 0 to 500")
+            self._emit(d.Spacer(height))
         elif tag in ("b", "strong", "i", "em", "a"):
             if self.current is None:
                 raise self.error_at(f"<{tag}> outside a paragraph")
@@ -381,7 +437,11 @@ class _BlockParser(HTMLParser):
         elif tag in ("i", "em"):
             node = inline.Styled("i", tuple(children))
         else:
-            node = inline.Link(attrs.get("href", ""), tuple(children))
+            href = attrs.get("href", "")
+            problem = inline.link_problem(href)
+            if problem:
+                raise self.error_at(problem)
+            node = inline.Link(href, tuple(children))
         self.stack[-1][2].append(node)
 
     def handle_data(self, data):
@@ -390,6 +450,19 @@ class _BlockParser(HTMLParser):
                 raise self.error_at(f"text outside a paragraph: '{data.strip()[:30]}'")
             return
         self.stack[-1][2].append(inline.Text(_SPACE.sub(" ", data)))
+
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def heading_id(value: str) -> str:
+    """A heading's id as the renderer may use it in anchors and bookmarks: kept when it is
+    a plain word, else a digest of it, so that a user value in `id="..."` (a name with a
+    quote, say) can never become markup."""
+    if not value or _SAFE_ID.match(value):
+        return value
+    import hashlib
+    return "h-" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
 
 
 def _trim(nodes: tuple) -> tuple:
@@ -409,7 +482,7 @@ def _trim(nodes: tuple) -> tuple:
 def blocks_from_template(layout: Layout, name: str, context: dict, registry: list) -> list:
     html = layout.render_template(name, context)
     tpl = layout.template(name)
-    parser = _BlockParser(registry, tpl.filename or name)
+    parser = _BlockParser(registry, tpl.filename or name, layout.theme.styles)
     parser.feed(html)
     parser.close()
     if parser.current is not None:

@@ -137,6 +137,8 @@ def build_theme(data: dict, where: str) -> Theme:
             raise err(f"'{align}' is not an alignment (left, right, center, justify)",
                       f"styles.{name}.align", spec)
         size = measure(full.get("size", 10), f"styles.{name}.size", spec)
+        if not 1 <= size <= 500:
+            raise err(f"type size {size:g}pt is outside 1-500pt", f"styles.{name}.size", spec)
         styles[name] = Style(
             name=name, font=role, bold=bool(full.get("bold", False)),
             italic=bool(full.get("italic", False)), size=size,
@@ -156,8 +158,25 @@ def build_theme(data: dict, where: str) -> Theme:
     if missing:
         raise err("the theme lacks styles: " + ", ".join(missing), "styles")
 
+    for name, st in styles.items():
+        if st.leading <= 0:
+            raise err(f"leading {st.leading:g}pt is not above zero", f"styles.{name}.leading")
+        if min(st.space_before, st.space_after, st.padding, st.border_width) < 0:
+            raise err("spacing, padding and border width cannot be negative", f"styles.{name}")
+    width, height = page_dims
+    if width - margins["left"] - margins["right"] < 72 or \
+            height - margins["top"] - margins["bottom"] < 72 or min(margins.values()) < 0:
+        raise err("the margins leave less than an inch of the page to print on, or are "
+                  "negative", "page.margins")
+
     fit = dict(data.get("fit") or {})
-    fit["min_scale"] = float(fit.get("min_scale", 0.8))
+    raw_scale = fit.get("min_scale", 0.8)
+    try:
+        fit["min_scale"] = float(raw_scale)
+    except (TypeError, ValueError):
+        fit["min_scale"] = -1.0
+    if not 0.3 <= fit["min_scale"] <= 1:
+        raise err(f"'{raw_scale}' is not a scale from 0.3 to 1", "fit.min_scale")
     fit["min_body_size"] = measure(fit.get("min_body_size", "8pt"), "fit.min_body_size")
     fit["order"] = list(fit.get("order", ["tighten", "examples", "actions"]))
     for step in fit["order"]:
