@@ -1,7 +1,15 @@
-"""Font families: registered once per process, embedded and subset, with a glyph fallback."""
+"""Font families: registered once per process, embedded and subset, with a glyph fallback.
+
+ReportLab knows fonts by the name they were registered under, process-wide. Two layouts
+may each bring a `NotoSans` folder with different files; registered as "NotoSans" both,
+whichever came first would draw for both, and a campaign row's bytes would depend on
+the rows before it. So a face is registered under its family name plus a digest of the
+file's bytes: the same file is one font wherever it lies, different files never mix.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +30,7 @@ class Family:
     coverage: frozenset[int]  # code points the regular face can draw
 
 
-_REGISTERED: dict[tuple[str, str], Family] = {}
+_REGISTERED: dict[tuple, Family] = {}
 
 
 def find_family_dir(name: str, search: list[Path]) -> Path:
@@ -35,14 +43,11 @@ def find_family_dir(name: str, search: list[Path]) -> Path:
                       hint="add the family's folder of .ttf files under fonts/", code="font.missing")
 
 
-def load_family(name: str, search: list[Path], *, single_face: bool = False) -> Family:
-    """Register a family's four faces (or just Regular for a fallback font), once per process."""
-    folder = find_family_dir(name, search)
-    cache_key = (name, str(folder.resolve()))
-    if cache_key in _REGISTERED:
-        return _REGISTERED[cache_key]
-    faces: dict[str, str] = {}
-    coverage: frozenset[int] = frozenset()
+MAX_FONT_BYTES = 64 * 1024 * 1024
+
+
+def _face_files(name: str, folder: Path, single_face: bool) -> dict[str, Path]:
+    files = {}
     wanted = {"regular": "Regular"} if single_face else FACES
     for face, suffix in wanted.items():
         path = folder / f"{name}-{suffix}.ttf"
@@ -51,12 +56,44 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False) -> 
         if not path.is_file():
             raise LayoutError(f"font file not found: {path}",
                               hint=f"family '{name}' needs {name}-{suffix}.ttf", code="font.missing")
-        reg_name = name if face == "regular" else f"{name}-{suffix}"
+        files[face] = path
+    return files
+
+
+def _digest(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_FONT_BYTES:
+            raise LayoutError(f"font file {path} is over {MAX_FONT_BYTES >> 20} MB",
+                              code="font.invalid")
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError as exc:
+        raise LayoutError(f"cannot read font {path}: {exc.strerror}",
+                          code="font.invalid") from None
+
+
+def load_family(name: str, search: list[Path], *, single_face: bool = False) -> Family:
+    """Register a family's four faces (or just Regular for a fallback font), once per
+    process and file content."""
+    folder = find_family_dir(name, search)
+    files = _face_files(name, folder, single_face)
+    digests = {face: _digest(path) for face, path in files.items()}
+    cache_key = (name, single_face, tuple(sorted(digests.items())))
+    if cache_key in _REGISTERED:
+        return _REGISTERED[cache_key]
+    faces: dict[str, str] = {}
+    coverage: frozenset[int] = frozenset()
+    for face, path in files.items():
+        reg_name = f"{name}-{FACES[face]}-{digests[face]}"
         try:
             font = parse_ttf(reg_name, path)
         except TTFError as exc:
-            raise LayoutError(f"cannot use font {path}: {exc}",
-                              hint="use a TrueType (.ttf, glyf outlines) font that allows embedding",
+            raise LayoutError(f"cannot use font {path}: {' '.join(str(exc).split())[:120]}",
+                              hint="use a TrueType (.ttf, glyf outlines) font that allows "
+                                   "embedding", code="font.invalid") from None
+        except Exception as exc:  # a truncated or corrupt file fails anywhere in the parser
+            raise LayoutError(f"cannot use font {path}: the file is damaged or truncated "
+                              f"({type(exc).__name__})",
+                              hint="copy the font file again from its source",
                               code="font.invalid") from None
         pdfmetrics.registerFont(font)
         if face == "regular":
@@ -64,7 +101,7 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False) -> 
         faces[face] = reg_name
     if single_face:
         faces = {face: faces["regular"] for face in FACES}
-    pdfmetrics.registerFontFamily(name, normal=faces["regular"], bold=faces["bold"],
+    pdfmetrics.registerFontFamily(faces["regular"], normal=faces["regular"], bold=faces["bold"],
                                   italic=faces["italic"], boldItalic=faces["bolditalic"])
     family = Family(name, faces, coverage)
     _REGISTERED[cache_key] = family
