@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from reportlab.platypus import NextPageTemplate, PageBreak
+from reportlab.platypus.doctemplate import LayoutError
 
 from briefgen import document as d
 from briefgen.errors import RenderError
@@ -37,6 +38,8 @@ class Renderer:
         self.fallback = (load_family(theme.fonts["fallback"], font_search, single_face=True)
                          if theme.fonts.get("fallback") else None)
         self.styles = paragraph_styles(theme, self.families)
+        self._coverage = {face: fam.coverage for fam in self.families.values()
+                          for face in fam.faces.values()}
         self._scaled: dict[float, dict] = {1.0: self.styles}
         self.paragraphs = ParagraphCache()
         self.link_color = theme.palette.get("link", theme.palette.get("accent", "#1a5fa8"))
@@ -105,8 +108,15 @@ class Renderer:
     def _layout(self, doc: d.Document, creator: str, styles) -> tuple[bytes, int]:
         marker = self.marker(doc.meta.lang)
         flow = Flow(self.theme, styles, marker, self.paragraphs)
+        flow.continued_label = doc.labels.continued
         flow.contents_entries = [(h.level, marker.nodes(h.text), h.key)
                                  for h in doc.body if isinstance(h, d.Heading) and h.toc and h.key]
+        keys = [h.key for h in (*doc.cover, *doc.body) if isinstance(h, d.Heading) and h.key]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise RenderError(f"two headings have the id '{twice[0]}'",
+                              hint="give each heading of a layout's templates its own id=",
+                              code="template.heading-id")
         story = []
         if doc.cover:
             story += flow.blocks(doc.cover)
@@ -115,14 +125,51 @@ class Renderer:
         notes = NoteStore({n: marker.nodes(text) for n, text in doc.footnotes.items()},
                           styles["note"], self.theme.palette.get("rule", "#999999"),
                           gap=styles["note"].leading, paragraphs=self.paragraphs)
+        self._check_running_text(doc, styles, marker)
         check_glyphs(marker)
         buf = io.BytesIO()
         template = BriefDocTemplate(
             buf, theme=self.theme, styles=styles, doc=doc, notes=notes,
-            body_font=self.families["body"].faces["regular"], **metadata(doc, creator))
+            body_font=self.families["body"].faces["regular"], runs=self.runs,
+            **metadata(doc, creator))
         template.toc_keys = [key for _, _, key in flow.contents_entries]
-        template.build(story, canvasmaker=canvas_maker(doc.meta.date))
+        try:
+            template.build(story, canvasmaker=canvas_maker(doc.meta.date))
+        except LayoutError:  # a block no page can hold, even split
+            raise RenderError(f"a block of the {doc.kind} is too large for a page even when "
+                              "split", hint="shorten the longest text (a local context or an "
+                              "example), or a spacer in the layout", code="fit.too-large") \
+                from None
         return buf.getvalue(), template.pages_done
+
+
+    def runs(self, text: str, font: str) -> list[tuple[str, str]]:
+        """`text` cut into (font, part): the characters `font` lacks in the fallback font."""
+        cover = self._coverage.get(font)
+        fallback = self.fallback
+        out: list[list[str]] = []
+        for ch in text:
+            use = font
+            if cover is not None and fallback and ord(ch) not in cover \
+                    and ord(ch) in fallback.coverage:
+                use = fallback.faces["regular"]
+            if out and out[-1][0] == use:
+                out[-1][1] += ch
+            else:
+                out.append([use, ch])
+        return [(f, t) for f, t in out]
+
+    def _check_running_text(self, doc: d.Document, styles, marker: Marker) -> None:
+        """The running head and footer are drawn outside paragraphs; their characters are
+        checked like every paragraph's, so that none silently vanishes."""
+        head, foot = styles["header"].fontName, styles["footer"].fontName
+        fallback = self.fallback.coverage if self.fallback else frozenset()
+        for text, font in ((doc.running_head, head), (doc.meta.author[:90], foot),
+                           (doc.footer_note, foot), (doc.labels.page_of, foot)):
+            cover = self._coverage.get(font, frozenset())
+            for ch in text or "":
+                if ord(ch) not in cover and ord(ch) not in fallback and not ch.isspace():
+                    marker.missing.setdefault(ch, text[:60])
 
 
 def check_glyphs(marker: Marker) -> None:

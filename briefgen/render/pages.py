@@ -47,8 +47,9 @@ class BriefDocTemplate(BaseDocTemplate):
     """A document with an optional cover page and footnoted body pages."""
 
     def __init__(self, fileobj, *, theme, styles, doc, notes: NoteStore, body_font: str,
-                 one_page: bool = False, **kwargs):
+                 one_page: bool = False, runs=None, **kwargs):
         self.theme = theme
+        self.runs = runs or (lambda text, font: [(font, text)])
         self.pstyles = styles
         self.model = doc
         self.heading_pages: dict[str, int] = {}
@@ -94,7 +95,7 @@ class BriefDocTemplate(BaseDocTemplate):
         canv.setFont(head.fontName, head.fontSize)
         canv.setFillColor(head.textColor)
         if self.model.running_head and not self.model.one_page:
-            canv.drawString(m["left"], height - m["top"] * 0.55, self.model.running_head)
+            self._say(canv, m["left"], height - m["top"] * 0.55, self.model.running_head, head)
         rule = self.theme.palette.get("rule", "#cccccc")
         canv.setStrokeColor(HexColor(rule))
         canv.setLineWidth(0.5)
@@ -103,19 +104,35 @@ class BriefDocTemplate(BaseDocTemplate):
         canv.setFont(foot.fontName, foot.fontSize)
         canv.setFillColor(foot.textColor)
         if self.model.meta.author:
-            canv.drawString(m["left"], y, self.model.meta.author[:90])
+            self._say(canv, m["left"], y, self.model.meta.author[:90], foot)
         if self.model.one_page and self.model.footer_note:
-            canv.drawRightString(width - m["right"], y, self.model.footer_note)
+            self._say(canv, width - m["right"], y, self.model.footer_note, foot, right=True)
         if not self.model.one_page:
             label = self.model.labels.page_of
             before = label.split("{pages}")[0].replace("{page}", str(doc.page))
             width_total = canv.stringWidth(label.replace("{page}", "99").replace("{pages}", "99"),
                                            foot.fontName, foot.fontSize)
             x = width - m["right"] - width_total
-            canv.drawString(x, y, before)
-            canv.translate(x + canv.stringWidth(before, foot.fontName, foot.fontSize), y)
+            advance = self._say(canv, x, y, before, foot)
+            canv.translate(x + advance, y)
             canv.doForm("total-pages")
         canv.restoreState()
+
+    def _say(self, canv, x, y, text, style, right=False) -> float:
+        """Draw one line of user text (a name, an organisation) in the style's font, with
+        the characters it lacks in the fallback font, as paragraphs are; the width drawn.
+        The renderer has checked beforehand that one of the two has every character."""
+        runs = self.runs(text, style.fontName)
+        widths = [canv.stringWidth(part, font, style.fontSize) for font, part in runs]
+        if right:
+            x -= sum(widths)
+        start = x
+        for (font, part), w in zip(runs, widths):
+            canv.setFont(font, style.fontSize)
+            canv.drawString(x, y, part)
+            x += w
+        canv.setFont(style.fontName, style.fontSize)
+        return x - start
 
     def _draw_notes(self, canv, doc):
         for frame in self.pageTemplate.frames:
