@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -433,3 +434,174 @@ def test_a_name_met_again_in_another_language_takes_the_language_in_its_folder()
     assert unique_slugs([(1, "Malmö"), (2, "Malmö"), (3, "Malmö"), (4, "Malmö")],
                         {1: "en", 2: "es", 3: "fr", 4: "es"}) == \
         {1: "malmo", 2: "malmo-es", 3: "malmo-fr", 4: "malmo-es-2"}
+
+
+# --------------------------------------------------------------------------- boxes, links, fonts
+
+
+def test_a_local_context_too_long_for_a_page_continues_in_a_box_marked_continued(tmp_path):
+    from conftest import Pdf, norm
+    sentences = " ".join(f"Sentence {i} of what the town council heard this year."
+                         for i in range(220))                 # about 12 KB
+    out = tmp_path / "x.pdf"
+    result = brief("--local-context", sentences, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    pdf = Pdf(out)
+    first = pdf.pages_with("Sentence 0 of what")
+    last = pdf.pages_with("Sentence 219 of what")
+    assert first and last and last[0] > first[0]
+    assert pdf.pages_with("(continued)") == list(range(first[0] + 1, last[0] + 1))
+    # (a sentence cut by the page break has the running head between its words)
+    found = {int(n) for n in re.findall(r"Sentence\s+(\d+)\b", pdf.text)} | \
+        {int(n) for n in re.findall(r"\b(\d+)\s+of\s+what", pdf.text)}
+    assert found == set(range(220))                      # nothing lost at the page breaks
+    heading = pdf.pages_with("The situation in Malmö")
+    assert heading == first                              # the box starts under its title
+    assert norm("Sentence 0 of what") in norm(pdf.texts[first[0] - 1 + 1])
+
+
+def test_a_footnote_that_cites_a_footnote_is_refused_by_check_and_brief(pack_copy, tmp_path):
+    from conftest import edit
+    notes = pack_copy / "notes.yaml"
+    edit(notes, r"(only once and administrative proceedings)", r"\1 [^fn-one-stop-shops]")
+    where = value_start(notes, "only once and administrative proceedings")
+    expected = (f"briefgen: content/notes.yaml:{where}: error: a footnote cannot cite a "
+                "footnote in footnotes[1].text.en; write the detail into this note "
+                "[ref.footnote-in-footnote]")
+    assert assert_bad_input(run("check", "--content", pack_copy)) == expected
+    out = tmp_path / "x.pdf"
+    assert assert_bad_input(brief("--content", pack_copy, "-o", out), out) == expected
+
+
+@pytest.mark.parametrize("target, scheme", [("file:///etc/passwd", "file"),
+                                            ("javascript:alert(1)", "javascript")])
+def test_file_and_javascript_links_are_refused_by_check(pack_copy, target, scheme):
+    from conftest import edit
+    edit(pack_copy / "examples.yaml", r"\[standards\]\(src:berlin-standards\)",
+                f"[standards]({target})")
+    where = value_start(pack_copy / "examples.yaml", f"[standards]({target})")
+    got = assert_bad_input(run("check", "--content", pack_copy))
+    assert got.startswith(f"briefgen: content/examples.yaml:{where}: ")
+    assert got.endswith(f"error: link target '{target}' uses '{scheme}:'; links may be "
+                        "http:, https:, mailto:, tel: in examples[0].text.en [link.scheme]")
+
+
+def test_a_url_with_parentheses_is_kept_whole():
+    from briefgen import inline
+    url = "https://en.wikipedia.org/wiki/Sanctuary_city_(US)"
+    nodes = inline.parse(f"See [the article]({url}) for more (in English).")
+    link = next(n for n in nodes if isinstance(n, inline.Link))
+    assert link.url == url
+    assert inline.plain(nodes) == "See the article for more (in English)."
+
+
+def test_a_character_only_the_fallback_font_has_stays_in_the_running_head(tmp_path):
+    from conftest import Pdf, norm
+    out = tmp_path / "x.pdf"
+    result = run("brief", "-m", "Snow☃ville", "-p", "1", "--organisation", "Snow☃ Org",
+                 "--date", DATE, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    pdf = Pdf(out)
+    body = norm(pdf.texts[2])
+    assert "Snow☃ville" in body            # the running head
+    assert "Snow☃Org" in body              # the footer
+    assert "\x00" not in pdf.text
+
+
+def value_start(path: Path, snippet: str) -> str:
+    """line:column of the YAML block scalar ('>-') holding `snippet`: where the pack's
+    messages place a text."""
+    text = path.read_text(encoding="utf-8")
+    at = text.index(snippet)
+    start = text.rindex(">-", 0, at)
+    line = text.count("\n", 0, start) + 1
+    return f"{line}:{start - (text.rfind(chr(10), 0, start) + 1) + 1}"
+
+
+def _layout_copy(tmp_path, name="mine") -> Path:
+    layout = tmp_path / name
+    shutil.copytree(LAYOUTS / "default", layout)
+    return layout
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("theme.yaml", r"(?m)^(\s+body:\s*\{[^}]*?size:\s*)[\d.]+(pt)?", r"\g<1>0"),
+     "type size 0pt is outside 1-500pt"),
+    (("theme.yaml", r"(?m)^(  size: )A4$", r"\g<1>[0, 0]"),
+     "page size [0, 0] is smaller than 72pt (one inch) a side"),
+    (("templates/closing.html.j2", r"(?s)\A", '<spacer height="tall">\n'),
+     "spacer height 'tall' is not a number of points from 0 to 500"),
+    (("labels.yaml", r"(?m)^(  page_of: ).*$", r'\1"Page {page} of {pages} ({nonsense})"'),
+     "label 'page_of' uses the placeholder {nonsense}, which briefgen does not fill"),
+], ids=["zero-font-size", "page-0-0", "spacer-tall", "unknown-placeholder"])
+def test_layout_values_of_the_wrong_type_or_range_are_one_line(tmp_path, change, expected):
+    from conftest import edit
+    layout = _layout_copy(tmp_path)
+    file, pattern, repl = change
+    edit(layout / file, pattern, repl)
+    line = assert_bad_input(run("check", "--layout", layout))
+    assert expected in line, line
+
+
+def test_duplicate_heading_ids_are_refused(tmp_path):
+    from conftest import edit
+    layout = _layout_copy(tmp_path)
+    edit(layout / "templates" / "closing.html.j2", r'id="next-steps"', 'id="contents"')
+    edit(layout / "templates" / "closing.html.j2", r"(?s)\A", '<h2 id="contents">Again</h2>\n')
+    out = tmp_path / "x.pdf"
+    line = assert_bad_input(brief("--layout", layout, "-o", out), out)
+    assert line == ("briefgen: error: two headings have the id 'contents'; give each heading of "
+                    "a layout's templates its own id= [template.heading-id]")
+
+
+def test_a_user_value_in_a_template_attribute_stays_text(tmp_path):
+    from conftest import Pdf, edit
+    layout = _layout_copy(tmp_path)
+    edit(layout / "templates" / "closing.html.j2", r'id="next-steps"', 'id="{{ municipality }}"')
+    out = tmp_path / "x.pdf"
+    name = 'Bob"s <b>Town</b> & Co'
+    result = run("brief", "-m", name, "-p", "1", "--layout", layout, "--date", DATE, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert name in Pdf(out).text.replace("\n", " ")
+    # and a class that names no style is a located error, not a crash
+    edit(layout / "templates" / "closing.html.j2", r'<p class="closing">', '<p class="{{ municipality }}">')
+    line = assert_bad_input(run("brief", "-m", "Nowhere", "-p", "1", "--layout", layout,
+                                "--date", DATE, "-o", out))
+    assert "class 'Nowhere' is not a style of the theme" in line
+
+
+def test_a_truncated_font_file_is_one_line(tmp_path):
+    layout = _layout_copy(tmp_path)
+    fonts = layout / "fonts" / "NotoSans"
+    shutil.copytree(REPO / "fonts" / "NotoSans", fonts)
+    regular = fonts / "NotoSans-Regular.ttf"
+    regular.write_bytes(regular.read_bytes()[:5000])
+    line = assert_bad_input(run("check", "--layout", layout))
+    assert line.startswith(f"briefgen: error: cannot use font {regular}: ")
+    assert line.endswith("[font.invalid]")
+
+
+def test_a_layouts_own_font_is_never_confused_with_the_built_in_one(tmp_path):
+    """Fonts are known by their bytes: a layout's fonts/NotoSans with other files draws
+    with those files even after the built-in NotoSans was registered in this process."""
+    from pypdf import PdfReader
+    layout = _layout_copy(tmp_path)
+    fonts = layout / "fonts" / "NotoSans"
+    fonts.mkdir(parents=True)
+    for face in ("Regular", "Bold", "Italic", "BoldItalic"):   # Noto Serif, named NotoSans
+        shutil.copy(REPO / "fonts" / "NotoSerif" / f"NotoSerif-{face}.ttf",
+                    fonts / f"NotoSans-{face}.ttf")
+    built_in, own = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert brief("-o", built_in).exit_code == 0
+    assert brief("--layout", layout, "-o", own).exit_code == 0
+
+    def base_fonts(path):
+        names = set()
+        for page in PdfReader(str(path)).pages:
+            for font in (page["/Resources"].get("/Font") or {}).values():
+                names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+        return names
+    assert any(n.startswith("NotoSans") for n in base_fonts(built_in))
+    assert any(n.startswith("NotoSerif") for n in base_fonts(own))
+    assert not any(n.startswith("NotoSans") for n in base_fonts(own)
+                   if not n.startswith("NotoSansSymbols"))
