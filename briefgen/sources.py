@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -195,28 +196,50 @@ def refuse_control_characters(text: str, what: str, loc: Location | None,
                             code="text.control")
 
 
-def read_text(path: Path, what: str) -> str:
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+def read_bytes(path: Path, what: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` of them. A device, a named pipe or a socket
+    given as a file (/dev/zero, a FIFO) would be read forever or block: refused."""
+    import stat
     try:
-        return path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise BriefgenError(f"{what} not found: {path}", hint="check the path",
                             code="file.missing") from None
     except IsADirectoryError:
         raise BriefgenError(f"{what} is a folder, not a file: {path}", code="file.folder") from None
+    except OSError as exc:
+        raise BriefgenError(f"cannot read {what} {path}: {exc.strerror}",
+                            code="file.unreadable") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise BriefgenError(f"{what} is a folder, not a file: {path}", code="file.folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise BriefgenError(f"{what} is not a regular file (a device or a pipe): {path}",
+                                hint="give the path of a file", code="file.special")
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise BriefgenError(f"cannot read {what} {path}: {exc.strerror}",
+                                code="file.unreadable") from None
+    if len(data) > limit:
+        raise BriefgenError(f"{what} is over {limit >> 20} MB; at most {limit >> 20} MB are read",
+                            Location(str(path)), hint="split it into smaller files",
+                            code="file.size")
+    return data
+
+
+def read_text(path: Path, what: str, limit: int = MAX_FILE_BYTES) -> str:
+    data = read_bytes(path, what, limit)
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BriefgenError(f"{what} is not UTF-8 text (byte {exc.start})", Location(str(path)),
                             hint="save it as UTF-8", code="file.encoding") from None
-    except OSError as exc:
-        raise BriefgenError(f"cannot read {what} {path}: {exc.strerror}", code="file.unreadable") from None
 
 
 def load_yaml(path: Path, what: str = "YAML file") -> Any:
-    try:
-        size = Path(path).stat().st_size
-    except OSError:
-        size = 0  # read_text says what is wrong
-    if size > MAX_YAML_BYTES:
-        raise BriefgenError(f"{what} is {size / 2**20:.0f} MB; at most "
-                            f"{MAX_YAML_BYTES // 2**20} MB are read", Location(str(path)),
-                            hint="split it into smaller files", code="file.size")
-    return parse_yaml(read_text(path, what), str(path))
+    return parse_yaml(read_text(Path(path), what, MAX_YAML_BYTES), str(path))

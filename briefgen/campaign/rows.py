@@ -17,7 +17,7 @@ from typing import Any
 from briefgen.diagnostics import Diagnostic, Location
 from briefgen.errors import BriefgenError, ProblemsError
 from briefgen.selection import PROFILE_SCHEMA, Profile, coerce_fields
-from briefgen.sources import LocDict, LocList, load_yaml
+from briefgen.sources import LocDict, LocList, load_yaml, read_bytes
 
 # --------------------------------------------------------------------------- the row schema
 
@@ -70,17 +70,7 @@ def read_rows(path: Path) -> list[Row]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise BriefgenError(f"campaign file not found: {path}", hint="check the path",
-                            code="file.missing") from None
-    except IsADirectoryError:
-        raise BriefgenError(f"campaign file is a folder, not a file: {path}",
-                            code="file.folder") from None
-    except OSError as exc:
-        raise BriefgenError(f"cannot read campaign file {path}: {exc.strerror}",
-                            code="file.unreadable") from None
+    return read_bytes(path, "campaign file")
 
 
 def column_key(header: str) -> str:
