@@ -68,12 +68,18 @@ class MarkupError(ValueError):
     """Content markup that cannot be read; the message says what and at which character."""
 
 
+MAX_NESTING = 12    # emphasis and brackets inside each other; more is a typing slip
+
+
 def parse(text: str) -> tuple:
     nodes, pos = _parse(text, 0, None)
     return tuple(nodes)
 
 
-def _parse(s: str, i: int, closer: str | None) -> tuple[list, int]:
+def _parse(s: str, i: int, closer: str | None, depth: int = 0) -> tuple[list, int]:
+    if depth > MAX_NESTING:
+        raise MarkupError(f"markup nested more than {MAX_NESTING} deep at character {i + 1}; "
+                          "write \\* or \\[ for a literal star or bracket")
     nodes: list = []
     buf: list[str] = []
 
@@ -93,11 +99,11 @@ def _parse(s: str, i: int, closer: str | None) -> tuple[list, int]:
             i += 2
         elif s.startswith("**", i):
             flush()
-            inner, i = _parse(s, i + 2, "**")
+            inner, i = _parse(s, i + 2, "**", depth + 1)
             nodes.append(Styled("b", tuple(inner)))
         elif c == "*":
             flush()
-            inner, i = _parse(s, i + 1, "*")
+            inner, i = _parse(s, i + 1, "*", depth + 1)
             nodes.append(Styled("i", tuple(inner)))
         elif s.startswith("[^", i):
             end = s.find("]", i)
@@ -108,7 +114,7 @@ def _parse(s: str, i: int, closer: str | None) -> tuple[list, int]:
             i = end + 1
         elif c == "[":
             flush()
-            inner, j = _parse(s, i + 1, "]")
+            inner, j = _parse(s, i + 1, "]", depth + 1)
             if not s.startswith("(", j):
                 raise MarkupError(f"'[' at character {i + 1} must be followed by '](target)'; "
                                   "write \\[ for a literal bracket")

@@ -66,7 +66,7 @@ def previous_rows(out_dir: Path) -> list[dict]:
     try:
         data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
         rows = data["rows"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return []  # no manifest, or not one of ours: everything is built
     if not isinstance(rows, list):
         return []

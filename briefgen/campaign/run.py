@@ -113,6 +113,8 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         raise OutputError(f"cannot create output folder {out_dir}: {exc.strerror}",
                           hint="choose another --out", code="output.folder") from None
     with folder_lock(out_dir), interruptible():
+        for name in ("manifest.json", "manifest.csv", *(("packet.pdf",) if packet else ())):
+            check_target(out_dir / name, out_dir)  # a link planted there is refused now
         names = {row.number: profile.municipality if profile else
                  str(row.raw.get("municipality", "")) for row, profile, _, _ in prepared}
         langs = {row.number: (profile.lang if profile else "") or "en"
