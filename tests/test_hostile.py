@@ -605,3 +605,55 @@ def test_a_layouts_own_font_is_never_confused_with_the_built_in_one(tmp_path):
     assert any(n.startswith("NotoSerif") for n in base_fonts(own))
     assert not any(n.startswith("NotoSans") for n in base_fonts(own)
                    if not n.startswith("NotoSansSymbols"))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_device_given_as_an_input_file_is_refused_not_read_forever(tmp_path, kind):
+    for name in ("profile.yaml", "c.csv"):
+        node = tmp_path / name
+        if kind == "fifo":
+            os.mkfifo(node)
+        else:
+            try:  # /dev/zero's numbers: read, it never ends
+                os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 5))
+            except PermissionError:
+                pytest.skip("making a device node needs root")
+    line = assert_bad_input(run("brief", "profile.yaml", "--date", DATE, "-o", "x.pdf"))
+    assert line == ("briefgen: error: profile is not a regular file (a device or a pipe): "
+                    "profile.yaml; give the path of a file [file.special]")
+    line = assert_bad_input(run("campaign", "c.csv", "--check"))
+    assert line == ("briefgen: error: campaign file is not a regular file (a device or a "
+                    "pipe): c.csv; give the path of a file [file.special]")
+
+
+def test_markup_nested_without_end_is_a_located_error(pack_copy):
+    from briefgen import inline
+    with pytest.raises(inline.MarkupError):
+        inline.parse("[" * 5000)
+    from conftest import edit
+    edit(pack_copy / "examples.yaml", r"\[standards\]\(src:berlin-standards\)",
+         "[" * 3000 + "standards")
+    where = value_start(pack_copy / "examples.yaml", "[" * 3000)
+    import yaml
+    text = yaml.safe_load((pack_copy / "examples.yaml").read_text())["examples"][0]["text"]["en"]
+    at = text.index("[") + 13 + 1          # just inside the thirteenth bracket, 1-based
+    result = run("check", "--content", pack_copy)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    line = result.stderr.splitlines()[0]  # (then the checker's note that no 'en' text is left)
+    assert line == (f"briefgen: content/examples.yaml:{where}: error: bad markup: markup "
+                    f"nested more than 12 deep at character {at}; write \\* or \\[ for a "
+                    "literal star or bracket in examples[0].text.en [markup]")
+
+
+def test_a_manifest_linked_out_of_the_folder_stops_the_run_before_it_builds(tmp_path):
+    outside = tmp_path / "outside.json"
+    outside.write_text("{}")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").symlink_to(outside)
+    path = csv_file(tmp_path / "c.csv", f"municipality,priorities,date\nLund,1,{DATE}\n")
+    line = assert_bad_input(run("campaign", path, "--out", "out", "--jobs", "1"))
+    assert line == ("briefgen: error: output path is a symbolic link: out/manifest.json; "
+                    "briefgen replaces only regular files; remove the link or write the PDF "
+                    "elsewhere [output.link]")
+    assert outside.read_text() == "{}" and not (out / "lund").exists()
