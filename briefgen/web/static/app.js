@@ -64,24 +64,34 @@ function briefPage() {
     return document.querySelector('input[name="preview_kind"]:checked').value;
   }
 
+  // Each field's message is written only when it changes: the boxes are live regions
+  // (role=alert), and a screen reader would otherwise repeat them at every keystroke.
   function showProblems(problems, all) {
-    for (const p of form.querySelectorAll(".problem")) { p.hidden = true; p.textContent = ""; }
-    for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
-    general.hidden = true; general.textContent = "";
+    const texts = new Map();
     const generalLines = [];
     for (const p of problems) {
       const box = p.field && document.getElementById("problem-" + p.field);
       if (box) {
         if (!all && !touched.has(p.field)) continue;
-        box.textContent = (box.textContent ? box.textContent + " " : "") + p.message;
-        box.hidden = false;
-        const input = document.getElementById("f-" + p.field);
-        if (input) input.setAttribute("aria-invalid", "true");
+        texts.set(p.field, (texts.has(p.field) ? texts.get(p.field) + " " : "") + p.message);
       } else {
         generalLines.push(p.message);
       }
     }
-    if (generalLines.length) { general.textContent = generalLines.join(" "); general.hidden = false; }
+    for (const box of form.querySelectorAll(".problem")) {
+      const field = box.id.replace("problem-", "");
+      const text = texts.get(field) || "";
+      if (box.textContent !== text) box.textContent = text;
+      box.hidden = !text;
+      const input = document.getElementById("f-" + field);
+      if (input) {
+        if (text) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      }
+    }
+    const general_text = generalLines.join(" ");
+    if (general.textContent !== general_text) general.textContent = general_text;
+    general.hidden = !general_text;
   }
 
   function showWarnings(list) {
