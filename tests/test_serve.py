@@ -521,3 +521,16 @@ def test_a_preview_overtakes_the_rows_of_a_running_campaign():
         waiting.result(60)
     finally:
         pool.shutdown()
+
+
+def test_the_web_layer_uses_the_library_not_the_renderer():
+    """briefgen/web is a thin layer: no ReportLab, no render/, no click, no jinja2."""
+    import ast
+    from conftest import REPO
+    for path in sorted((REPO / "briefgen" / "web").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for name in names:
+                assert not name.startswith(("reportlab", "briefgen.render", "click",
+                                            "jinja2")), (path.name, name)
