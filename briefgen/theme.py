@@ -73,6 +73,12 @@ class Theme:
     fit: dict[str, Any]                 # one-page fit policy
     cover: dict[str, Any]               # cover band colours and height
     source: str                         # the theme file(s), for messages
+    # families tried, in order, for letters the role's font lacks (Arabic, Hebrew,
+    # Devanagari, ...), before 'fallback'; each has a Regular and may have a Bold face
+    scripts: tuple[str, ...] = ()
+    # page and contents numbers: "native" (the language's own digits, e.g. Arabic-Indic
+    # for Arabic) or "western" (0-9 whatever the language)
+    digits: str = "native"
 
 
 def merge(base: dict, over: dict) -> dict:
@@ -108,7 +114,14 @@ def build_theme(data: dict, where: str) -> Theme:
         raise err(str(exc), "page/palette") from None
     margins = {side: measure((page.get("margins") or {}).get(side, "20mm"), f"page.margins.{side}")
                for side in ("top", "bottom", "left", "right")}
-    fonts = {str(k): str(v) for k, v in (data.get("fonts") or {}).items()}
+    raw_fonts = dict(data.get("fonts") or {})
+    scripts = raw_fonts.pop("scripts", None) or []
+    if isinstance(scripts, str) or not isinstance(scripts, list):
+        raise err("fonts.scripts must be a list of font family folders", "fonts.scripts")
+    fonts = {str(k): str(v) for k, v in raw_fonts.items()}
+    digits = str(page.get("digits", "native"))
+    if digits not in ("native", "western"):
+        raise err(f"'{digits}' is not a digit style (native, western)", "page.digits")
     if "body" not in fonts:
         raise err("the theme names no 'body' font", "fonts")
 
@@ -189,7 +202,8 @@ def build_theme(data: dict, where: str) -> Theme:
         cover["band_height"] = fields.measurement(cover.get("band_height", "95mm"))
     except fields.FieldError as exc:
         raise err(str(exc), "cover") from None
-    return Theme(page_dims, margins, palette, fonts, styles, fit, cover, where)
+    return Theme(page_dims, margins, palette, fonts, styles, fit, cover, where,
+                 tuple(str(x) for x in scripts), digits)
 
 
 def font_dirs(layout_dirs: list[Path], builtin: Path) -> list[Path]:

@@ -150,5 +150,44 @@ def _pdf_scale(units_per_em: int):
     return lambda x: x * mult
 
 
+def load_script_family(name: str, search: list[Path]) -> Family:
+    """A script font (Arabic, Hebrew, ...): Regular, and Bold when the folder has it.
+
+    Such fonts have no italics. The faces are registered as fonts but not as a family:
+    ReportLab's family lookup would otherwise take a face standing in for italic as
+    italic and mark every fragment set in it so. The shaped paragraph picks the face.
+    """
+    folder = find_family_dir(name, search)
+    cache_key = ("script", name, str(folder.resolve()))
+    if cache_key in _REGISTERED:
+        return _REGISTERED[cache_key]
+    faces: dict[str, str] = {}
+    coverage: frozenset[int] = frozenset()
+    for face, suffix in (("regular", "Regular"), ("bold", "Bold")):
+        path = folder / f"{name}-{suffix}.ttf"
+        if not path.is_file():
+            if face == "regular":
+                raise LayoutError(f"font file not found: {path}",
+                                  hint=f"script font '{name}' needs {name}-Regular.ttf",
+                                  code="font.missing")
+            continue
+        reg_name = f"{name}-{suffix}"
+        try:
+            font = TTFont(reg_name, str(path))
+        except TTFError as exc:
+            raise LayoutError(f"cannot use font {path}: {exc}",
+                              hint="use a TrueType (.ttf, glyf outlines) font that allows embedding",
+                              code="font.invalid") from None
+        pdfmetrics.registerFont(font)
+        if face == "regular":
+            coverage = frozenset(font.face.charToGlyph)
+        faces[face] = reg_name
+    faces.setdefault("bold", faces["regular"])
+    faces["italic"], faces["bolditalic"] = faces["regular"], faces["bold"]
+    family = Family(name, faces, coverage)
+    _REGISTERED[cache_key] = family
+    return family
+
+
 def char_name(ch: str) -> str:
     return f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
