@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 
 Inlines = tuple  # of briefgen.inline nodes
 
+# Languages written right to left: a document in one of them is laid out mirrored.
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
+
+
+def is_rtl(lang: str) -> bool:
+    return lang.split("-")[0].lower() in RTL_LANGUAGES
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -98,6 +105,7 @@ class Labels:
     page_of: str = "Page {page} of {pages}"
     back: str = "back to text"
     continued: str = "(continued)"    # opens the rest of a box too tall for one page
+    digits: str = "0123456789"   # the language's digits, zero to nine, for page numbers
 
 
 @dataclass(frozen=True)

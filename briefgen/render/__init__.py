@@ -14,11 +14,12 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from briefgen import document as d
 from briefgen.errors import RenderError
-from briefgen.render.fonts import Family, char_name, load_family
+from briefgen.render.fonts import Family, char_name, load_family, load_script_family
 from briefgen.render.flow import Flow, ParagraphCache
 from briefgen.render.footnotes import NoteStore
 from briefgen.render.markup import Marker
 from briefgen.render.pages import BriefDocTemplate, canvas_maker
+from briefgen.render.shaping import FontChain, Script
 from briefgen.render.styles import paragraph_styles
 from briefgen.theme import Theme
 
@@ -37,6 +38,10 @@ class Renderer:
             self.families[role] = load_family(family, font_search)
         self.fallback = (load_family(theme.fonts["fallback"], font_search, single_face=True)
                          if theme.fonts.get("fallback") else None)
+        self.scripts = tuple(load_script_family(name, font_search) for name in theme.scripts)
+        last = (self.fallback,) if self.fallback else ()
+        self.chain = FontChain(tuple(f.faces["regular"] for f in self.scripts + last),
+                               tuple(f.faces["bold"] for f in self.scripts + last))
         self.styles = paragraph_styles(theme, self.families)
         self._coverage = {face: fam.coverage for fam in self.families.values()
                           for face in fam.faces.values()}
@@ -45,7 +50,11 @@ class Renderer:
         self.link_color = theme.palette.get("link", theme.palette.get("accent", "#1a5fa8"))
 
     def marker(self, lang: str = "en") -> Marker:
-        return Marker(self.families["body"], self.fallback, self.link_color, lang)
+        return Marker(self.families["body"], self.fallback, self.link_color, lang,
+                      self.scripts)
+
+    def script(self, doc: d.Document) -> Script:
+        return Script(self.chain, d.is_rtl(doc.meta.lang), doc.meta.lang)
 
     def render(self, doc: d.Document, creator: str) -> tuple[bytes, int]:
         """The PDF and its page count (known from layout, so nobody parses the PDF for it)."""
@@ -94,7 +103,7 @@ class Renderer:
     def overflow(self, doc: d.Document) -> float:
         """How many points the sheet's content overflows one page at the smallest scale."""
         styles = self.styles_at(self.scales()[-1])
-        flow = Flow(self.theme, styles, self.marker(doc.meta.lang))
+        flow = Flow(self.theme, styles, self.marker(doc.meta.lang), script=self.script(doc))
         story = flow.blocks(doc.body)
         m = self.theme.margins
         width = self.theme.page_size[0] - m["left"] - m["right"]
@@ -107,7 +116,8 @@ class Renderer:
 
     def _layout(self, doc: d.Document, creator: str, styles) -> tuple[bytes, int]:
         marker = self.marker(doc.meta.lang)
-        flow = Flow(self.theme, styles, marker, self.paragraphs)
+        script = self.script(doc)
+        flow = Flow(self.theme, styles, marker, self.paragraphs, script=script)
         flow.continued_label = doc.labels.continued
         flow.contents_entries = [(h.level, marker.nodes(h.text), h.key)
                                  for h in doc.body if isinstance(h, d.Heading) and h.toc and h.key]
@@ -124,13 +134,14 @@ class Renderer:
         story += flow.blocks(doc.body)
         notes = NoteStore({n: marker.nodes(text) for n, text in doc.footnotes.items()},
                           styles["note"], self.theme.palette.get("rule", "#999999"),
-                          gap=styles["note"].leading, paragraphs=self.paragraphs)
+                          gap=styles["note"].leading, paragraphs=self.paragraphs,
+                          script=script)
         self._check_running_text(doc, styles, marker)
         check_glyphs(marker)
         buf = io.BytesIO()
         template = BriefDocTemplate(
             buf, theme=self.theme, styles=styles, doc=doc, notes=notes,
-            body_font=self.families["body"].faces["regular"], runs=self.runs,
+            body_font=self.families["body"].faces["regular"], runs=self.runs, script=script,
             **metadata(doc, creator))
         template.toc_keys = [key for _, _, key in flow.contents_entries]
         try:
@@ -164,11 +175,15 @@ class Renderer:
         checked like every paragraph's, so that none silently vanishes."""
         head, foot = styles["header"].fontName, styles["footer"].fontName
         fallback = self.fallback.coverage if self.fallback else frozenset()
+        scripts = [f.coverage for f in self.scripts]   # letters the shaped line sets
         for text, font in ((doc.running_head, head), (doc.meta.author[:90], foot),
-                           (doc.footer_note, foot), (doc.labels.page_of, foot)):
+                           (doc.footer_note, foot), (doc.labels.page_of, foot),
+                           (doc.labels.digits, foot)):
             cover = self._coverage.get(font, frozenset())
             for ch in text or "":
-                if ord(ch) not in cover and ord(ch) not in fallback and not ch.isspace():
+                cp = ord(ch)
+                if cp not in cover and cp not in fallback and not ch.isspace() and \
+                        not any(cp in c for c in scripts):
                     marker.missing.setdefault(ch, text[:60])
 
 

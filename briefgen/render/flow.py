@@ -12,6 +12,7 @@ from briefgen import inline
 from briefgen.render.footnotes import FootnoteFrame, NoteBox, NoteParagraph
 from briefgen.render.linebreaks import BreakStore, CachedBreaks
 from briefgen.render.markup import Marker
+from briefgen.render.shaping import FontChain, Script
 
 
 class BodyParagraph(CachedBreaks, Paragraph):
@@ -77,8 +78,10 @@ class Box(Flowable):
     """
 
     def __init__(self, content: list, *, padding: float, background: str | None,
-                 border: str | None, border_width: float, continued=None):
+                 border: str | None, border_width: float, continued=None,
+                 rtl: bool = False):
         super().__init__()
+        self.rtl = rtl             # the rule on the right, where right-to-left lines start
         self._content = content
         self.padding = padding
         self.background = HexColor(background) if background else None
@@ -87,7 +90,7 @@ class Box(Flowable):
         self.continued = continued      # () -> the flowable that opens a continuation
         self._placed: list[tuple[Flowable, float]] = []
         self._look = dict(padding=padding, background=background, border=border,
-                          border_width=border_width, continued=continued)
+                          border_width=border_width, continued=continued, rtl=rtl)
 
     def wrap(self, availWidth, availHeight):
         inner = availWidth - 2 * self.padding - self.border_width
@@ -140,9 +143,10 @@ class Box(Flowable):
             canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
         if self.border is not None:
             canv.setFillColor(self.border)
-            canv.rect(0, 0, self.border_width, self.height, stroke=0, fill=1)
+            x = self.width - self.border_width if self.rtl else 0
+            canv.rect(x, 0, self.border_width, self.height, stroke=0, fill=1)
         canv.restoreState()
-        x = self.border_width + self.padding
+        x = self.padding if self.rtl else self.border_width + self.padding
         for f, bottom in self._placed:
             f.drawOn(canv, x, self.height - bottom)
 
@@ -163,9 +167,10 @@ class Contents(Flowable):
     """The contents list: titles, dot leaders and page numbers drawn after layout."""
 
     def __init__(self, entries, styles, number_font: str, link_color: str,
-                 cache: ParagraphCache | None = None):
+                 cache: ParagraphCache | None = None, script: Script | None = None):
         super().__init__()
         self.cache = cache
+        self.script = script or Script(FontChain((), ()))
         self.entries = entries      # (level, markup, key)
         self.styles = styles        # level -> ParagraphStyle
         self.number_font = number_font
@@ -177,8 +182,8 @@ class Contents(Flowable):
         number_room = 36
         for level, markup, key in self.entries:
             style = self.styles[min(level, max(self.styles))]
-            para = self.cache.make(BodyParagraph, markup, style) if self.cache else \
-                Paragraph(markup, style)
+            cls = self.script.cls(BodyParagraph, markup)
+            para = self.cache.make(cls, markup, style) if self.cache else cls(markup, style)
             _, h = para.wrap(availWidth - number_room - style.leftIndent, availHeight)
             self._rows.append((para, h, key, level))
             total += h + style.spaceBefore + style.spaceAfter
@@ -191,25 +196,40 @@ class Contents(Flowable):
         for para, h, key, level in self._rows:
             style = para.style
             y -= style.spaceBefore + h
-            para.drawOn(canv, style.leftIndent, y)
-            lines = para.blPara.lines
+            rtl = self.script.rtl
+            # right to left: the entry starts at the right, the number sits at the left
+            para_x = self.width - para.width - style.leftIndent if rtl else style.leftIndent
+            para.drawOn(canv, para_x, y)
             ascent = getAscentDescent(style.fontName, style.fontSize)[0]
+            if hasattr(para, "line_extent"):
+                n_lines = len(para._lines)
+                left, right = para.line_extent(-1)
+                text_end = para_x + (left if rtl else right)
+            else:
+                lines = para.blPara.lines
+                n_lines = len(lines)
+                used = getattr(lines[-1], "extraSpace", None)
+                text_end = style.leftIndent + (para.width - used if used is not None
+                                               else para.width)
             # the number and leader sit on the baseline of the entry's last line
-            baseline = y + h - ascent - (len(lines) - 1) * style.leading
-            last = lines[-1]
-            used = getattr(last, "extraSpace", None)
-            text_end = style.leftIndent + (para.width - used if used is not None else para.width)
+            baseline = y + h - ascent - (n_lines - 1) * style.leading
             canv.saveState()
             canv.setFont(self.number_font, style.fontSize * 0.8)
             canv.setFillColor(HexColor("#9aa5b1"))
             dot_w = canv.stringWidth(". ", self.number_font, style.fontSize * 0.8)
-            x = text_end + 6
-            while x < self.width - 30:
-                canv.drawString(x, baseline, ".")
-                x += dot_w
+            if rtl:
+                x = text_end - 6 - dot_w
+                while x > 30:
+                    canv.drawString(x, baseline, ".")
+                    x -= dot_w
+            else:
+                x = text_end + 6
+                while x < self.width - 30:
+                    canv.drawString(x, baseline, ".")
+                    x += dot_w
             canv.restoreState()
             canv.saveState()
-            canv.translate(self.width, baseline)
+            canv.translate(0 if rtl else self.width, baseline)
             canv.setFont(self.number_font, style.fontSize)
             canv.setFillColor(style.textColor)
             canv.doForm(f"pg-{key}")
@@ -263,8 +283,10 @@ class ParagraphCache:
 class Flow:
     """Converts a document's blocks to flowables with one theme's styles."""
 
-    def __init__(self, theme, styles, marker: Marker, cache: ParagraphCache | None = None):
+    def __init__(self, theme, styles, marker: Marker, cache: ParagraphCache | None = None, *,
+                 script: Script | None = None):
         self.theme = theme
+        self.script = script or Script(FontChain((), ()))
         self.styles = styles
         self.m = marker
         self.cache = cache or ParagraphCache()
@@ -272,14 +294,15 @@ class Flow:
         self.continued_label = "(continued)"
 
     def _continued(self):
-        return Paragraph(self.m.text(self.continued_label), self.styles["box_caption"])
+        markup = self.m.text(self.continued_label)
+        return self.script.cls(Paragraph, markup)(markup, self.styles["box_caption"])
 
     def para(self, nodes, style: str, cls=None) -> Paragraph:
         st = self.styles[style]
         markup = self.m.nodes(nodes, upper=self._upper(style))
         if cls is None:
             cls = NoteParagraph if _has_notes(nodes) else BodyParagraph
-        return self.cache.make(cls, markup, st)
+        return self.cache.make(self.script.cls(cls, markup), markup, st)
 
     def blocks(self, blocks) -> list:
         out: list = []
@@ -305,8 +328,8 @@ class Flow:
             style = b.style or f"h{b.level}"
             anchor = f'<a name="{b.key}"/>' if b.key else ""
             st = self.styles[style]
-            para = self.cache.make(HeadingParagraph,
-                                   anchor + self.m.nodes(b.text, upper=self._upper(style)), st)
+            markup = anchor + self.m.nodes(b.text, upper=self._upper(style))
+            para = self.cache.make(self.script.cls(HeadingParagraph, markup), markup, st)
             para.key, para.level, para.toc = b.key, b.level, b.toc
             para.label = b.label or inline.plain(b.text)
             return [para]
@@ -347,7 +370,7 @@ class Flow:
                 st = self.cache.nested(st, depth)
             cls = NoteParagraph if (_has_notes(text)) else BodyParagraph
             bullet = item.label or (f"{number}." if numbered else ("\u2013" if depth else "\u2022"))
-            out.append(self.cache.make(cls, markup, st, bullet))
+            out.append(self.cache.make(self.script.cls(cls, markup), markup, st, bullet))
             if item.children:
                 out.extend(self.bullets(item.children, style, depth + 1))
         return out
@@ -366,7 +389,8 @@ class Flow:
                 cell.extend(self.block(blk))
         cls = NoteCarryingBox if notes else Box
         box = cls(cell, padding=look.padding, background=look.background, border=look.border,
-                  border_width=look.border_width, continued=self._continued)
+                  border_width=look.border_width, continued=self._continued,
+                  rtl=self.script.rtl)
         box.spaceBefore, box.spaceAfter = st.spaceBefore, st.spaceAfter
         return box
 
@@ -375,7 +399,8 @@ class Flow:
         levels = {1: self.styles["toc1"], 2: self.styles["toc2"]}
         title = self.block(d.Heading(b.title, 1, key="", toc=False, style="h1"))
         number_font = self.styles["toc1"].fontName
-        return title + [Contents(entries, levels, number_font, self.m.link_color, self.cache)]
+        return title + [Contents(entries, levels, number_font, self.m.link_color, self.cache,
+                                 self.script)]
 
     def endnotes(self, b: d.Endnotes) -> list:
         st = self.styles["endnote"]
@@ -384,12 +409,10 @@ class Flow:
             label = e.label
             text = self.m.nodes(e.text)
             url = self.m.text(e.url)
-            out.append(self.cache.make(
-                BodyParagraph,
-                f'<a name="en-{label}"/><a href="#enref-{label}" color="{self.m.link_color}">'
-                f'{label}</a>\u2003{text} '
-                f'<a href="{_attr(e.href)}" color="{self.m.link_color}">{url}</a>',
-                st))
+            markup = (f'<a name="en-{label}"/><a href="#enref-{label}" color="{self.m.link_color}">'
+                      f'{label}</a>\u2003{text} '
+                      f'<a href="{_attr(e.href)}" color="{self.m.link_color}">{url}</a>')
+            out.append(self.cache.make(self.script.cls(BodyParagraph, markup), markup, st))
         return out
 
 

@@ -66,9 +66,10 @@ class NoteStore(dict):
     """
 
     def __init__(self, notes: dict[int, str], style, rule_color: str, gap: float,
-                 paragraphs=None):
+                 paragraphs=None, script=None):
         super().__init__(notes)
         self.paragraphs = paragraphs        # a flow.ParagraphCache: parsed once, broken once
+        self.script = script        # shaping and direction (render.shaping.Script)
         self.style = style
         self.rule_color = rule_color
         self.gap = gap                      # space between text and the rule
@@ -80,9 +81,10 @@ class NoteStore(dict):
 
     def paragraph(self, n: int) -> Paragraph:
         text = (f'<a name="fn-{n}"/><super><a href="#fnref-{n}">{n}</a></super>\u2002{self[n]}')
+        cls = self.script.cls(NoteText, text) if self.script else NoteText
         if self.paragraphs is not None:
-            return self.paragraphs.make(NoteText, text, self.style)
-        return Paragraph(text, self.style)
+            return self.paragraphs.make(cls, text, self.style)
+        return cls(text, self.style)
 
     def height(self, numbers: list[int], width: float) -> float:
         if not numbers:
@@ -179,7 +181,9 @@ class FootnoteFrame(Frame):
         canv.setStrokeColor(HexColor(self.notes.rule_color))
         canv.setLineWidth(0.5)
         rule_y = top + self.notes.gap * 0.5
-        canv.line(x, rule_y, x + min(width, 120), rule_y)
+        rtl = bool(self.notes.script and self.notes.script.rtl)
+        rule_x = x + width - min(width, 120) if rtl else x   # at the side lines start
+        canv.line(rule_x, rule_y, rule_x + min(width, 120), rule_y)
         canv.restoreState()
         cursor = top
         for para, h in paras:

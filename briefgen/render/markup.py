@@ -21,6 +21,7 @@ import pyphen
 
 from briefgen import inline
 from briefgen.render.fonts import Family
+from briefgen.render.shaping import COMPLEX
 
 def escape(text: str) -> str:
     """`xml.sax.saxutils.escape`, whose module imports urllib.request (and with it email
@@ -43,7 +44,10 @@ _INVISIBLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD}
 
 SOFT_HYPHEN = "\u00ad"
 LONG_WORD = 16          # letters; shorter words are never hyphenated
-_LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % LONG_WORD)
+# Arabic, Hebrew and the Indic scripts are never hyphenated: their words are shaped
+# whole, and an Arabic reader does not expect a hyphen at all.
+_LONG_WORD = re.compile("[^\\W\\d_\u0590-\u08ff\u0900-\u0dff\ufb1d-\ufdff\ufe70-\ufeff]{%d,}"
+                        % LONG_WORD)
 _EVERY = 6              # letters between breaks when the dictionary has none for a word
 
 
@@ -94,9 +98,12 @@ class Marker:
     """Turns inline nodes into markup for one document, remembering what was missing."""
 
     def __init__(self, main: Family, fallback: Family | None, link_color: str,
-                 lang: str = "en"):
+                 lang: str = "en", scripts: tuple[Family, ...] = ()):
         self.main = main
         self.fallback = fallback
+        # Letters of scripts that need shaping stay as they are: the shaped paragraph
+        # picks their font (one of these) per character.
+        self.scripts = scripts
         self.link_color = link_color
         self.lang = lang
         self.missing: dict[str, str] = {}  # char -> a sample of the text it was in
@@ -120,6 +127,12 @@ class Marker:
                     out.append("</font>")
                     in_fallback = False
                 out.append(escape(ch))
+            elif self.scripts and COMPLEX.match(ch) and \
+                    any(cp in f.coverage for f in self.scripts):
+                if in_fallback:
+                    out.append("</font>")
+                    in_fallback = False
+                out.append(ch)
             elif self.fallback and cp in self.fallback.coverage:
                 if not in_fallback:
                     out.append(f'<font name="{self.fallback.faces["regular"]}">')

@@ -16,6 +16,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 
 from briefgen.render.flow import HeadingParagraph
 from briefgen.render.footnotes import FootnoteFrame, NoteStore
+from briefgen.render.shaping import FontChain, Script, draw_line
 
 
 class _Stamp:
@@ -47,9 +48,13 @@ class BriefDocTemplate(BaseDocTemplate):
     """A document with an optional cover page and footnoted body pages."""
 
     def __init__(self, fileobj, *, theme, styles, doc, notes: NoteStore, body_font: str,
-                 one_page: bool = False, runs=None, **kwargs):
+                 one_page: bool = False, runs=None, script: Script | None = None,
+                 **kwargs):
         self.theme = theme
         self.runs = runs or (lambda text, font: [(font, text)])
+        self.script = script or Script(FontChain((), ()))
+        digits = doc.labels.digits if theme.digits == "native" else "0123456789"
+        self._digits = str.maketrans("0123456789", digits) if len(digits) == 10 else {}
         self.pstyles = styles
         self.model = doc
         self.heading_pages: dict[str, int] = {}
@@ -87,34 +92,69 @@ class BriefDocTemplate(BaseDocTemplate):
         canv.rect(0, height - self._band, width, self._band, stroke=0, fill=1)
         canv.restoreState()
 
+    def number(self, n: int) -> str:
+        """A page number in the document's digits (Arabic-Indic in Arabic) or the theme's."""
+        return str(n).translate(self._digits)
+
+    def _text(self, canv, x: float, y: float, text: str, style, end: bool = False) -> float:
+        """Draw one line of plain text starting (or, with `end`, ending) at x; its width.
+
+        Text in a script that needs shaping, or in a right-to-left document, goes through
+        the shaped line; the rest is drawn by `_say`, with the fallback font where needed.
+        """
+        if self.script.needs(text):
+            line = self.script.line(text, style.fontName, style.fontSize, style.textColor)
+            draw_line(canv, line, x - line.width if end else x, y)
+            return line.width
+        canv.setFillColor(style.textColor)
+        return self._say(canv, x, y, text, style, right=end)
+
+    def _width(self, text: str, style) -> float:
+        if self.script.needs(text) and text.strip():   # a shaped line drops edge spaces
+            return self.script.line(text, style.fontName, style.fontSize, style.textColor).width
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+        return sum(stringWidth(part, font, style.fontSize)
+                   for font, part in self.runs(text, style.fontName))
+
     def _draw_running(self, canv, doc):
         width, height = self.theme.page_size
         m = self.theme.margins
         head, foot = self.pstyles["header"], self.pstyles["footer"]
+        rtl = self.script.rtl
+        # right to left, what starts at the left margin starts at the right one
+        start, end = (width - m["right"], m["left"]) if rtl else (m["left"], width - m["right"])
         canv.saveState()
-        canv.setFont(head.fontName, head.fontSize)
-        canv.setFillColor(head.textColor)
         if self.model.running_head and not self.model.one_page:
-            self._say(canv, m["left"], height - m["top"] * 0.55, self.model.running_head, head)
+            self._text(canv, start, height - m["top"] * 0.55, self.model.running_head, head,
+                       end=rtl)
         rule = self.theme.palette.get("rule", "#cccccc")
         canv.setStrokeColor(HexColor(rule))
         canv.setLineWidth(0.5)
         y = m["bottom"] * 0.5
         canv.line(m["left"], y + foot.fontSize + 3, width - m["right"], y + foot.fontSize + 3)
-        canv.setFont(foot.fontName, foot.fontSize)
-        canv.setFillColor(foot.textColor)
         if self.model.meta.author:
-            self._say(canv, m["left"], y, self.model.meta.author[:90], foot)
+            self._text(canv, start, y, self.model.meta.author[:90], foot, end=rtl)
         if self.model.one_page and self.model.footer_note:
-            self._say(canv, width - m["right"], y, self.model.footer_note, foot, right=True)
-        if not self.model.one_page:
+            self._text(canv, end, y, self.model.footer_note, foot, end=not rtl)
+        if not self.model.one_page and rtl:
+            # "صفحة ٣ من ١٢": the total, known only at the end, is the leftmost word
             label = self.model.labels.page_of
-            before = label.split("{pages}")[0].replace("{page}", str(doc.page))
-            width_total = canv.stringWidth(label.replace("{page}", "99").replace("{pages}", "99"),
-                                           foot.fontName, foot.fontSize)
+            before = label.split("{pages}")[0].replace("{page}", self.number(doc.page))
+            suffix = label.split("{pages}", 1)[1] if "{pages}" in label else ""
+            reserve = self._width(self.number(99) + suffix, foot)
+            x = m["left"] + reserve
+            space = self._width(" ", foot) if before.endswith(" ") else 0
+            self._text(canv, x + space, y, before.strip(), foot)
+            canv.translate(x, y)
+            canv.doForm("total-pages")
+        elif not self.model.one_page:
+            label = self.model.labels.page_of
+            before = label.split("{pages}")[0].replace("{page}", self.number(doc.page))
+            nn = self.number(99)
+            width_total = self._width(label.replace("{page}", nn).replace("{pages}", nn), foot)
             x = width - m["right"] - width_total
-            advance = self._say(canv, x, y, before, foot)
-            canv.translate(x + advance, y)
+            used = self._text(canv, x, y, before, foot)
+            canv.translate(x + used, y)
             canv.doForm("total-pages")
         canv.restoreState()
 
@@ -168,17 +208,16 @@ class BriefDocTemplate(BaseDocTemplate):
         toc = self.pstyles["toc1"]
         suffix = self.model.labels.page_of.split("{pages}", 1)[-1] \
             if "{pages}" in self.model.labels.page_of else ""
-        canv.beginForm("total-pages", lowerx=-10, lowery=-10, upperx=200, uppery=40)
-        canv.setFont(foot.fontName, foot.fontSize)
-        canv.setFillColor(foot.textColor)
-        canv.drawString(0, 0, f"{self.pages_done}{suffix}")
+        rtl = self.script.rtl
+        canv.beginForm("total-pages", lowerx=-200, lowery=-10, upperx=200, uppery=40)
+        # right to left the total ends where the form is placed; left to right it starts
+        self._text(canv, 0, 0, f"{self.number(self.pages_done)}{suffix}", foot, end=rtl)
         canv.endForm()
         for key in self.toc_keys:
             page = self.heading_pages.get(key, 0)
-            canv.beginForm(f"pg-{key}", lowerx=-200, lowery=-10, upperx=10, uppery=40)
-            canv.setFont(toc.fontName, toc.fontSize)
-            canv.setFillColor(toc.textColor)
-            canv.drawRightString(0, 0, str(page) if page else "")
+            canv.beginForm(f"pg-{key}", lowerx=-200, lowery=-10, upperx=200, uppery=40)
+            if page:   # numbers sit at the outer side: the left in right-to-left contents
+                self._text(canv, 0, 0, self.number(page), toc, end=not rtl)
             canv.endForm()
 
     toc_keys: list[str] = []

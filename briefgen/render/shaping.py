@@ -1,0 +1,681 @@
+"""Shaped, bidirectional paragraphs: Arabic and Hebrew, and scripts that need shaping.
+
+Stock ReportLab cannot set these: its shaping and its bidi sort never run together, and
+it gives contextual glyphs private-use code points that text extraction returns instead
+of letters. `ShapedParagraph` keeps ReportLab's markup parser (bold, italics, links,
+anchors, superscripts) and does the rest itself, per paragraph:
+
+1. the text of the fragments, with soft hyphens and zero-width spaces kept aside as
+   break points, and bidi embedding levels for the whole paragraph (`bidi.py`);
+2. a font per character, like a CSS font list: the fragment's face, then each script
+   font, then the fallback; combining marks stay on their base letter's font;
+3. HarfBuzz shapes each run (one font, one level, one fragment) with the whole paragraph
+   as context, so letters join across a bold/regular boundary;
+4. lines break on the logical text at spaces (and soft hyphens in words of left-to-right
+   scripts: Arabic and Hebrew are never hyphenated), using the shaped advances;
+5. each line is reordered on its own (UAX #9 L1, L2), aligned to its start side, and
+   drawn glyph by glyph through ReportLab's font subsets. A glyph that is not a
+   character's own gets a code point of its own whose ToUnicode entry is the letters it
+   stands for, so text comes out of the PDF as letters, in logical order per run.
+
+Latin-only paragraphs keep ReportLab's Paragraph: it is about seven times faster.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import uharfbuzz as hb
+from reportlab.lib.colors import toColor
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.pdfmetrics import getAscentDescent
+from reportlab.platypus import Paragraph
+
+from briefgen.render import bidi
+
+# Characters that make a paragraph take the shaped path: right-to-left scripts, Arabic
+# numbers, and the Indic scripts, whose letters reorder and combine.
+COMPLEX = re.compile("[\u0590-\u08ff\u0900-\u0dff\ufb1d-\ufdff\ufe70-\ufeff\u200e\u200f]")
+_RTL_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+SOFT_HYPHEN = "\u00ad"
+_ZWSP = "\u200b"
+_IGNORABLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f")
+
+
+def needs_shaping(text: str) -> bool:
+    return COMPLEX.search(text) is not None
+
+
+# ------------------------------------------------------------------ fonts and glyphs
+
+class FaceInfo:
+    """One registered TTF face: its HarfBuzz font (scaled to font units) and coverage."""
+
+    _all: dict[str, "FaceInfo"] = {}
+
+    def __init__(self, name: str):
+        self.name = name
+        self.font = pdfmetrics.getFont(name)
+        face = self.font.face
+        self.face = face
+        self.cmap = face.charToGlyph
+        blob = hb.Blob(face._ttf_data)
+        self.hb_face = hb.Face(blob)
+        self.hb_font = hb.Font(self.hb_face)
+        self.upem = self.hb_face.upem
+        self.hb_font.scale = (self.upem, self.upem)
+        self.codes: dict[tuple[int, str], str] = {}   # (glyph, text) -> key character
+        self.ascent, self.descent = face.ascent / 1000, face.descent / 1000
+
+    def advance(self, gid: int) -> float:
+        """The glyph's own advance in thousandths of an em (what the PDF's /Widths hold)."""
+        return self.hb_font.get_glyph_h_advance(gid) * 1000 / self.upem
+
+    @classmethod
+    def get(cls, name: str) -> "FaceInfo":
+        info = cls._all.get(name)
+        if info is None:
+            info = cls._all[name] = FaceInfo(name)
+        return info
+
+    def key(self, gid: int, text: str) -> str:
+        """The character that stands for glyph `gid` drawn for `text`.
+
+        A glyph that is the character's own (the font's cmap says so) uses the character:
+        its ToUnicode entry is right already. Any other (contextual forms, ligatures,
+        marks moved by shaping) gets a supplementary private-use code point mapped to the
+        glyph, and its ToUnicode entry gives `text` (see `_to_unicode_cmap`).
+        """
+        if len(text) == 1 and self.cmap.get(ord(text)) == gid:
+            return text
+        k = (gid, text)
+        ch = self.codes.get(k)
+        if ch is None:
+            global _NEXT_PRIVATE
+            cp = _NEXT_PRIVATE
+            _NEXT_PRIVATE += 1
+            ch = chr(cp)
+            self.cmap[cp] = gid
+            self.face.charWidths[cp] = self.advance(gid)
+            _PRIVATE_TEXT[cp] = text
+            self.codes[k] = ch
+        return ch
+
+
+_NEXT_PRIVATE = 0xF0000          # supplementary private use area A: never a real letter
+_PRIVATE_TEXT: dict[int, str] = {}
+
+
+def _to_unicode_cmap(fontname, subset):
+    """ReportLab's ToUnicode CMap, with the letters each shaped glyph stands for."""
+    entries = []
+    for i, v in enumerate(subset):
+        text = _PRIVATE_TEXT.get(v)
+        if text is None:
+            text = chr(v)
+        text = "".join(c for c in text if c not in _IGNORABLE)
+        entries.append("<%02X> <%s>" % (i, text.encode("utf-16-be").hex().upper()))
+    cmap = [
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname,
+        "/Supplement 0", ">> def", "/CMapName /%s def" % fontname, "/CMapType 2 def",
+        "1 begincodespacerange", "<00> <%02X>" % (len(subset) - 1), "endcodespacerange",
+        "%d beginbfchar" % len(subset)] + entries + [
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(cmap)
+
+
+# ReportLab 5.1 builds each subset's ToUnicode with this module-level function; ours
+# writes the same CMap plus the shaped glyphs' letters (tests/test_scripts.py checks it).
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+@dataclass(frozen=True)
+class FontChain:
+    """Fonts tried in order for characters the fragment's own face lacks."""
+    regular: tuple[str, ...]      # registered face names
+    bold: tuple[str, ...]
+
+    def faces(self, bold: bool) -> tuple[str, ...]:
+        return self.bold if bold else self.regular
+
+
+# ------------------------------------------------------------------ shaping a paragraph
+
+@dataclass
+class Run:
+    start: int
+    end: int
+    level: int
+    frag: object
+    face: FaceInfo
+    size: float
+    glyphs: list        # (gid, cluster, x_advance, x_offset, y_offset) in points, visual order
+
+
+@dataclass
+class Shaped:
+    """A paragraph's logical text, shaped once and broken into lines per width."""
+    text: str
+    base: int
+    levels: list[int]
+    runs: list[Run]
+    advance: list[float]          # per character: the width of the cluster it starts
+    breaks: set[int]              # indices where a line may start (after a space, ...)
+    hyphens: set[int]             # indices where a soft hyphen was (a break with '-')
+    hard: set[int]                # indices after a <br/>
+    anchors: list[tuple[int, object]]   # (index, frag) of zero-width anchor fragments
+    lines_cache: dict = field(default_factory=dict)
+
+
+def _frag_text(frags) -> tuple[str, list, list, set, set, set]:
+    """Concatenated text (whitespace collapsed), per-character frag, and break points."""
+    chars: list[str] = []
+    owner: list = []
+    anchors: list = []
+    hyphens: set[int] = set()
+    zw: set[int] = set()
+    hard: set[int] = set()
+    space = True   # collapse leading whitespace
+    for f in frags:
+        if getattr(f, "lineBreak", False):
+            while chars and chars[-1] == " ":
+                chars.pop()
+                owner.pop()
+            hard.add(len(chars))
+            space = True
+            continue
+        cb = getattr(f, "cbDefn", None)
+        if cb is not None and not f.text:
+            anchors.append((len(chars), f))
+            continue
+        for ch in f.text:
+            if ch in " \t\n\r\u2028":
+                if space:
+                    continue
+                space = True
+                chars.append(" ")
+                owner.append(f)
+                continue
+            if ch == SOFT_HYPHEN:
+                hyphens.add(len(chars))
+                continue
+            if ch == _ZWSP:
+                zw.add(len(chars))
+                continue
+            space = False
+            chars.append(ch)
+            owner.append(f)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        owner.pop()
+    return "".join(chars), owner, anchors, hyphens, zw, hard
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M" or ch in "\u200c\u200d"
+
+
+def shape(frags, chain: FontChain, base: int, lang: str) -> Shaped:
+    text, owner, anchors, hyphens, zw, hard = _frag_text(frags)
+    n = len(text)
+    levels = bidi.levels(text, base) if n else []
+    # a font per character
+    faces: list[FaceInfo] = []
+    for i, ch in enumerate(text):
+        f = owner[i]
+        cp = ord(ch)
+        own = FaceInfo.get(f.fontName)
+        if _is_mark(ch) and i and cp in faces[-1].cmap:
+            faces.append(faces[-1])
+            continue
+        if cp in own.cmap or ch == " ":
+            faces.append(own)
+            continue
+        for name in chain.faces(bool(getattr(f, "bold", 0))):
+            info = FaceInfo.get(name)
+            if cp in info.cmap:
+                faces.append(info)
+                break
+        else:
+            faces.append(own)
+    # runs: one frag, one face, one level
+    runs: list[Run] = []
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and owner[j] is owner[i] and faces[j] is faces[i] and levels[j] == levels[i]:
+            j += 1
+        runs.append(_shape_run(text, i, j, levels[i], owner[i], faces[i], lang))
+        i = j
+    advance = [0.0] * n
+    for run in runs:
+        for gid, cl, adv, xo, yo in run.glyphs:
+            advance[cl] += adv
+    breaks = {i + 1 for i, ch in enumerate(text) if ch == " "}
+    for i in range(1, n):
+        prev = text[i - 1]
+        # after a hyphen or an en dash between letters, as browsers do
+        if prev in "-\u2013" and text[i].isalpha() and (i < 2 or text[i - 2].isalpha()):
+            breaks.add(i)
+    breaks |= zw
+    hy = {i for i in hyphens if 0 < i < n and not _RTL_SCRIPT.match(text[i - 1])
+          and not _RTL_SCRIPT.match(text[i])}
+    return Shaped(text, base, levels, runs, advance, breaks, hy, hard, anchors)
+
+
+def _shape_run(text: str, start: int, end: int, level: int, frag, face: FaceInfo,
+               lang: str, context: bool = True) -> Run:
+    size = frag.fontSize
+    buf = hb.Buffer()
+    if context:
+        buf.add_str(text, start, end - start)
+    else:
+        buf.add_str(text[start:end])
+    buf.guess_segment_properties()
+    buf.direction = "rtl" if level & 1 else "ltr"
+    if lang:
+        buf.language = lang
+    buf.flags = hb.BufferFlags.REMOVE_DEFAULT_IGNORABLES
+    hb.shape(face.hb_font, buf, {})
+    scale = size / face.upem
+    glyphs = []
+    off = 0 if context else start
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+        glyphs.append((info.codepoint, info.cluster + off, pos.x_advance * scale,
+                       pos.x_offset * scale, pos.y_offset * scale))
+    return Run(start, end, level, frag, face, size, glyphs)
+
+
+# ------------------------------------------------------------------ lines
+
+@dataclass
+class Piece:
+    """One visual piece of a line: one run's glyphs between two x positions."""
+    run: Run
+    keys: list            # (key char, x from piece start, x_offset, y_offset)
+    width: float
+    x: float = 0.0
+
+
+@dataclass
+class Line:
+    start: int
+    end: int              # logical range drawn (trailing spaces excluded)
+    next: int             # where the next line starts
+    width: float
+    pieces: list
+    hyphen: bool = False
+
+
+def break_lines(sh: Shaped, start: int, widths: list[float]) -> list[tuple[int, int, int, bool]]:
+    """Greedy line breaking of sh.text[start:], as browsers do: (start, end, next, hyphen)."""
+    text, adv, n = sh.text, sh.advance, len(sh.text)
+    out = []
+    i = start
+    while i < n:
+        w_avail = widths[min(len(out), len(widths) - 1)]
+        pos, width = i, 0.0
+        last_ok = None          # (end, next, hyphen)
+        while pos < n:
+            if pos > i and pos in sh.hard:
+                last_ok = (pos, pos, False)
+                break
+            width += adv[pos]
+            pos += 1
+            at_break = pos in sh.breaks or pos in sh.hyphens or pos == n or pos in sh.hard
+            if not at_break:
+                continue
+            trimmed = width
+            e = pos
+            while e > i and text[e - 1] == " ":
+                e -= 1
+                trimmed -= adv[e]
+            hy = pos in sh.hyphens and pos not in sh.breaks and pos != n
+            extra = _hyphen_width(sh, e) if hy else 0.0
+            if trimmed + extra <= w_avail + 1e-6:
+                last_ok = (e, pos, hy)
+                if pos == n:
+                    break
+            else:
+                break
+        if last_ok is None:
+            # one word longer than the line: cut it where it stops fitting
+            width, pos = 0.0, i
+            while pos < n and (width + adv[pos] <= w_avail or pos == i or adv[pos] == 0):
+                width += adv[pos]
+                pos += 1
+            last_ok = (pos, pos, False)
+        e, nxt, hy = last_ok
+        out.append((i, e, nxt, hy))
+        i = nxt
+        while i < n and text[i] == " ":
+            i += 1
+    return out
+
+
+def _hyphen_width(sh: Shaped, end: int) -> float:
+    for run in sh.runs:
+        if run.start < end <= run.end:
+            gid = run.face.cmap.get(ord("-"), 0)
+            return run.face.advance(gid) * run.size / 1000
+    return 0.0
+
+
+def build_line(sh: Shaped, start: int, end: int, nxt: int, hyphen: bool) -> Line:
+    lv = bidi.line_levels(sh.text, sh.levels, start, end, sh.base)
+    pieces = []
+    for run in sh.runs:
+        a, b = max(run.start, start), min(run.end, end)
+        if a >= b:
+            continue
+        if (a > run.start and sh.text[a - 1] != " ") or (b < run.end and sh.text[b] != " ") \
+                or (hyphen and b == end):
+            # cut inside a word: shape the piece on its own, with its hyphen
+            sub = sh.text[a:b] + ("-" if hyphen and b == end else "")
+            part = _shape_run(sub, 0, len(sub), run.level, run.frag, run.face, "",
+                              context=False)
+            glyphs = [(g, cl + a if cl + a < b else b - 1, adv, xo, yo)
+                      for g, cl, adv, xo, yo in part.glyphs]
+            texts = _cluster_texts(sh.text, glyphs, a, b, bool(run.level & 1))
+            if hyphen and b == end:
+                # the hyphen glyph stands for itself
+                texts = [("-" if cl == b - 1 and k == len(glyphs) - 1 and run.level % 2 == 0
+                          else t) for k, ((g, cl, *_), t) in enumerate(zip(glyphs, texts))]
+        else:
+            glyphs = [g for g in run.glyphs if a <= g[1] < b]
+            texts = _cluster_texts(sh.text, glyphs, a, b, bool(run.level & 1))
+        keys, x = [], 0.0
+        for (gid, cl, adv, xo, yo), t in zip(glyphs, texts):
+            keys.append((run.face.key(gid, t), x, xo, yo))
+            x += adv
+        pieces.append((lv[a - start], Piece(run, keys, x)))
+    order = bidi.visual_order([p[0] for p in pieces])
+    visual = [pieces[k][1] for k in order]
+    x = 0.0
+    for p in visual:
+        p.x = x
+        x += p.width
+    return Line(start, end, nxt, x, visual, hyphen)
+
+
+def _cluster_texts(text: str, glyphs: list, a: int, b: int, rtl: bool) -> list[str]:
+    """The letters each glyph stands for in the ToUnicode map.
+
+    A cluster's letters go, in logical order, to its glyphs in reading order (left to
+    right, or right to left in a right-to-left run), one each, the last glyph taking
+    what is left: a ligature stands for all its letters, and a Bengali vowel sign drawn
+    before its consonant copies out after it, as typed. Extraction tools read glyphs in
+    reading order, so the text comes out in logical order.
+    """
+    starts = sorted({g[1] for g in glyphs})
+    nxt = {s: (starts[k + 1] if k + 1 < len(starts) else b) for k, s in enumerate(starts)}
+    members: dict[int, list[int]] = {}
+    for k, g in enumerate(glyphs):
+        members.setdefault(g[1], []).append(k)
+    texts = [""] * len(glyphs)
+    for cl, ks in members.items():
+        letters = text[cl:nxt[cl]]
+        if rtl:
+            ks = ks[::-1]
+        for j, k in enumerate(ks):
+            texts[k] = letters[j:] if j == len(ks) - 1 else letters[j:j + 1]
+    return texts
+
+
+# ------------------------------------------------------------------ drawing
+
+def _fmt(v: float) -> str:
+    s = f"{v:.3f}".rstrip("0").rstrip(".")
+    return s if s not in ("-0", "") else "0"
+
+
+def draw_line(canv, line: Line, x0: float, y: float) -> None:
+    """Draw a line's pieces with the left end at x0 and the baseline at y."""
+    doc = canv._doc
+    for p in line.pieces:
+        run = p.run
+        frag = run.frag
+        font = run.face.font
+        size = run.size
+        rise = getattr(frag, "rise", 0) or 0
+        px = x0 + p.x
+        if p.keys:
+            canv.setFillColor(frag.textColor)
+            code = ["BT"]
+            cur_subset = None
+            tj: list[str] = []
+            cx = cy = None
+            for key, gx, xo, yo in p.keys:
+                tx, ty = px + gx + xo, y + rise + yo
+                (subset, byte), = font.splitString(key, doc)
+                if subset != cur_subset:
+                    if tj:
+                        code.append("[%s] TJ" % " ".join(tj))
+                        tj = []
+                    code.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc),
+                                              _fmt(size)))
+                    cur_subset = subset
+                if cx is None or abs(ty - cy) > 1e-4 or abs(tx - cx) > 2:
+                    if tj:
+                        code.append("[%s] TJ" % " ".join(tj))
+                        tj = []
+                    code.append("1 0 0 1 %s %s Tm" % (_fmt(tx), _fmt(ty)))
+                elif abs(tx - cx) > 1e-4:
+                    tj.append(_fmt(-(tx - cx) * 1000 / size))
+                tj.append("<%02X>" % byte[0])
+                cx = tx + font.face.getCharWidth(ord(key)) * size / 1000
+                cy = ty
+            if tj:
+                code.append("[%s] TJ" % " ".join(tj))
+            code.append("ET")
+            canv._code.append(" ".join(code))
+        for kind, url in getattr(frag, "link", None) or ():
+            ascent, descent = getAscentDescent(frag.fontName, size)
+            rect = (px, y + rise + descent, px + p.width, y + rise + ascent)
+            if url.startswith("#"):
+                canv.linkRect("", url[1:], rect, relative=1, thickness=0)
+            else:
+                canv.linkURL(url, rect, relative=1, thickness=0)
+
+
+class ShapedParagraph(Paragraph):
+    """A paragraph laid out by `shape` and `break_lines`; see the module docstring.
+
+    `chain`, `rtl` and `lang` are class attributes (`shaped_class` makes the classes), so
+    the paragraph cache and the page template construct it like any Paragraph.
+    """
+
+    chain: FontChain = FontChain((), ())
+    rtl = False
+    lang = ""
+
+    def __init__(self, text, style=None, bulletText=None, frags=None, **kw):
+        super().__init__(text, style, bulletText=bulletText, frags=frags, **kw)
+        self._shaped: Shaped | None = None
+        self._start = 0
+        self._first = True
+        self._lines: list[Line] = []
+
+    @property
+    def shaped(self) -> Shaped:
+        if self._shaped is None:
+            key = (id(self.frags), self.rtl, self.chain, self.lang)
+            hit = _PARA_CACHE.get(key)
+            if hit is None or hit[0] is not self.frags:
+                if len(_PARA_CACHE) > 20_000:
+                    _PARA_CACHE.clear()
+                hit = _PARA_CACHE[key] = (self.frags, shape(self.frags, self.chain,
+                                                            1 if self.rtl else 0, self.lang))
+            self._shaped = hit[1]
+        return self._shaped
+
+    def _widths(self, availWidth):
+        st = self.style
+        first = availWidth - st.leftIndent - st.rightIndent - \
+            (st.firstLineIndent if self._first else 0)
+        return [first, availWidth - st.leftIndent - st.rightIndent]
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        sh = self.shaped
+        key = (self._start, self._first, round(availWidth, 3))
+        lines = sh.lines_cache.get(key)
+        if lines is None:
+            lines = [build_line(sh, *b) for b in break_lines(sh, self._start,
+                                                             self._widths(availWidth))]
+            sh.lines_cache[key] = lines
+        self._lines = lines
+        self.height = len(lines) * self.style.leading
+        return self.width, self.height
+
+    def minWidth(self):
+        return max((p.width for line in self._lines for p in line.pieces), default=0)
+
+    def split(self, availWidth, availHeight):
+        if not self._lines or self.width != availWidth:
+            self.wrap(availWidth, availHeight)
+        lines, leading = self._lines, self.style.leading
+        n = len(lines)
+        fit = int((availHeight + 1e-6) // leading)
+        if fit >= n:
+            return [self]
+        if not self.style.allowOrphans and fit < 2:
+            return []
+        if not self.style.allowWidows and n - fit < 2:
+            fit = n - 2
+        if fit < 1 or (not self.style.allowOrphans and fit < 2):
+            return []
+        cut = lines[fit].start
+        return [self._part(lines[:fit], self._start, self._first, False),
+                self._part(lines[fit:], cut, False, True)]
+
+    def _part(self, lines, start, first, later):
+        p = self.__class__.__new__(self.__class__)
+        p.__dict__.update(self.__dict__)
+        p._start, p._first, p._lines = start, first, lines
+        sh = self.shaped
+        end = lines[-1].next if lines else start
+        p.frags = [f for i, f in sh.anchors if start <= i < end or (i == end and
+                                                                     end == len(sh.text))]
+        p.height = len(lines) * self.style.leading
+        if later:
+            p.bulletText = None
+            p.style = self.style
+        return p
+
+    def line_extent(self, k: int = -1) -> tuple[float, float]:
+        """Left and right x of line k, relative to the paragraph's left edge."""
+        line = self._lines[k]
+        x = self._line_x(line, k if k >= 0 else len(self._lines) + k)
+        return x, x + line.width
+
+    def _line_x(self, line: Line, k: int) -> float:
+        st = self.style
+        first = k == 0 and self._first
+        indent = st.leftIndent + (st.firstLineIndent if first else 0)
+        box = self.width - st.leftIndent - st.rightIndent - \
+            (st.firstLineIndent if first else 0)
+        align = st.alignment
+        if align == TA_CENTER:
+            off = (box - line.width) / 2
+        elif (align == TA_RIGHT) != bool(self.rtl):   # end side
+            off = box - line.width
+        else:
+            off = 0.0
+        left = st.rightIndent if self.rtl else indent
+        return left + off
+
+    def draw(self):
+        canv = self.canv
+        st = self.style
+        ascent = getAscentDescent(st.fontName, st.fontSize)[0]
+        y = self.height - ascent
+        sh = self.shaped
+        if self._lines:
+            start = self._start
+            end = self._lines[-1].next
+            for i, f in sh.anchors:
+                if start <= i < end or (i == end == len(sh.text)):
+                    canv.bookmarkHorizontal(f.cbDefn.name, 0, self.height)
+        if self.bulletText and self._first:
+            self._draw_bullet(canv, y)
+        for k, line in enumerate(self._lines):
+            draw_line(canv, line, self._line_x(line, k), y)
+            y -= st.leading
+
+    def _draw_bullet(self, canv, y):
+        st = self.style
+        text = self.bulletText if isinstance(self.bulletText, str) else \
+            "".join(f.text for f in self.bulletText)
+        line = single_line(text, st.bulletFontName, st.bulletFontSize, st.textColor,
+                           self.chain, self.rtl, self.lang)
+        if self.rtl:
+            x = self.width - st.bulletIndent - line.width
+        else:
+            x = st.bulletIndent
+        draw_line(canv, line, x, y)
+
+
+_PARA_CACHE: dict = {}
+_CLASSES: dict = {}
+
+
+@dataclass(frozen=True)
+class Script:
+    """One document's text setting: its font chain, direction and language."""
+    chain: FontChain
+    rtl: bool = False
+    lang: str = ""
+
+    def cls(self, base, markup: str):
+        """`base` for a Latin-only paragraph of a left-to-right document, else its shaped
+        variant."""
+        if self.rtl or COMPLEX.search(markup):
+            return shaped_class(base, self.chain, self.rtl, self.lang)
+        return base
+
+    def needs(self, text: str) -> bool:
+        return self.rtl or COMPLEX.search(text) is not None
+
+    def line(self, text: str, font: str, size: float, color) -> Line:
+        return single_line(text, font, size, color, self.chain, self.rtl, self.lang)
+
+
+def shaped_class(base, chain: FontChain, rtl: bool, lang: str):
+    """A ShapedParagraph subclass of `base` (Paragraph, NoteParagraph, HeadingParagraph)."""
+    key = (base, chain, rtl, lang)
+    cls = _CLASSES.get(key)
+    if cls is None:
+        bases = (ShapedParagraph,) if base is Paragraph else (ShapedParagraph, base)
+        cls = _CLASSES[key] = type(f"Shaped{base.__name__}", bases,
+                                   {"chain": chain, "rtl": rtl, "lang": lang})
+    return cls
+
+
+class _Frag:
+    __slots__ = ("text", "fontName", "fontSize", "textColor", "bold", "rise", "link")
+
+    def __init__(self, text, font, size, color, bold=False):
+        self.text, self.fontName, self.fontSize = text, font, size
+        self.textColor, self.bold, self.rise, self.link = toColor(color), bold, 0, None
+
+
+_LINE_CACHE: dict = {}
+
+
+def single_line(text: str, font: str, size: float, color, chain: FontChain, rtl: bool,
+                lang: str) -> Line:
+    """One unbroken line of plain text (running heads, footers, page numbers)."""
+    key = (text, font, size, str(color), chain, rtl, lang)
+    line = _LINE_CACHE.get(key)
+    if line is None:
+        if len(_LINE_CACHE) > 5000:
+            _LINE_CACHE.clear()
+        sh = shape([_Frag(text, font, size, color)], chain, 1 if rtl else 0, lang)
+        line = build_line(sh, 0, len(sh.text), len(sh.text), False)
+        _LINE_CACHE[key] = line
+    return line
