@@ -422,7 +422,10 @@ def _cluster_texts(text: str, glyphs: list, a: int, b: int, rtl: bool) -> list[s
         if rtl:
             ks = ks[::-1]
         for j, k in enumerate(ks):
-            texts[k] = letters[j:] if j == len(ks) - 1 else letters[j:j + 1]
+            rest = letters[j:] if j == len(ks) - 1 else letters[j:j + 1]
+            # readers reverse a right-to-left line letter by letter, a ligature's
+            # letters too (lam-alef): store those in visual order
+            texts[k] = rest[::-1] if rtl else rest
     return texts
 
 
