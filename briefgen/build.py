@@ -19,9 +19,6 @@ from briefgen.layout import Layout, load_layout
 from briefgen.output import write_atomic
 from briefgen.selection import Profile, select, source_date_epoch
 
-RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
-
-
 @dataclass
 class Built:
     pdf: bytes
@@ -58,11 +55,6 @@ class Workspace:
     def check_language(self, lang: str, layout: Layout) -> None:
         base = lang.split("-")[0]
         available = [x for x in self.pack.languages if x in layout.labels]
-        if base in RTL_LANGUAGES:
-            raise SelectionError(
-                f"right-to-left languages such as '{lang}' are not supported yet",
-                hint="briefgen cannot yet lay out right-to-left text correctly; available: "
-                     + ", ".join(available), code="lang.rtl")
         if base not in available:
             raise SelectionError(f"language '{lang}' is not available",
                                  hint="available: " + ", ".join(available), code="lang")

@@ -144,6 +144,11 @@ def _replace(obj, **changes):
 # --------------------------------------------------------------------------- context
 
 
+# Digits zero to nine where a language does not write 0-9 (Babel formats with 0-9).
+NATIVE_DIGITS = {"ar": "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+                 "fa": "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"}
+
+
 def format_date(date: dt.date, lang: str, country: str | None = None) -> str:
     from babel import Locale, UnknownLocaleError
     from babel.dates import format_date as babel_format
@@ -258,9 +263,13 @@ class Composer:
                       date=(date.year, date.month, date.day))
 
     def doc_labels(self) -> d.Labels:
-        # page_of keeps {page} and {pages}: the renderer fills them
+        # page_of keeps {page} and {pages}: the renderer fills them, in the language's
+        # own digits; a layout's labels may set `digits`
+        digits = self.labels.get("digits") or NATIVE_DIGITS.get(self.lang.split("-")[0],
+                                                                 "0123456789")
         return d.Labels(page_of=self.labels["page_of"], back=self.labels["back"],
-                        continued=self.labels.get("continued", d.Labels.continued))
+                        continued=self.labels.get("continued", d.Labels.continued),
+                        digits=digits)
 
     # ------------------------------------------------------------------ brief
 

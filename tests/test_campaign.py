@@ -452,7 +452,7 @@ def test_check_lists_every_bad_row_and_writes_nothing(tmp_path):
         "[profile.date]",
         "row 3: c.csv:4: error: the municipality name is empty in municipality; give a name "
         "with -m/--municipality or 'municipality:' [profile.municipality]"]
-    assert lines[2].startswith("row 4: error: right-to-left languages such as 'he'")
+    assert lines[2].startswith("row 4: error: language 'he' is not available")
     assert lines[3].startswith("row 5: error: layout 'no-such-layout' not found")
     assert lines[4] == f"row 6: c.csv:7: error: unknown priority '7' in priorities; valid: " \
                        f"{VALID} [ref.priority]"

@@ -218,10 +218,12 @@ def test_unavailable_language_names_the_available(tmp_path, pack):
     assert set(available) <= set(pack.languages)
 
 
-def test_right_to_left_language(tmp_path):
+def test_right_to_left_language_without_texts_is_unavailable_not_refused(tmp_path):
+    # Right-to-left is laid out (tests/test_rtl.py); a language the pack and the
+    # layout's labels lack is simply not available.
     out = tmp_path / "x.pdf"
-    line = assert_bad_input(brief(out, "-m", "Malmö", "--lang", "ar"), out)
-    assert "right-to-left" in line and "not supported" in line
+    line = assert_bad_input(brief(out, "-m", "Malmö", "--lang", "he"), out)
+    assert "language 'he' is not available" in line and "right-to-left" not in line
 
 
 # --------------------------------------------------------------------------- layouts

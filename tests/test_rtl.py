@@ -1,0 +1,107 @@
+"""Right-to-left documents: an Arabic brief for Beirut is laid out mirrored, reads right,
+copies out as letters, and its factsheet and overview still fit one page.
+
+Built with a copy of the bundled pack with Arabic added to a few texts (tests/rtl_pack.py)
+and the default layout with Arabic labels (tests/packs/arabic-layout), so the texts
+checked here come from those files, not from the output.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from conftest import DATE, run
+from rtl_pack import ARABIC_LAYOUT, PROTECT_SUMMARY, PROTECT_TITLE, TITLE, arabic_pack
+
+BEIRUT = "\u0628\u064a\u0631\u0648\u062a"
+ARABIC_INDIC = "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+_BAD = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    return arabic_pack(tmp_path_factory.mktemp("arpack"))
+
+
+def _build(pack, out, *args):
+    result = run(*args, "-m", BEIRUT, "--country", "LB", "--lang", "ar", "--content", pack,
+                 "--layout", ARABIC_LAYOUT, "--allow-fallback", "--date", DATE, "-o", out)
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    return out
+
+
+@pytest.fixture(scope="module")
+def brief(pack, tmp_path_factory):
+    return _build(pack, tmp_path_factory.mktemp("arbrief") / "b.pdf", "brief", "-p", "1")
+
+
+def _pages(path):
+    doc = pdfium.PdfDocument(str(path))
+    out = []
+    for i in range(len(doc)):
+        page = doc[i]
+        tp = page.get_textpage()
+        n = tp.count_chars()
+        chars = [(tp.get_text_range(k, 1), tp.get_charbox(k)) for k in range(n)]
+        out.append((unicodedata.normalize("NFC", tp.get_text_range()), chars, page.get_size()))
+    doc.close()
+    return out
+
+
+def _find(chars, text):
+    """The boxes of the characters of `text` in one page's character list."""
+    joined = "".join(c for c, _ in chars)
+    at = joined.find(text)
+    assert at >= 0, text
+    return [box for _, box in chars[at:at + len(text)]]
+
+
+def test_arabic_texts_copy_out_in_logical_order(brief):
+    pages = _pages(brief)
+    assert TITLE in pages[0][0] and BEIRUT in pages[0][0]
+    body = " ".join(p[0].replace("\r\n", " ") for p in pages)
+    assert PROTECT_TITLE in body
+    assert PROTECT_SUMMARY.split("\u060c")[0] in body
+    for text, _, _ in pages:
+        assert not _BAD.search(text), _BAD.findall(text)[:5]
+    reader = PdfReader(brief)
+    assert str(reader.trailer["/Root"]["/Lang"]) == "ar"
+    assert PROTECT_TITLE.split()[0] in reader.pages[4].extract_text() or \
+        any(PROTECT_TITLE.split()[0] in p.extract_text() for p in reader.pages)
+
+
+def test_lines_are_right_aligned_and_footer_mirrored(brief):
+    pages = _pages(brief)
+    text, chars, (width, _) = pages[2]      # the introduction
+    heading = _find(chars, "\u0645\u0642\u062f\u0645\u0629")   # مقدمة, the labels' word
+    right = max(b[2] for b in heading)
+    assert right > width * 0.8                  # at the right margin, not the left
+    assert min(b[0] for b in heading) > width * 0.6
+    # "صفحة ٣ من ٨" at the left of the footer, in Arabic-Indic digits; the total is
+    # drawn once the page count is known, so readers list it apart
+    assert "\u0635\u0641\u062d\u0629 \u0663 \u0645\u0646" in text
+    assert "\r\n\u0668\r\n" in text
+    footer = _find(chars, "\u0635\u0641\u062d\u0629")
+    assert max(b[2] for b in footer) < width * 0.4
+
+
+def test_bullets_sit_right_of_their_text(brief):
+    pages = _pages(brief)
+    _, chars, (width, _) = next(p for p in pages if PROTECT_TITLE.split()[0] in p[0]
+                                and "\u2022" in p[0])
+    bullets = [box for c, box in chars if c == "\u2022"]
+    assert bullets and all(b[0] > width * 0.8 for b in bullets)
+
+
+@pytest.mark.parametrize("kind", [("factsheet", "-p", "protect"), ("factsheet", "--at-a-glance")])
+def test_one_page_sheets_fit_in_arabic(pack, tmp_path, kind):
+    out = _build(pack, tmp_path / "s.pdf", *kind)
+    reader = PdfReader(out)
+    page, = reader.pages
+    text = unicodedata.normalize("NFC", _pages(out)[0][0])
+    assert BEIRUT in text
