@@ -26,6 +26,9 @@ _OPEN = {"(": ")", "[": "]", "{": "}", "\u2045": "\u2046", "\u207d": "\u207e",
          "\u3010": "\u3011", "\u3014": "\u3015", "\uff08": "\uff09", "\uff3b": "\uff3d",
          "\uff5b": "\uff5d"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
+# Bidi_Mirroring_Glyph pairs among those (and a few others) both ways
+MIRROR = {**_OPEN, **_CLOSE, "<": ">", ">": "<", "\u00ab": "\u00bb", "\u00bb": "\u00ab",
+          "\u2039": "\u203a", "\u203a": "\u2039"}
 _NEUTRAL = frozenset(("B", "S", "WS", "ON"))
 
 

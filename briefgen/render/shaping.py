@@ -91,6 +91,11 @@ class FaceInfo:
         """
         if len(text) == 1 and self.cmap.get(ord(text)) == gid:
             return text
+        mirror = _MIRROR.get(text)
+        if mirror and self.cmap.get(ord(mirror)) == gid:
+            # a bracket mirrored in a right-to-left run: readers mirror it back when they
+            # reorder the line, so it maps to the character it looks like
+            return mirror
         k = (gid, text)
         ch = self.codes.get(k)
         if ch is None:
@@ -105,6 +110,7 @@ class FaceInfo:
         return ch
 
 
+_MIRROR = {**bidi.MIRROR}
 _NEXT_PRIVATE = 0xF0000          # supplementary private use area A: never a real letter
 _PRIVATE_TEXT: dict[int, str] = {}
 
