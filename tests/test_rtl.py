@@ -105,3 +105,33 @@ def test_one_page_sheets_fit_in_arabic(pack, tmp_path, kind):
     page, = reader.pages
     text = unicodedata.normalize("NFC", _pages(out)[0][0])
     assert BEIRUT in text
+
+
+def test_a_long_paragraph_splits_across_pages_without_losing_a_line(tmp_path):
+    import io
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from briefgen.render.fonts import load_family, load_script_family
+    from briefgen.render.shaping import FontChain, shaped_class
+    from conftest import REPO
+
+    fonts = REPO / "fonts"
+    body = load_family("NotoSans", [fonts])
+    arabic = load_script_family("NotoSansArabic", [fonts])
+    cls = shaped_class(Paragraph, FontChain((arabic.faces["regular"],), (arabic.faces["bold"],)),
+                       True, "ar")
+    words = [f"{PROTECT_TITLE.split()[k % 4]}{k}" for k in range(400)]
+    style = ParagraphStyle("t", fontName=body.faces["regular"], fontSize=10, leading=14,
+                           allowWidows=0, allowOrphans=0)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=(300, 200), leftMargin=20, rightMargin=20,
+                            topMargin=20, bottomMargin=20)
+    doc.build([cls(" ".join(words), style)])
+    out = tmp_path / "split.pdf"
+    out.write_bytes(buf.getvalue())
+    pages = _pages(out)
+    assert len(pages) > 3
+    found = " ".join(p[0].replace("\r\n", " ") for p in pages).split()
+    assert [w for w in found if w in set(words)] == words

@@ -317,12 +317,18 @@ class Line:
     hyphen: bool = False
 
 
-def break_lines(sh: Shaped, start: int, widths: list[float]) -> list[tuple[int, int, int, bool]]:
-    """Greedy line breaking of sh.text[start:], as browsers do: (start, end, next, hyphen)."""
+def break_lines(sh: Shaped, start: int, widths: list[float],
+                stop: int | None = None) -> list[tuple[int, int, int, bool]]:
+    """Greedy line breaking of sh.text[start:stop], as browsers do: (start, end, next, hyphen).
+
+    `stop` is where the part of a split paragraph ends; the lines of the part are those
+    the whole paragraph had there.
+    """
     text, adv, n = sh.text, sh.advance, len(sh.text)
+    limit = n if stop is None else stop
     out = []
     i = start
-    while i < n:
+    while i < limit:
         w_avail = widths[min(len(out), len(widths) - 1)]
         pos, width = i, 0.0
         last_ok = None          # (end, next, hyphen)
@@ -506,6 +512,7 @@ class ShapedParagraph(Paragraph):
         super().__init__(text, style, bulletText=bulletText, frags=frags, **kw)
         self._shaped: Shaped | None = None
         self._start = 0
+        self._stop: int | None = None     # a split part ends here
         self._first = True
         self._lines: list[Line] = []
 
@@ -531,11 +538,12 @@ class ShapedParagraph(Paragraph):
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
         sh = self.shaped
-        key = (self._start, self._first, round(availWidth, 3))
+        key = (self._start, self._stop, self._first, round(availWidth, 3))
         lines = sh.lines_cache.get(key)
         if lines is None:
             lines = [build_line(sh, *b) for b in break_lines(sh, self._start,
-                                                             self._widths(availWidth))]
+                                                             self._widths(availWidth),
+                                                             self._stop)]
             sh.lines_cache[key] = lines
         self._lines = lines
         self.height = len(lines) * self.style.leading
@@ -559,13 +567,15 @@ class ShapedParagraph(Paragraph):
         if fit < 1 or (not self.style.allowOrphans and fit < 2):
             return []
         cut = lines[fit].start
-        return [self._part(lines[:fit], self._start, self._first, False),
-                self._part(lines[fit:], cut, False, True)]
+        return [self._part(lines[:fit], self._start, cut, self._first, False),
+                self._part(lines[fit:], cut, self._stop, False, True)]
 
-    def _part(self, lines, start, first, later):
+    def _part(self, lines, start, stop, first, later):
         p = self.__class__.__new__(self.__class__)
         p.__dict__.update(self.__dict__)
-        p._start, p._first, p._lines = start, first, lines
+        # ReportLab marks a flowable it had to move on; a new part starts unmarked
+        p.__dict__.pop("_postponed", None)
+        p._start, p._stop, p._first, p._lines = start, stop, first, lines
         sh = self.shaped
         end = lines[-1].next if lines else start
         p.frags = [f for i, f in sh.anchors if start <= i < end or (i == end and
