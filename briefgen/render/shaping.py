@@ -305,6 +305,8 @@ class Piece:
     keys: list            # (key char, x from piece start, x_offset, y_offset)
     width: float
     x: float = 0.0
+    plan: list | None = None   # how to reach each glyph (_plan), made at first draw
+    text: str = ""             # the key characters, one per glyph
 
 
 @dataclass
@@ -448,6 +450,24 @@ def _fmt(v: float) -> str:
     return s if s not in ("-0", "") else "0"
 
 
+def _plan(p: Piece) -> list:
+    """How to move to each glyph of a piece: None (where the last one left the pen),
+    a TJ adjustment, or an explicit position (marks, cursive attachment)."""
+    face, size = p.run.face.face, p.run.size
+    plan = []
+    cx = cy = None
+    for key, gx, xo, yo in p.keys:
+        tx, ty = gx + xo, yo
+        if cx is None or abs(ty - cy) > 1e-4 or abs(tx - cx) > 2:
+            plan.append((tx, ty))
+        elif abs(tx - cx) > 1e-4:
+            plan.append(_fmt(-(tx - cx) * 1000 / size))
+        else:
+            plan.append(None)
+        cx, cy = tx + face.getCharWidth(ord(key)) * size / 1000, ty
+    return plan
+
+
 def draw_line(canv, line: Line, x0: float, y: float) -> None:
     """Draw a line's pieces with the left end at x0 and the baseline at y."""
     doc = canv._doc
@@ -459,31 +479,35 @@ def draw_line(canv, line: Line, x0: float, y: float) -> None:
         rise = getattr(frag, "rise", 0) or 0
         px = x0 + p.x
         if p.keys:
+            if p.plan is None:
+                p.plan = _plan(p)
+                p.text = "".join(k[0] for k in p.keys)
             canv.setFillColor(frag.textColor)
             code = ["BT"]
             cur_subset = None
             tj: list[str] = []
-            cx = cy = None
-            for key, gx, xo, yo in p.keys:
-                tx, ty = px + gx + xo, y + rise + yo
-                (subset, byte), = font.splitString(key, doc)
+            k = 0
+            plan = p.plan
+            size_s = _fmt(size)
+            for subset, data in font.splitString(p.text, doc):
                 if subset != cur_subset:
                     if tj:
                         code.append("[%s] TJ" % " ".join(tj))
                         tj = []
-                    code.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc),
-                                              _fmt(size)))
+                    code.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc), size_s))
                     cur_subset = subset
-                if cx is None or abs(ty - cy) > 1e-4 or abs(tx - cx) > 2:
-                    if tj:
-                        code.append("[%s] TJ" % " ".join(tj))
-                        tj = []
-                    code.append("1 0 0 1 %s %s Tm" % (_fmt(tx), _fmt(ty)))
-                elif abs(tx - cx) > 1e-4:
-                    tj.append(_fmt(-(tx - cx) * 1000 / size))
-                tj.append("<%02X>" % byte[0])
-                cx = tx + font.face.getCharWidth(ord(key)) * size / 1000
-                cy = ty
+                for byte in data:
+                    op = plan[k]
+                    k += 1
+                    if op.__class__ is tuple:
+                        if tj:
+                            code.append("[%s] TJ" % " ".join(tj))
+                            tj = []
+                        code.append("1 0 0 1 %s %s Tm" % (_fmt(px + op[0]),
+                                                          _fmt(y + rise + op[1])))
+                    elif op is not None:
+                        tj.append(op)
+                    tj.append("<%02X>" % byte)
             if tj:
                 code.append("[%s] TJ" % " ".join(tj))
             code.append("ET")
@@ -519,9 +543,13 @@ class ShapedParagraph(Paragraph):
     @property
     def shaped(self) -> Shaped:
         if self._shaped is None:
-            key = (id(self.frags), self.rtl, self.chain, self.lang)
+            # by content: headings, notes and contents entries are made anew for each
+            # document, and campaigns set the same texts again and again
+            st = self.style
+            key = (getattr(self, "text", None) or id(self.frags), st.fontName, st.fontSize,
+                   str(st.textColor), self.rtl, self.chain, self.lang)
             hit = _PARA_CACHE.get(key)
-            if hit is None or hit[0] is not self.frags:
+            if hit is None or (not key[0].__class__ is str and hit[0] is not self.frags):
                 if len(_PARA_CACHE) > 20_000:
                     _PARA_CACHE.clear()
                 hit = _PARA_CACHE[key] = (self.frags, shape(self.frags, self.chain,
