@@ -82,10 +82,11 @@ def test_lines_are_right_aligned_and_footer_mirrored(brief):
     right = max(b[2] for b in heading)
     assert right > width * 0.8                  # at the right margin, not the left
     assert min(b[0] for b in heading) > width * 0.6
-    # "صفحة ٣ من ٨" at the left of the footer, in Arabic-Indic digits; the total is
-    # drawn once the page count is known, so readers list it apart
-    assert "\u0635\u0641\u062d\u0629 \u0663 \u0645\u0646" in text
-    assert "\r\n\u0668\r\n" in text
+    # "صفحة ٣ من ٨" at the left of the footer, in Arabic-Indic digits, read right to
+    # left: the total, drawn once the page count is known, is the leftmost word
+    footer_y = min(b[1] for c, b in chars if c == "\u0635")   # صفحة is the lowest text
+    x = {c: b[0] for c, b in chars if abs(b[1] - footer_y) < 3}
+    assert x["\u0635"] > x["\u0663"] > x["\u0645"] > x["\u0668"]
     footer = _find(chars, "\u0635\u0641\u062d\u0629")
     assert max(b[2] for b in footer) < width * 0.4
 
