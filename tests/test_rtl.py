@@ -139,3 +139,21 @@ def test_a_long_paragraph_splits_across_pages_without_losing_a_line(tmp_path):
     assert len(pages) > 3
     found = " ".join(p[0].replace("\r\n", " ") for p in pages).split()
     assert [w for w in found if w in set(words)] == words
+
+
+def test_every_link_rectangle_covers_its_text(brief):
+    """Links are clickable on each visual piece: every rectangle lies over drawn text."""
+    reader = PdfReader(brief)
+    pages = _pages(brief)
+    uris = 0
+    for page, (_, chars, _) in zip(reader.pages, pages):
+        for annot in page.get("/Annots") or ():
+            a = annot.get_object()
+            if a.get("/Subtype") != "/Link":
+                continue
+            x0, y0, x1, y1 = (float(v) for v in a["/Rect"])
+            inside = [c for c, b in chars if c.strip() and x0 - 1 <= (b[0] + b[2]) / 2 <= x1 + 1
+                      and y0 - 1 <= (b[1] + b[3]) / 2 <= y1 + 1]
+            assert inside, (a.get("/A"), a["/Rect"])
+            uris += "/A" in a and "/URI" in a["/A"]
+    assert uris >= 4      # the endnotes' sources at least

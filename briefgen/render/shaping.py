@@ -471,6 +471,7 @@ def _plan(p: Piece) -> list:
 def draw_line(canv, line: Line, x0: float, y: float) -> None:
     """Draw a line's pieces with the left end at x0 and the baseline at y."""
     doc = canv._doc
+    links: list = []
     for p in line.pieces:
         run = p.run
         frag = run.frag
@@ -514,11 +515,19 @@ def draw_line(canv, line: Line, x0: float, y: float) -> None:
             canv._code.append(" ".join(code))
         for kind, url in getattr(frag, "link", None) or ():
             ascent, descent = getAscentDescent(frag.fontName, size)
-            rect = (px, y + rise + descent, px + p.width, y + rise + ascent)
-            if url.startswith("#"):
-                canv.linkRect("", url[1:], rect, relative=1, thickness=0)
+            rect = [url, px, y + rise + descent, px + p.width, y + rise + ascent]
+            last = links[-1] if links else None
+            if last and last[0] == url and abs(last[3] - px) < 0.01:
+                # the next piece of the same link (a word, its space): one rectangle
+                last[3] = rect[3]
+                last[2], last[4] = min(last[2], rect[2]), max(last[4], rect[4])
             else:
-                canv.linkURL(url, rect, relative=1, thickness=0)
+                links.append(rect)
+    for url, x1, y1, x2, y2 in links:   # one per visual piece of each link on the line
+        if url.startswith("#"):
+            canv.linkRect("", url[1:], (x1, y1, x2, y2), relative=1, thickness=0)
+        else:
+            canv.linkURL(url, (x1, y1, x2, y2), relative=1, thickness=0)
 
 
 class ShapedParagraph(Paragraph):
