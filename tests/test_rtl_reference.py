@@ -66,15 +66,16 @@ document.fonts.ready.then(() => {
 
 
 def _bare(word: str) -> str:
-    """A word as a key: its letters, sorted, without combining marks.
+    """A word as a key: its letters and digits, sorted (no marks, no punctuation).
 
     What is compared is which words a line holds and where they stand, not how pdfium
     orders letters inside a word: it lists a vowel mark drawn offset from its letter
-    (tanween) as a word of its own, and reads a URL or "68%" inside an Arabic line
-    backwards (tests/test_rtl.py checks what copies out).
+    (tanween) or an Arabic comma after a Latin word as words of their own, and reads a
+    URL or "68%" inside an Arabic line backwards (tests/test_rtl.py checks what copies
+    out; tests/test_bidi.py where punctuation goes).
     """
     return "".join(sorted(c for c in unicodedata.normalize("NFD", word)
-                          if not unicodedata.category(c).startswith("M")))
+                          if unicodedata.category(c)[0] in "LN"))
 
 
 def _lines_from(words) -> list[list[str]]:

@@ -67,7 +67,12 @@ class FaceInfo:
         self.hb_font = hb.Font(self.hb_face)
         self.upem = self.hb_face.upem
         self.hb_font.scale = (self.upem, self.upem)
-        self.codes: dict[tuple[int, str], str] = {}   # (glyph, text) -> key character
+        self.codes: dict[tuple, str] = {}   # (glyph, text, width) -> key character
+        # an empty glyph of no width, to carry the later letters of a right-to-left
+        # ligature in the ToUnicode map (see build_line)
+        self.zero_width = next((self.cmap[c] for c in (0x200B, 0x200C, 0x200D)
+                                if c in self.cmap and
+                                self.hb_font.get_glyph_h_advance(self.cmap[c]) == 0), None)
         self.ascent, self.descent = face.ascent / 1000, face.descent / 1000
 
     def advance(self, gid: int) -> float:
@@ -81,7 +86,7 @@ class FaceInfo:
             info = cls._all[name] = FaceInfo(name)
         return info
 
-    def key(self, gid: int, text: str) -> str:
+    def key(self, gid: int, text: str, width: int | None = None) -> str:
         """The character that stands for glyph `gid` drawn for `text`.
 
         A glyph that is the character's own (the font's cmap says so) uses the character:
@@ -89,14 +94,14 @@ class FaceInfo:
         marks moved by shaping) gets a supplementary private-use code point mapped to the
         glyph, and its ToUnicode entry gives `text` (see `_to_unicode_cmap`).
         """
-        if len(text) == 1 and self.cmap.get(ord(text)) == gid:
+        if width is None and len(text) == 1 and self.cmap.get(ord(text)) == gid:
             return text
         mirror = _MIRROR.get(text)
-        if mirror and self.cmap.get(ord(mirror)) == gid:
+        if width is None and mirror and self.cmap.get(ord(mirror)) == gid:
             # a bracket mirrored in a right-to-left run: readers mirror it back when they
             # reorder the line, so it maps to the character it looks like
             return mirror
-        k = (gid, text)
+        k = (gid, text, width)
         ch = self.codes.get(k)
         if ch is None:
             global _NEXT_PRIVATE
@@ -104,7 +109,7 @@ class FaceInfo:
             _NEXT_PRIVATE += 1
             ch = chr(cp)
             self.cmap[cp] = gid
-            self.face.charWidths[cp] = self.advance(gid)
+            self.face.charWidths[cp] = self.advance(gid) if width is None else width
             _PRIVATE_TEXT[cp] = text
             self.codes[k] = ch
         return ch
@@ -221,6 +226,16 @@ def _frag_text(frags) -> tuple[str, list, list, set, set, set]:
     return "".join(chars), owner, anchors, hyphens, zw, hard
 
 
+def _neutral_alike(ch: str, a: FaceInfo, b: FaceInfo) -> bool:
+    """Whether `ch` is a space or punctuation that `a` and `b` draw equally wide."""
+    if ch.isalnum() or bidi.char_types(ch)[0] not in ("WS", "ON", "CS", "ES", "ET"):
+        return False
+    cp = ord(ch)
+    if cp not in b.cmap:
+        return True
+    return abs(a.advance(a.cmap[cp]) - b.advance(b.cmap[cp])) < 0.5
+
+
 def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch)[0] == "M" or ch in "\u200c\u200d"
 
@@ -235,7 +250,11 @@ def shape(frags, chain: FontChain, base: int, lang: str) -> Shaped:
         f = owner[i]
         cp = ord(ch)
         own = FaceInfo.get(f.fontName)
-        if _is_mark(ch) and i and cp in faces[-1].cmap:
+        if i and owner[i - 1] is f and cp in faces[-1].cmap and (
+                _is_mark(ch) or (faces[-1] is not own and _neutral_alike(ch, faces[-1], own))):
+            # marks stay on their letter's font; a space or a full stop on the font of the
+            # word before it when it is as wide there (line breaks stay a browser's), so
+            # that a line of Arabic is one run: pypdf reorders within a run only
             faces.append(faces[-1])
             continue
         if cp in own.cmap or ch == " ":
@@ -307,6 +326,7 @@ class Piece:
     x: float = 0.0
     plan: list | None = None   # how to reach each glyph (_plan), made at first draw
     text: str = ""             # the key characters, one per glyph
+    end: float = 0.0           # where the pen stands after the piece (_plan)
 
 
 @dataclass
@@ -402,11 +422,50 @@ def build_line(sh: Shaped, start: int, end: int, nxt: int, hyphen: bool) -> Line
         else:
             glyphs = [g for g in run.glyphs if a <= g[1] < b]
             texts = _cluster_texts(sh.text, glyphs, a, b, bool(run.level & 1))
-        keys, x = [], 0.0
+        rtl = bool(run.level & 1)
+        face = run.face
+        entries, x = [], 0.0
         for (gid, cl, adv, xo, yo), t in zip(glyphs, texts):
-            keys.append((run.face.key(gid, t), x, xo, yo))
+            entries.append([cl, gid, x, xo, yo, adv, t])
             x += adv
-        pieces.append((lv[a - start], Piece(run, keys, x)))
+        if rtl:
+            # A right-to-left cluster's glyphs come mark first; drawn base first (each
+            # glyph keeps its place, each position its letter), pdfium keeps a vowel
+            # mark with its letter instead of listing it apart.
+            i = 0
+            while i < len(entries):
+                j = i
+                while j < len(entries) and entries[j][0] == entries[i][0]:
+                    j += 1
+                if j - i > 1:
+                    geometry = [e[1:6] for e in entries[i:j]][::-1]
+                    for e, g in zip(entries[i:j], geometry):
+                        e[1:6] = g
+                i = j
+        keys = []
+        size = run.size
+        for n, (cl, gid, x, xo, yo, adv, t) in enumerate(entries):
+            width = None
+            if rtl and adv == 0 and n + 1 < len(entries):
+                # a mark drawn after its letter: its PDF width takes the pen to the next
+                # glyph, so extractors see no gap there (pdfium would add a space)
+                nx = entries[n + 1]
+                gap = (nx[2] + nx[3]) - (x + xo)
+                if 0 < gap < 2 * size:
+                    width = round(gap * 1000 / size)
+            if rtl and len(t) > 1:
+                if face.zero_width is not None:
+                    # a ligature (lam-alef) stands for its first letter; empty glyphs
+                    # before it in the stream carry the others, one letter each, so
+                    # readers that reverse a line letter by letter (pdfium) and those
+                    # that reverse glyph by glyph (pypdf) both give the letters in order
+                    for letter in reversed(t[1:]):
+                        keys.append((face.key(face.zero_width, letter), x + xo, 0.0, 0.0))
+                    t = t[0]
+                else:
+                    t = t[::-1]
+            keys.append((face.key(gid, t, width), x, xo, yo))
+        pieces.append((lv[a - start], Piece(run, keys, sum(g[2] for g in glyphs))))
     order = bidi.visual_order([p[0] for p in pieces])
     visual = [pieces[k][1] for k in order]
     x = 0.0
@@ -436,10 +495,7 @@ def _cluster_texts(text: str, glyphs: list, a: int, b: int, rtl: bool) -> list[s
         if rtl:
             ks = ks[::-1]
         for j, k in enumerate(ks):
-            rest = letters[j:] if j == len(ks) - 1 else letters[j:j + 1]
-            # readers reverse a right-to-left line letter by letter, a ligature's
-            # letters too (lam-alef): store those in visual order
-            texts[k] = rest[::-1] if rtl else rest
+            texts[k] = letters[j:] if j == len(ks) - 1 else letters[j:j + 1]
     return texts
 
 
@@ -451,71 +507,97 @@ def _fmt(v: float) -> str:
 
 
 def _plan(p: Piece) -> list:
-    """How to move to each glyph of a piece: None (where the last one left the pen),
-    a TJ adjustment, or an explicit position (marks, cursive attachment)."""
+    """How to reach each glyph of a piece from where the last one left the pen: a TJ
+    adjustment (or None), and the glyph's rise (marks, cursive attachment). Sets p.end,
+    where the pen stands after the piece.
+
+    Moves stay inside one TJ and rises use Ts, never a new text matrix: text extractors
+    take a new matrix for a new chunk of text, and pypdf orders right-to-left text only
+    within a chunk.
+    """
     face, size = p.run.face.face, p.run.size
     plan = []
-    cx = cy = None
+    cx = None
     for key, gx, xo, yo in p.keys:
-        tx, ty = gx + xo, yo
-        if cx is None or abs(ty - cy) > 1e-4 or abs(tx - cx) > 2:
-            plan.append((tx, ty))
-        elif abs(tx - cx) > 1e-4:
-            plan.append(_fmt(-(tx - cx) * 1000 / size))
-        else:
-            plan.append(None)
-        cx, cy = tx + face.getCharWidth(ord(key)) * size / 1000, ty
+        tx = gx + xo
+        adj = None
+        if cx is not None and abs(tx - cx) > 1e-4:
+            adj = _fmt(-(tx - cx) * 1000 / size)
+        plan.append((adj, round(yo, 3)))
+        cx = tx + face.getCharWidth(ord(key)) * size / 1000
+    p.end = cx or 0.0
     return plan
 
 
 def draw_line(canv, line: Line, x0: float, y: float) -> None:
-    """Draw a line's pieces with the left end at x0 and the baseline at y."""
+    """Draw a line's pieces with the left end at x0 and the baseline at y.
+
+    One text object for the line, a font or colour change only where the text changes:
+    readers (pypdf) put each chunk of text apart, and order right to left only inside one.
+    """
     doc = canv._doc
     links: list = []
+    code = ["BT"]
+    tj: list[str] = []
+    cur = None                   # (font, subset, size) set with Tf
+    color = None
+    rise = 0.0                   # Ts in force
+    pen = None                   # (x, baseline) where the pen stands
+
+    def flush():
+        if tj:
+            code.append("[%s] TJ" % " ".join(tj))
+            tj.clear()
+
     for p in line.pieces:
         run = p.run
         frag = run.frag
         font = run.face.font
         size = run.size
-        rise = getattr(frag, "rise", 0) or 0
+        up = getattr(frag, "rise", 0) or 0
         px = x0 + p.x
         if p.keys:
             if p.plan is None:
                 p.plan = _plan(p)
                 p.text = "".join(k[0] for k in p.keys)
-            canv.setFillColor(frag.textColor)
-            code = ["BT"]
-            cur_subset = None
-            tj: list[str] = []
+            if frag.textColor != color:
+                flush()
+                canv._code.append(" ".join(code))
+                code.clear()
+                canv.setFillColor(frag.textColor)   # allowed inside a text object
+                color = frag.textColor
+            base = y + up
+            first = px + p.keys[0][1] + p.keys[0][2]
             k = 0
             plan = p.plan
-            size_s = _fmt(size)
             for subset, data in font.splitString(p.text, doc):
-                if subset != cur_subset:
-                    if tj:
-                        code.append("[%s] TJ" % " ".join(tj))
-                        tj = []
-                    code.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc), size_s))
-                    cur_subset = subset
+                if cur != (font, subset, size):
+                    flush()
+                    code.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc),
+                                              _fmt(size)))
+                    cur = (font, subset, size)
                 for byte in data:
-                    op = plan[k]
+                    adj, yo = plan[k]
+                    if k == 0:
+                        if pen is None or abs(pen[1] - base) > 1e-4:
+                            flush()
+                            code.append("1 0 0 1 %s %s Tm" % (_fmt(first), _fmt(base)))
+                            adj = None
+                        else:
+                            gap = first - pen[0]
+                            adj = _fmt(-gap * 1000 / size) if abs(gap) > 1e-4 else None
                     k += 1
-                    if op.__class__ is tuple:
-                        if tj:
-                            code.append("[%s] TJ" % " ".join(tj))
-                            tj = []
-                        code.append("1 0 0 1 %s %s Tm" % (_fmt(px + op[0]),
-                                                          _fmt(y + rise + op[1])))
-                    elif op is not None:
-                        tj.append(op)
+                    if yo != rise:
+                        flush()
+                        code.append("%s Ts" % _fmt(yo))
+                        rise = yo
+                    if adj is not None:
+                        tj.append(adj)
                     tj.append("<%02X>" % byte)
-            if tj:
-                code.append("[%s] TJ" % " ".join(tj))
-            code.append("ET")
-            canv._code.append(" ".join(code))
+            pen = (px + p.end, base)
         for kind, url in getattr(frag, "link", None) or ():
             ascent, descent = getAscentDescent(frag.fontName, size)
-            rect = [url, px, y + rise + descent, px + p.width, y + rise + ascent]
+            rect = [url, px, y + up + descent, px + p.width, y + up + ascent]
             last = links[-1] if links else None
             if last and last[0] == url and abs(last[3] - px) < 0.01:
                 # the next piece of the same link (a word, its space): one rectangle
@@ -523,6 +605,11 @@ def draw_line(canv, line: Line, x0: float, y: float) -> None:
                 last[2], last[4] = min(last[2], rect[2]), max(last[4], rect[4])
             else:
                 links.append(rect)
+    flush()
+    if rise:
+        code.append("0 Ts")
+    code.append("ET")
+    canv._code.append(" ".join(code))
     for url, x1, y1, x2, y2 in links:   # one per visual piece of each link on the line
         if url.startswith("#"):
             canv.linkRect("", url[1:], (x1, y1, x2, y2), relative=1, thickness=0)
