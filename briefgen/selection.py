@@ -138,7 +138,6 @@ def _coerce(name: str, kind: str, raw: Any, loc: Location) -> Any:
             raise SelectionError(f"'{name}' must be text", loc, code="profile.type")
         refuse_control_characters(raw, f"'{name}'", loc,
                                   "\t\n\r" if name == "local_context" else "\t")
-        refuse_right_to_left(name, raw, loc)
         value = " ".join(raw.split()) if name != "local_context" else raw.strip()
         if name == "municipality":
             if not value:
@@ -184,20 +183,6 @@ def _coerce(name: str, kind: str, raw: Any, loc: Location) -> Any:
             return raw
         return str(raw).strip().lower() in ("1", "yes", "true", "y")
     raise AssertionError(kind)
-
-
-def refuse_right_to_left(name: str, value: str, loc: Location | None) -> None:
-    """Interim: until right-to-left text is laid out (shaped, and ordered per line), a
-    Hebrew or Arabic value would print reversed and unjoined, so it is refused with the
-    field's name. The one place to remove when the renderer can set such text."""
-    import unicodedata
-    for ch in value:
-        if unicodedata.bidirectional(ch) in ("R", "AL"):
-            raise SelectionError(
-                f"right-to-left text ({unicodedata.name(ch, 'U+%04X' % ord(ch))}) in "
-                f"'{name}' is not supported yet", loc,
-                hint="give the name in a left-to-right script (e.g. its Latin spelling)",
-                code="text.rtl")
 
 
 _DEFAULTS = {f.name: f.default for f in Profile.__dataclass_fields__.values()
