@@ -83,3 +83,12 @@ def test_letters_no_font_has_are_named_in_shaped_text(tmp_path):
     line = assert_bad_input(run("brief", "-m", "\u0628\u064a\u0631\u0648\u062a \u4e2d",
                                 "-p", "1", "-o", out), out)
     assert "U+4E2D CJK UNIFIED IDEOGRAPH-4E2D" in line
+
+
+def test_a_vowel_drawn_in_two_parts_copies_out_whole(tmp_path):
+    # ৌ is drawn as two glyphs around its consonant; pdfium reads it back whole
+    name = "\u0995\u09cc\u09b6\u09b2\u09aa\u09c1\u09b0"          # কৌশলপুর
+    out = build(tmp_path / "b.pdf", "-m", name, "-p", "1")
+    text = _pdfium_pages(out)[0]
+    assert unicodedata.normalize("NFC", name) in unicodedata.normalize("NFC", text)
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", text)

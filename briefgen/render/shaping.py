@@ -492,6 +492,12 @@ def _cluster_texts(text: str, glyphs: list, a: int, b: int, rtl: bool) -> list[s
     texts = [""] * len(glyphs)
     for cl, ks in members.items():
         letters = text[cl:nxt[cl]]
+        if len(ks) > len(letters):
+            # a vowel drawn in two parts (Bengali ৌ around its consonant): its canonical
+            # decomposition has a letter for each part, and NFC gives the vowel back
+            nfd = unicodedata.normalize("NFD", letters)
+            if len(nfd) > len(letters):
+                letters = nfd
         if rtl:
             ks = ks[::-1]
         for j, k in enumerate(ks):
