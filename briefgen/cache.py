@@ -71,6 +71,25 @@ def _path(kind: str, k: str) -> Path | None:
     return root / kind / f"{k}.pickle" if root else None
 
 
+def _trusted(path: Path) -> bool:
+    """Unpickling runs code: only files this user owns and nobody else may write."""
+    if not hasattr(os, "geteuid"):
+        return True
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
+
+
+def ensure_folder(path: Path) -> None:
+    """`path` and the cache root above it, created readable by this user only."""
+    root = folder()
+    if root is not None and not root.is_dir():
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
 def load(kind: str, k: str) -> Any | None:
     """The object stored under `k`, or None (missing, unreadable, stale or corrupt)."""
     path = _path(kind, k)
@@ -81,7 +100,7 @@ def load(kind: str, k: str) -> Any | None:
     except OSError:
         return None
     header = _MAGIC + k.encode() + b"\n"
-    if not data.startswith(header):
+    if not data.startswith(header) or not _trusted(path):
         return None
     try:
         return pickle.loads(data[len(header):])
@@ -96,7 +115,7 @@ def store(kind: str, k: str, value: Any) -> None:
         return
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ensure_folder(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as fh:

@@ -242,9 +242,12 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
     path = root / "jinja" / cache.code_fingerprint()[:24]
     try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        cache.ensure_folder(path)
     except OSError:
         return None
+    if hasattr(os, "geteuid") and (path.stat().st_uid != os.geteuid()
+                                   or path.stat().st_mode & 0o022):
+        return None  # compiled code from a folder others may write: never load it
     return _SafeBytecodeCache(str(path))
 
 

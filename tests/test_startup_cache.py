@@ -116,3 +116,13 @@ def test_no_reportlab_for_help_or_list():
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_cache_file_others_may_write_is_never_unpickled(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    cache.store("probe", "k1", {"value": 1})
+    path = tmp_path / "cache" / "probe" / "k1.pickle"
+    assert path.stat().st_mode & 0o077 == 0       # written for this user only
+    assert cache.load("probe", "k1") == {"value": 1}
+    path.chmod(0o666)                             # now anyone could have replaced it
+    assert cache.load("probe", "k1") is None
