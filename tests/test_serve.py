@@ -180,6 +180,24 @@ def test_untoggled_examples_leave_the_brief(app, browser):
         assert " ".join(e["title"].split()) not in " ".join(text.split())
 
 
+def test_with_every_toggle_off_a_priority_has_no_examples(app, browser):
+    c, csrf = browser
+    fields = dict(MALMO, priorities=["protect"])
+    offered = c.post("/api/preview", json={"fields": fields}, headers=csrf).json()["examples"]
+    r = c.post("/api/build", json={"fields": dict(fields, examples=[]), "what": "brief"},
+               headers=csrf)
+    assert r.status_code == 200, r.text
+    pdf = PdfReader(io.BytesIO(c.get(r.json()["url"]).content))
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert offered
+    for e in offered:
+        assert " ".join(e["title"].split()) not in text, e["title"]
+    sheet = c.post("/api/build", json={"fields": dict(fields, examples=[]),
+                                       "what": "factsheets"}, headers=csrf)
+    assert sheet.status_code == 200, sheet.text
+    page, = PdfReader(io.BytesIO(c.get(sheet.json()["url"]).content)).pages
+
+
 def test_problems_sit_next_to_their_field_in_the_command_lines_words(app, browser, tmp_path):
     c, csrf = browser
     fields = dict(MALMO, country="Swedn", date="2026-13-01")

@@ -113,6 +113,10 @@ def profile_from(values: dict[str, Any]) -> FormResult:
             problems += problems_of(exc)
     if "municipality" not in checked and not any(p.field == "municipality" for p in problems):
         problems.insert(0, Problem("municipality", "no municipality given"))
+    if isinstance(values.get("examples"), list):
+        # The page sends the list only once the person has used the toggles: then what is
+        # ticked is exactly what goes in, and a priority with none ticked gets none.
+        checked["examples_per_priority"] = 0
     checked.setdefault("date", default_date())
     if problems:
         checked.setdefault("municipality", "?")

@@ -27,7 +27,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "skip": "Skip to the form",
         "ui_language": "Page language",
         "brief_heading": "Make a brief for one place",
-        "brief_lead": "Fill in the form: the preview on the right follows every change. "
+        "brief_lead": "Fill in the form: the preview of the pages follows every change. "
                       "When it looks right, download the brief, its factsheets or the "
                       "one-page overview.",
         "place": "The place",
@@ -138,7 +138,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "skip": "Ir al formulario",
         "ui_language": "Idioma de la página",
         "brief_heading": "Preparar un informe para un lugar",
-        "brief_lead": "Rellene el formulario: la vista previa de la derecha sigue cada "
+        "brief_lead": "Rellene el formulario: la vista previa de las páginas sigue cada "
                       "cambio. Cuando esté bien, descargue el informe, sus fichas o el "
                       "resumen de una página.",
         "place": "El lugar",
@@ -252,7 +252,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "skip": "Aller au formulaire",
         "ui_language": "Langue de la page",
         "brief_heading": "Préparer une note pour une commune",
-        "brief_lead": "Remplissez le formulaire : l’aperçu à droite suit chaque "
+        "brief_lead": "Remplissez le formulaire : l’aperçu des pages suit chaque "
                       "modification. Quand il vous convient, téléchargez la note, ses fiches "
                       "ou la synthèse d’une page.",
         "place": "La commune",
