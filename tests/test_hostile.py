@@ -657,3 +657,38 @@ def test_a_manifest_linked_out_of_the_folder_stops_the_run_before_it_builds(tmp_
                     "briefgen replaces only regular files; remove the link or write the PDF "
                     "elsewhere [output.link]")
     assert outside.read_text() == "{}" and not (out / "lund").exists()
+
+
+def test_a_20_kb_example_in_the_pack_passes_check_and_builds_continued(pack_copy, tmp_path):
+    from conftest import Pdf, edit
+    long_text = " ".join(f"Detail {i} of how the programme was run, step by step."
+                         for i in range(380))                  # about 20 KB
+    edit(pack_copy / "examples.yaml", r"(women in every refugee accommodation center under its\s+"
+         r"jurisdiction\.)", rf"\1 {long_text}")
+    assert run("check", "--content", pack_copy).exit_code == 0
+    out = tmp_path / "x.pdf"
+    result = brief("--content", pack_copy, "-e", "berlin-standards", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    pdf = Pdf(out)
+    assert pdf.pages_with("Detail 0 of how") and pdf.pages_with("(continued)")
+    assert pdf.pages_with("Detail 379 of how")[0] > pdf.pages_with("Detail 0 of how")[0]
+
+
+def test_source_date_epoch_cannot_leave_a_campaign_rerun_stale(tmp_path, monkeypatch):
+    """A dated row's bytes do not depend on SOURCE_DATE_EPOCH, so a rerun that skips it
+    under another value keeps exactly what a forced rebuild would write; an undated row
+    takes its date from the variable, which the inputs hash holds, and is rebuilt."""
+    path = csv_file(tmp_path / "c.csv", f"municipality,priorities,date\nLund,1,{DATE}\n"
+                    "Umeå,1,\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert run("campaign", path, "--out", "out", "--jobs", "1", "--quiet").exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert run("campaign", path, "--out", "out", "--jobs", "1", "--quiet").exit_code == 0
+    status = {r["municipality"]: r["status"]
+              for r in json.loads((tmp_path / "out" / "manifest.json").read_text())["rows"]}
+    assert status == {"Lund": "skipped", "Umeå": "built"}
+    assert run("campaign", path, "--out", "fresh", "--jobs", "1", "--quiet",
+               "--force").exit_code == 0
+    for town in ("lund", "umea"):
+        assert (tmp_path / "out" / town / "brief.pdf").read_bytes() == \
+            (tmp_path / "fresh" / town / "brief.pdf").read_bytes()
