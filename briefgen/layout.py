@@ -206,6 +206,12 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
                           Location(str(folder)), code="layout.theme")
     theme = build_theme(theme_data, theme_files[-1])
     dirs = [p for p, _ in chain]
+    for path in dirs:  # a layout's own fonts, like its templates, stay in its folder
+        fonts = path / "fonts"
+        if fonts.exists():
+            confined(fonts, path, "font folder")
+            for font in sorted(fonts.rglob("*.ttf")):
+                confined(font, path, "font")
     env = SandboxedEnvironment(
         loader=_ConfinedLoader([str(p / "templates") for p in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,

@@ -692,3 +692,16 @@ def test_source_date_epoch_cannot_leave_a_campaign_rerun_stale(tmp_path, monkeyp
     for town in ("lund", "umea"):
         assert (tmp_path / "out" / town / "brief.pdf").read_bytes() == \
             (tmp_path / "fresh" / town / "brief.pdf").read_bytes()
+
+
+def test_a_font_linked_outside_its_layout_is_refused(tmp_path):
+    layout = _layout_copy(tmp_path)
+    fonts = layout / "fonts" / "NotoSans"
+    fonts.mkdir(parents=True)
+    for face in ("Regular", "Bold", "Italic", "BoldItalic"):
+        (fonts / f"NotoSans-{face}.ttf").symlink_to(
+            REPO / "fonts" / "NotoSerif" / f"NotoSerif-{face}.ttf")
+    line = assert_bad_input(run("check", "--layout", layout))
+    assert line == ("briefgen: error: font mine/fonts/NotoSans/NotoSans-Bold.ttf leads outside "
+                    "its layout folder mine; copy the file into the layout folder instead of "
+                    "linking it [layout.outside]")
