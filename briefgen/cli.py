@@ -97,7 +97,7 @@ def profile_options(fn):
         click.option("--region", help="World region id or name (default: from the country)."),
         click.option("--role", help="One of the roles the content pack declares "
                                     "(see `briefgen list roles`)."),
-        click.option("--lang", help="Language of the document (en, es, fr)."),
+        click.option("--lang", help="Language of the document (en, es, fr, ar)."),
         click.option("--organisation", help="Organisation issuing the document."),
         click.option("--contact", help="Contact line for the closing section."),
         click.option("--local-context", help="A paragraph on the local situation."),

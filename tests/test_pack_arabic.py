@@ -138,3 +138,31 @@ def test_arabic_overview_for_cairo_uses_the_other_month_names(pack):
     doc = _compose(pack, "at-a-glance", "EG")
     assert doc.footer_note == "23 نوفمبر 2026"
     assert "(أمستردام، لاهاي، ألمير، هولندا). " in " ".join(_texts(doc.body))
+
+
+# --------------------------------------------------------------------------- the built pack
+
+
+def test_check_lists_no_missing_arabic_text():
+    from conftest import run
+    result = run("check", "--lang", "ar")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("ok: content pack")
+
+
+def test_arabic_overview_for_beirut_fits_and_reads_back(tmp_path, pack):
+    import pypdfium2
+    from pypdf import PdfReader
+    from conftest import DATE, run
+    out = tmp_path / "glance.pdf"
+    result = run("factsheet", "--at-a-glance", "-m", "بيروت", "--country", "LB", "--lang", "ar",
+                 "--date", DATE, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    page, = PdfReader(out).pages
+    text = " ".join(page.extract_text().split())
+    pdf = pypdfium2.PdfDocument(out)  # pypdf reorders a line that mixes digits and Arabic
+    footer = " ".join(pdf[0].get_textpage().get_text_range().split())
+    pdf.close()
+    assert "23 تشرين الثاني 2026" in footer  # DATE, in the Levant's month names
+    for p in pack.priorities:
+        assert inline.plain(p.title.nodes("ar"))[:20] in text, p.id
