@@ -94,6 +94,21 @@ def hyphenate(text: str, lang: str) -> str:
     return _LONG_WORD.sub(points, text)
 
 
+_DRAWABLE: dict = {}
+
+
+def _drawable(main: Family, scripts: tuple[Family, ...]) -> frozenset[int]:
+    """What a text may hold to pass through unchanged: the main font's characters and
+    the shaped scripts' letters the script fonts have (computed once per font set)."""
+    key = (main.name, main.coverage.__hash__(), tuple(f.name for f in scripts))
+    hit = _DRAWABLE.get(key)
+    if hit is None:
+        letters = {cp for f in scripts for cp in f.coverage
+                   if COMPLEX.match(chr(cp)) and cp not in _INVISIBLE}
+        hit = _DRAWABLE[key] = frozenset(main.coverage | letters)
+    return hit
+
+
 class Marker:
     """Turns inline nodes into markup for one document, remembering what was missing."""
 
@@ -104,14 +119,16 @@ class Marker:
         # Letters of scripts that need shaping stay as they are: the shaped paragraph
         # picks their font (one of these) per character.
         self.scripts = scripts
+        self._drawable = _drawable(main, scripts)
         self.link_color = link_color
         self.lang = lang
         self.missing: dict[str, str] = {}  # char -> a sample of the text it was in
 
     def text(self, value: str) -> str:
         cover = self.main.coverage
-        # Fast path: nearly every string is fully covered by the main font.
-        if cover.issuperset(map(ord, value)):
+        # Fast path: nearly every string is fully covered by the main font, or by it
+        # and the script fonts (an Arabic document's texts).
+        if cover.issuperset(map(ord, value)) or self._drawable.issuperset(map(ord, value)):
             return escape(value)
         out: list[str] = []
         in_fallback = False

@@ -327,6 +327,7 @@ class Piece:
     plan: list | None = None   # how to reach each glyph (_plan), made at first draw
     text: str = ""             # the key characters, one per glyph
     end: float = 0.0           # where the pen stands after the piece (_plan)
+    segments: list | None = None   # (first, end, TJ move before, rise) runs of glyphs
 
 
 @dataclass
@@ -532,6 +533,15 @@ def _plan(p: Piece) -> list:
         plan.append((adj, round(yo, 3)))
         cx = tx + face.getCharWidth(ord(key)) * size / 1000
     p.end = cx or 0.0
+    # runs of glyphs that follow one another with no move and no change of rise
+    segments, i = [], 0
+    while i < len(plan):
+        j = i + 1
+        while j < len(plan) and plan[j][0] is None and plan[j][1] == plan[i][1]:
+            j += 1
+        segments.append((i, j, plan[i][0], plan[i][1]))
+        i = j
+    p.segments = segments
     return plan
 
 
@@ -576,7 +586,33 @@ def draw_line(canv, line: Line, x0: float, y: float) -> None:
             first = px + p.keys[0][1] + p.keys[0][2]
             k = 0
             plan = p.plan
-            for subset, data in font.splitString(p.text, doc):
+            chunks = font.splitString(p.text, doc)
+            if len(chunks) == 1:
+                # one subset (nearly always): whole runs of glyphs as one hex string
+                subset, data = chunks[0]
+                if cur != (font, subset, size):
+                    flush()
+                    code.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc),
+                                              _fmt(size)))
+                    cur = (font, subset, size)
+                for i0, i1, adj, yo in p.segments:
+                    if i0 == 0:
+                        if pen is None or abs(pen[1] - base) > 1e-4:
+                            flush()
+                            code.append("1 0 0 1 %s %s Tm" % (_fmt(first), _fmt(base)))
+                            adj = None
+                        else:
+                            gap = first - pen[0]
+                            adj = _fmt(-gap * 1000 / size) if abs(gap) > 1e-4 else None
+                    if yo != rise:
+                        flush()
+                        code.append("%s Ts" % _fmt(yo))
+                        rise = yo
+                    if adj is not None:
+                        tj.append(adj)
+                    tj.append("<%s>" % data[i0:i1].hex().upper())
+                chunks = ()
+            for subset, data in chunks:
                 if cur != (font, subset, size):
                     flush()
                     code.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc),
