@@ -47,11 +47,17 @@ class Task:
 _WORKSPACE = None  # one per worker process
 
 
-def _init_worker(content: Path | None) -> None:
+def _init_worker(content: Path | None, parent: int | None = None) -> None:
+    """`parent`: the pid of the process that started the pool. A worker still starting
+    when that process died (spawn takes seconds on a busy machine) would otherwise take
+    its new parent, init, for the one to watch, and never exit."""
     import signal
     import threading
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    parent = parent or os.getppid()
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     global _WORKSPACE
     from briefgen.build import Workspace
     _WORKSPACE = Workspace(content)
@@ -101,7 +107,8 @@ class WorkerPool:
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.jobs, mp_context=self._context,
-                                   initializer=_init_worker, initargs=(self._content,))
+                                   initializer=_init_worker,
+                                   initargs=(self._content, os.getpid()))
 
     def submit(self, fn, *args, priority: int = BATCH) -> Future:
         future: Future = Future()
