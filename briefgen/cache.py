@@ -28,6 +28,11 @@ from typing import Any, Callable
 
 _MAGIC = b"briefgen-cache-1\n"
 
+# Files kept per kind, the least recently used removed first: each edit of a pack, each
+# new briefgen and each content folder makes new keys, and the old files would pile up.
+KEEP = {"pack": 8, "ttf": 48, "yaml": 48, "pyphen": 16}
+KEEP_OTHER = 32
+
 
 def folder() -> Path | None:
     if os.environ.get("BRIEFGEN_NO_CACHE", "").strip() not in ("", "0"):
@@ -103,9 +108,34 @@ def load(kind: str, k: str) -> Any | None:
     if not data.startswith(header) or not _trusted(path):
         return None
     try:
-        return pickle.loads(data[len(header):])
+        value = pickle.loads(data[len(header):])
     except Exception:  # truncated or corrupt: parse instead
         return None
+    try:
+        os.utime(path)  # recently used: pruned last
+    except OSError:
+        pass
+    return value
+
+
+def prune(folder_path: Path, keep: int) -> None:
+    """Remove all but the `keep` most recently used entries of a folder."""
+    try:
+        entries = [(e.stat().st_mtime, e.path, e.is_dir()) for e in os.scandir(folder_path)
+                   if not e.name.startswith(".tmp-")]
+    except OSError:
+        return
+    if len(entries) <= keep:
+        return
+    import shutil
+    for _, path, is_dir in sorted(entries, reverse=True)[keep:]:
+        try:
+            if is_dir:
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except OSError:  # another process removed it first
+            pass
 
 
 def store(kind: str, k: str, value: Any) -> None:
@@ -122,6 +152,7 @@ def store(kind: str, k: str, value: Any) -> None:
                 fh.write(_MAGIC + k.encode() + b"\n")
                 fh.write(payload)
             os.replace(tmp, path)
+            prune(path.parent, KEEP.get(kind, KEEP_OTHER))
         except BaseException:
             try:
                 os.unlink(tmp)

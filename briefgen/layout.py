@@ -249,6 +249,8 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     path = root / "jinja" / cache.code_fingerprint()[:24]
     try:
         cache.ensure_folder(path)
+        os.utime(path)
+        cache.prune(path.parent, 4)  # the folders of older briefgen sources
     except OSError:
         return None
     if hasattr(os, "geteuid") and (path.stat().st_uid != os.geteuid()

@@ -126,3 +126,15 @@ def test_a_cache_file_others_may_write_is_never_unpickled(tmp_path, monkeypatch)
     assert cache.load("probe", "k1") == {"value": 1}
     path.chmod(0o666)                             # now anyone could have replaced it
     assert cache.load("probe", "k1") is None
+
+
+def test_the_cache_keeps_only_the_most_recently_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setitem(cache.KEEP, "probe", 3)
+    for i in range(3):
+        cache.store("probe", f"k{i}", i)
+        os.utime(tmp_path / "cache" / "probe" / f"k{i}.pickle", (1000 + i, 1000 + i))
+    assert cache.load("probe", "k0") == 0      # used now: the most recent
+    cache.store("probe", "k3", 3)              # one too many: k1, the least recent, goes
+    kept = sorted(p.stem for p in (tmp_path / "cache" / "probe").iterdir())
+    assert kept == ["k0", "k2", "k3"]
