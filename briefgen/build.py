@@ -6,13 +6,13 @@ process; campaign workers keep one for all their rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefgen import resources
 from briefgen.compose import CREATOR, Composer
 from briefgen.content import Pack, load_pack
-from briefgen.diagnostics import Diagnostic
+from briefgen.diagnostics import Diagnostic, Location
 from briefgen.document import Document
 from briefgen.errors import RenderError, SelectionError
 from briefgen.layout import Layout, load_layout
@@ -32,6 +32,7 @@ class Workspace:
         self.content_dir = Path(content) if content else resources.content_dir()
         self._pack: Pack | None = None
         self._renderers: dict[str, object] = {}
+        self._brands: dict[tuple[str, str], object] = {}
 
     @property
     def pack(self) -> Pack:
@@ -40,11 +41,68 @@ class Workspace:
             self._pack = cache.load_pack(self.content_dir)
         return self._pack
 
-    def layout(self, ref: str | None) -> Layout:
-        return load_layout(ref or "default", resources.layouts_dir())
+    def layout(self, ref: str | None, brand=None) -> Layout:
+        return load_layout(ref or "default", resources.layouts_dir()).with_brand(brand)
+
+    def brand(self, profile: Profile, brand=None):
+        """The brand a document is built in: `brand` (a Brand or a path) or the profile's
+        `brand:` file, with the profile's `logo:` in place of the brand's logos."""
+        from briefgen.brand import Brand, empty_brand, load_brand
+        from briefgen.pictures import resolve
+        if brand is not None and not isinstance(brand, Brand):
+            brand = self._load_brand(Path(brand), load_brand)
+        if brand is None and profile.brand:
+            path = resolve(profile.brand, profile.loc("brand"))
+            brand = self._load_brand(path, load_brand, profile.loc("brand"))
+        if profile.logo:
+            from briefgen.pictures import inspect
+            path = resolve(profile.logo, profile.loc("logo"))
+            inspect(path, profile.loc("logo"))
+            brand = (brand or replace(empty_brand(), source=str(path))).with_logo(path)
+        return brand
+
+    def _load_brand(self, path: Path, load, where=None):
+        from briefgen.errors import BriefgenError
+        try:
+            stat = path.stat()
+        except OSError:
+            raise BriefgenError(f"brand file not found: {path}", where,
+                                hint="paths are relative to the file that names them",
+                                code="file.missing") from None
+        key = (str(path.resolve()), f"{stat.st_size}:{stat.st_mtime_ns}")
+        if key not in self._brands:
+            self._brands[key] = load(path)
+        return self._brands[key]
+
+    def logos(self, brand, layout: Layout, places=("cover", "footer"),
+              where=None) -> tuple[dict, list]:
+        """The brand's logo for each place the layout puts one, sized; dpi warnings."""
+        from briefgen.document import Image
+        from briefgen.pictures import inspect, resolution_warning
+        out, warnings = {}, []
+        if brand is None:
+            return out, warnings
+        for place, spec in layout.theme.logo.items():
+            if place not in places:
+                continue
+            logo = brand.logo((spec["size"],))
+            if logo is None:
+                continue
+            info = inspect(logo.path, Location(brand.source) if brand.source else where)
+            height = spec["height"]
+            width = height * info.width / info.height
+            if width > spec["width"]:
+                width, height = spec["width"], spec["width"] * info.height / info.width
+            out[place] = Image(str(logo.path), logo.alt, width=width, height=height,
+                               link=brand.home)
+            warn = resolution_warning(info, width, height, Location(brand.source),
+                                      f"the {place} logo")
+            if warn and all(str(w) != str(warn) for w in warnings):
+                warnings.append(warn)
+        return out, warnings
 
     def renderer(self, layout: Layout):
-        key = str(layout.dirs[0])
+        key = str(layout.dirs[0]) + (layout.brand.fingerprint if layout.brand else "")
         if key not in self._renderers:
             from briefgen.render import Renderer  # ReportLab is imported only to render
             from briefgen.theme import font_dirs
@@ -60,11 +118,16 @@ class Workspace:
                                  hint="available: " + ", ".join(available), code="lang")
 
     def compose(self, kind: str, profile: Profile, layout_ref: str | Layout | None = None, *,
-                allow_fallback: bool = False, **options) -> tuple[Document, Layout, list]:
+                allow_fallback: bool = False, brand=None,
+                **options) -> tuple[Document, Layout, list]:
         source_date_epoch()  # ReportLab reads it too: a bad value is an error, here
+        brand = self.brand(profile, brand)
         layout = layout_ref if isinstance(layout_ref, Layout) else \
             self.layout(layout_ref or profile.layout or None)
+        layout = layout.with_brand(brand)
         self.check_language(profile.lang or "en", layout)
+        if brand is not None and brand.name and not profile.organisation:
+            profile = replace(profile, organisation=brand.name)
         selection = select(self.pack, profile)
         composer = Composer(self.pack, layout, selection, allow_fallback=allow_fallback)
         from briefgen.documents import KINDS
@@ -72,21 +135,31 @@ class Workspace:
             raise SelectionError(f"unknown document kind '{kind}'",
                                  hint="kinds: " + ", ".join(KINDS), code="kind")
         doc = KINDS[kind](composer, **options)
-        return doc, layout, composer.loc.fallbacks
+        warnings = list(composer.loc.fallbacks)
+        if brand is not None:
+            from briefgen.brand import contrast_warnings
+            logos, logo_warnings = self.logos(
+                brand, layout, ("cover", "footer") if doc.cover else ("footer",))
+            if logos:
+                doc = replace(doc, logos=logos)
+            warnings += list(brand.notes) + contrast_warnings(brand, layout.theme.palette) + \
+                logo_warnings
+        return doc, layout, warnings
 
     def build(self, kind: str, profile: Profile, layout_ref: str | None = None, *,
-              allow_fallback: bool = False, **options) -> Built:
+              allow_fallback: bool = False, brand=None, **options) -> Built:
         doc, layout, warnings = self.compose(kind, profile, layout_ref,
-                                             allow_fallback=allow_fallback, **options)
+                                             allow_fallback=allow_fallback, brand=brand,
+                                             **options)
         renderer = self.renderer(layout)
         if doc.one_page:
             return self._fit_one_page(kind, profile, layout, renderer, doc, warnings,
-                                      allow_fallback=allow_fallback, **options)
+                                      allow_fallback=allow_fallback, brand=brand, **options)
         pdf, pages = renderer.render(doc, CREATOR)
         return Built(pdf, doc, warnings, pages)
 
     def _fit_one_page(self, kind, profile, layout, renderer, doc, warnings, *,
-                      allow_fallback, **options) -> Built:
+                      allow_fallback, brand=None, **options) -> Built:
         """Tighten, then drop the lowest-ranked examples, then actions, as the theme orders.
 
         What the user named is never dropped: if it cannot fit, that is an error that says
@@ -106,7 +179,7 @@ class Workspace:
             attempts += [(can_drop_e, a) for a in range(1, can_drop_a + 1)]
         for drop_e, drop_a in attempts:
             if (drop_e, drop_a) != (0, 0):
-                doc, _, _ = self.compose(kind, profile, layout,
+                doc, _, _ = self.compose(kind, profile, layout, brand=brand,
                                          allow_fallback=allow_fallback, drop_examples=drop_e,
                                          drop_actions=drop_a, **options)
             pdf, scale = renderer.render_one_page(doc, CREATOR)
@@ -126,9 +199,13 @@ class Workspace:
 
 
 def build_brief(profile: Profile, output: Path | None = None, *, layout: str | None = None,
-                content: Path | None = None, allow_fallback: bool = False) -> Built:
-    """Build one brief; write it to `output` (atomically) when given."""
-    built = Workspace(content).build("brief", profile, layout, allow_fallback=allow_fallback)
+                content: Path | None = None, allow_fallback: bool = False,
+                brand=None) -> Built:
+    """Build one brief; write it to `output` (atomically) when given.
+
+    `brand` is a Brand (`briefgen.brand.load_brand(path)`) or the path of a brand file."""
+    built = Workspace(content).build("brief", profile, layout, allow_fallback=allow_fallback,
+                                     brand=brand)
     if output:
         write_atomic(Path(output), built.pdf)
     return built
@@ -136,9 +213,9 @@ def build_brief(profile: Profile, output: Path | None = None, *, layout: str | N
 
 def build_factsheet(profile: Profile, priority: str, output: Path | None = None, *,
                     layout: str | None = None, content: Path | None = None,
-                    allow_fallback: bool = False) -> Built:
+                    allow_fallback: bool = False, brand=None) -> Built:
     built = Workspace(content).build("factsheet", profile, layout, allow_fallback=allow_fallback,
-                                     priority=priority)
+                                     priority=priority, brand=brand)
     if output:
         write_atomic(Path(output), built.pdf)
     return built

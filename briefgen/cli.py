@@ -108,6 +108,11 @@ def profile_options(fn):
         click.option("--examples-per-priority", type=int,
                      help="Examples picked per priority when none are named (default 2)."),
         click.option("--layout", help="Layout name (default, letter) or a layout folder."),
+        click.option("--brand", metavar="FILE",
+                     help="Brand file (Quarto _brand.yml style): organisation name, logo, "
+                          "colours, fonts."),
+        click.option("--logo", metavar="FILE", help="Logo picture (PNG, JPEG or SVG) for the "
+                                                     "cover and footer."),
         click.option("--content", type=click.Path(path_type=Path),
                      help="Content pack folder (default: the built-in pack)."),
         click.option("--date", help="Date of the document, YYYY-MM-DD (default: today)."),
@@ -128,7 +133,7 @@ def make_profile(profile_file, **flags):
 
 _PROFILE_FLAGS = {"municipality", "country", "region", "role", "lang", "organisation", "contact",
                   "local_context", "priorities", "actions", "examples", "examples_per_priority",
-                  "date", "all"}
+                  "date", "all", "brand", "logo"}
 
 
 def open_option(fn):
@@ -366,24 +371,30 @@ Examples:
 @click.option("--content", type=click.Path(path_type=Path), help="Content pack folder.")
 @click.option("--layout", default="default", help="Layout name or folder.")
 @click.option("--lang", help="Also list every text without a translation into this language.")
+@click.option("--brand", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also check this brand file (and its logo and fonts).")
 @handled
-def check(content, layout, lang):
+def check(content, layout, lang, brand):
     """Validate a content pack and a layout without rendering."""
     from briefgen.build import Workspace
     from briefgen.errors import ProblemsError
+    from briefgen.selection import Profile
     ws = Workspace(content)
     pack = ws.pack
-    lay = ws.layout(layout)
+    brand_kit = ws.brand(Profile(), brand) if brand else None
+    lay = ws.layout(layout, brand=brand_kit)
     # Compose (without rendering) each kind of document for a sample municipality, so
     # that template errors such as undefined variables show now, not in a campaign.
-    from briefgen.selection import Profile
     if lang:
         ws.check_language(lang, lay)
     for sample in (Profile(municipality="Sample", all=True, lang=lang or "en"),
                    Profile(all=True, lang=lang or "en")):   # and the general edition
         for kind, options in (("brief", {}), ("factsheet", {"priority": pack.priorities[0].id}),
                               ("at-a-glance", {})):
-            ws.compose(kind, sample, lay, allow_fallback=True, **options)
+            _, _, notes = ws.compose(kind, sample, lay, allow_fallback=True, brand=brand_kit,
+                                     **options)
+            if brand_kit is not None and kind == "brief" and sample.municipality:
+                _warn([n for n in notes if n.code and n.code.startswith(("brand", "picture"))])
     ws.renderer(lay)  # fonts exist and load
     if lang:
         missing = pack.missing_translations(lang)
@@ -419,10 +430,12 @@ Examples:
 @click.option("--scheduler", metavar="ADDRESS",
               help="Build on this Dask cluster (tcp://host:8786) instead of local processes; "
                    "needs briefgen[dask].")
+@click.option("--brand", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              help="Brand file for every row without a 'brand' column of its own.")
 @open_option
 @handled
 def campaign(file, out_dir, jobs, force, check_only, packet, quiet, content, allow_fallback,
-             scheduler, open_after):
+             scheduler, brand, open_after):
     """Build briefs and factsheets for every municipality of a CSV or YAML file.
 
     Exit 0 when every row was built or skipped, 1 when some rows failed, 2 when the file
@@ -430,7 +443,7 @@ def campaign(file, out_dir, jobs, force, check_only, packet, quiet, content, all
     from briefgen.campaign import ConsoleProgress, run_campaign
     result = run_campaign(file, out_dir or Path("output") / file.stem, jobs=jobs, force=force,
                           check_only=check_only, packet=packet, content=content,
-                          allow_fallback=allow_fallback, scheduler=scheduler,
+                          allow_fallback=allow_fallback, scheduler=scheduler, brand=brand,
                           progress=ConsoleProgress(sys.stderr, quiet=quiet))
     _open(result.out_dir, open_after and not check_only)
     if not result.ok:

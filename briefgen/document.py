@@ -61,6 +61,21 @@ class Box:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A picture: a logo, a photo or a drawn icon. `alt` says what it shows to a reader who
+    cannot see it (tagged PDF needs it on a Figure); decorative pictures have alt "".
+    Sizes are points; 0 means "from the other side and the picture's proportions"."""
+    path: str                   # a checked file (PNG, JPEG or SVG)
+    alt: str
+    credit: str = ""            # e.g. "© UNICEF/UN020011/Gilbertson VII Photo"
+    width: float = 0.0
+    height: float = 0.0
+    align: str = "left"         # left, center, right
+    style: str = "figure"       # paragraph style of the credit line: <style>_credit
+    link: str = ""              # a URL the picture links to (a logo's home page)
+
+
+@dataclass(frozen=True)
 class Contents:
     title: Inlines
 
@@ -122,3 +137,5 @@ class Document:
     # for one-page sheets: which blocks may be dropped to fit, lowest rank first
     droppable: tuple = ()
     notes_block: tuple = ()          # one-page sheets: the notes drawn at the foot
+    # the issuer's logo by place, as the layout sized it: "cover" and "footer" -> Image
+    logos: dict = field(default_factory=dict)

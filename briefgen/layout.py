@@ -53,6 +53,23 @@ class Layout:
     labels: dict[str, dict[str, str]]
     env: SandboxedEnvironment
     fingerprint: str = ""
+    theme_data: dict | None = None    # the merged theme.yaml values, to re-theme for a brand
+    brand: Any = None                 # the Brand this layout was re-themed for, if any
+
+    def with_brand(self, brand) -> Layout:
+        """This layout in a brand's colours and fonts (cached per layout and brand)."""
+        if brand is None or not brand.fingerprint:
+            return self
+        key = (self.fingerprint, brand.fingerprint)
+        if key not in _BRANDED:
+            from dataclasses import replace
+
+            from briefgen.brand import theme_overrides
+            data = merge(self.theme_data or {}, theme_overrides(brand, self.theme.palette))
+            theme = build_theme(data, self.theme.source)
+            _BRANDED[key] = replace(self, theme=theme, brand=brand,
+                                    fingerprint=self.fingerprint + brand.fingerprint)
+        return _BRANDED[key]
 
     @property
     def languages(self) -> list[str]:
@@ -136,6 +153,7 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
 
 
 _LAYOUT_CACHE: dict[tuple[str, str], Layout] = {}
+_BRANDED: dict[tuple[str, str], Layout] = {}
 
 
 def find_layout(ref: str, builtin_root: Path) -> Path:
@@ -218,7 +236,7 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
         keep_trailing_newline=False, bytecode_cache=_bytecode_cache())
     from briefgen.content import fingerprint_folder
     fp = "".join(fingerprint_folder(p, "*") for p in dirs)
-    layout = Layout(folder.name, dirs, merged_manifest, theme, labels, env, fp)
+    layout = Layout(folder.name, dirs, merged_manifest, theme, labels, env, fp, theme_data)
     _LAYOUT_CACHE[key] = layout
     return layout
 

@@ -38,6 +38,9 @@ PROFILE_SCHEMA: dict[str, tuple[str, str]] = {
     "examples": ("list", "example ids"),
     "examples_per_priority": ("int", "how many examples to pick per priority (default 2)"),
     "layout": ("str", "layout name or folder (campaign rows)"),
+    "brand": ("str", "a brand file (Quarto _brand.yml style): name, logo, colours, fonts; "
+                     "relative to the file that names it"),
+    "logo": ("str", "a logo picture (PNG, JPEG or SVG) that replaces the brand's"),
     "all": ("bool", "select the whole agenda"),
 }
 
@@ -58,6 +61,8 @@ class Profile:
     examples: tuple[str, ...] = ()
     examples_per_priority: int = DEFAULT_EXAMPLES_PER_PRIORITY
     layout: str = ""
+    brand: str = ""
+    logo: str = ""
     all: bool = False
     # where each field was given, for messages: field -> Location
     where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)

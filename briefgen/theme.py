@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,10 @@ class Theme:
     # page and contents numbers: "native" (the language's own digits, e.g. Arabic-Indic
     # for Arabic) or "western" (0-9 whatever the language)
     digits: str = "native"
+    # family -> face -> .ttf path, for families given by file (a brand kit's fonts)
+    font_files: dict[str, dict[str, str]] = field(default_factory=dict)
+    # where logos go and how tall: cover.height, cover.size, footer.height, footer.size
+    logo: dict[str, Any] = field(default_factory=dict)
 
 
 def merge(base: dict, over: dict) -> dict:
@@ -202,8 +206,16 @@ def build_theme(data: dict, where: str) -> Theme:
         cover["band_height"] = fields.measurement(cover.get("band_height", "95mm"))
     except fields.FieldError as exc:
         raise err(str(exc), "cover") from None
+    logo = {}
+    for place, default_h, default_size in (("cover", "16mm", "large"), ("footer", "4mm", "small")):
+        spec = dict((data.get("logo") or {}).get(place) or {})
+        logo[place] = {"height": measure(spec.get("height", default_h), f"logo.{place}.height"),
+                       "width": measure(spec.get("max_width", "60mm"), f"logo.{place}.max_width"),
+                       "size": str(spec.get("size", default_size))}
+    font_files = {str(k): {str(f): str(p) for f, p in v.items()}
+                  for k, v in (data.get("font_files") or {}).items()}
     return Theme(page_dims, margins, palette, fonts, styles, fit, cover, where,
-                 tuple(str(x) for x in scripts), digits)
+                 tuple(str(x) for x in scripts), digits, font_files=font_files, logo=logo)
 
 
 def font_dirs(layout_dirs: list[Path], builtin: Path) -> list[Path]:

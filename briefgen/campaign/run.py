@@ -64,14 +64,15 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
                  check_only: bool = False, packet: bool = False,
                  progress: Progress | None = None, content: Path | None = None,
                  allow_fallback: bool = False, scheduler: str | None = None,
-                 pool=None) -> CampaignResult:
+                 pool=None, brand: Path | None = None) -> CampaignResult:
     """Build (or with check_only, only validate) every row of a campaign file.
 
     A file that cannot be used raises BriefgenError; a bad row fails alone and is counted
     in the result. On KeyboardInterrupt the manifest of what was done is written and the
     interrupt goes on to the caller. With `scheduler` (a Dask scheduler address) the rows
     are built on that cluster instead of in local worker processes; with `pool` (a
-    campaign.workers.WorkerPool) on that pool's workers, which stay up afterwards.
+    campaign.workers.WorkerPool) on that pool's workers, which stay up afterwards. `brand`
+    is the brand file of every row that has no 'brand' column of its own.
     """
     progress = progress or Progress()
     started = time.monotonic()
@@ -92,6 +93,9 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
     prepared = []  # (row, profile | None, outputs, problems)
     for row in rows:
         profile, outputs, problems = row_profile(row, date)
+        if profile is not None and brand and not profile.brand:
+            from dataclasses import replace
+            profile = replace(profile, brand=str(Path(brand).resolve()))
         prepared.append((row, profile, outputs, problems))
 
     if check_only:
@@ -148,7 +152,7 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
             slug = entry["slug"]
             try:
                 check_row_layout(profile, path)
-                layout = ws.layout(profile.layout or None)
+                layout = ws.layout(profile.layout or None, brand=ws.brand(profile))
                 files = file_plan(profile, outputs, pack)
             except BriefgenError as exc:
                 entry["error"] = message(exc)
@@ -272,7 +276,7 @@ def _check_row(ws, profile: Profile, outputs: tuple[str, ...], path: Path) -> li
     problems: list[Diagnostic] = []
     try:
         check_row_layout(profile, path)
-        layout = ws.layout(profile.layout or None)
+        layout = ws.layout(profile.layout or None, brand=ws.brand(profile))
         ws.check_language(profile.lang or "en", layout)
     except BriefgenError as exc:
         problems += exc.diagnostics

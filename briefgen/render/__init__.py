@@ -35,7 +35,8 @@ class Renderer:
         for role, family in theme.fonts.items():
             if role == "fallback":
                 continue
-            self.families[role] = load_family(family, font_search)
+            self.families[role] = load_family(family, font_search,
+                                              files=theme.font_files.get(family))
         self.fallback = (load_family(theme.fonts["fallback"], font_search, single_face=True)
                          if theme.fonts.get("fallback") else None)
         self.scripts = tuple(load_script_family(name, font_search) for name in theme.scripts)

@@ -71,11 +71,19 @@ def _digest(path: Path) -> str:
                           code="font.invalid") from None
 
 
-def load_family(name: str, search: list[Path], *, single_face: bool = False) -> Family:
+def load_family(name: str, search: list[Path], *, single_face: bool = False,
+                files: dict[str, str] | None = None) -> Family:
     """Register a family's four faces (or just Regular for a fallback font), once per
-    process and file content."""
-    folder = find_family_dir(name, search)
-    files = _face_files(name, folder, single_face)
+    process and file content. `files` (face -> path) names the faces directly, as a brand
+    kit does, instead of looking for the family's folder."""
+    if files:
+        files = {face: Path(files[face]) for face in FACES}
+        for path in files.values():
+            if not path.is_file():
+                raise LayoutError(f"font file not found: {path}", code="font.missing")
+    else:
+        folder = find_family_dir(name, search)
+        files = _face_files(name, folder, single_face)
     digests = {face: _digest(path) for face, path in files.items()}
     cache_key = (name, single_face, tuple(sorted(digests.items())))
     if cache_key in _REGISTERED:
@@ -83,7 +91,8 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False) -> 
     faces: dict[str, str] = {}
     coverage: frozenset[int] = frozenset()
     for face, path in files.items():
-        reg_name = f"{name}-{FACES[face]}-{digests[face]}"
+        base = "".join(c for c in name if c.isalnum()) or "Font"  # "House Sans" from a brand
+        reg_name = f"{base}-{FACES[face]}-{digests[face]}"
         try:
             font = parse_ttf(reg_name, path)
         except TTFError as exc:

@@ -15,6 +15,7 @@ from reportlab.platypus import Frame, NextPageTemplate, PageTemplate
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
 from briefgen.render.flow import HeadingParagraph
+from briefgen.render.images import draw_image
 from briefgen.render.footnotes import FootnoteFrame, NoteStore
 from briefgen.render.shaping import FontChain, Script, draw_line
 
@@ -73,8 +74,11 @@ class BriefDocTemplate(BaseDocTemplate):
         templates = []
         if doc.cover:
             band = theme.cover["band_height"]
-            cover_frame = Frame(m["left"], m["bottom"], width - m["left"] - m["right"],
-                                height - m["bottom"] - m["top"] * 0.6, id="cover",
+            logo = doc.logos.get("cover")
+            # the cover's text stops above the logo, which sits at the foot of the page
+            bottom = m["bottom"] + (logo.height + 10 if logo else 0)
+            cover_frame = Frame(m["left"], bottom, width - m["left"] - m["right"],
+                                height - bottom - m["top"] * 0.6, id="cover",
                                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
             templates.append(PageTemplate("cover", [cover_frame], onPage=self._draw_cover,
                                           autoNextPageTemplate="body"))
@@ -91,6 +95,10 @@ class BriefDocTemplate(BaseDocTemplate):
         canv.setFillColor(HexColor(self.theme.cover["band"]))
         canv.rect(0, height - self._band, width, self._band, stroke=0, fill=1)
         canv.restoreState()
+        logo = self.model.logos.get("cover")
+        if logo:
+            m = self.theme.margins
+            draw_image(canv, logo, m["left"], m["bottom"], logo.width, logo.height)
 
     def number(self, n: int) -> str:
         """A page number in the document's digits (Arabic-Indic in Arabic) or the theme's."""
@@ -132,8 +140,16 @@ class BriefDocTemplate(BaseDocTemplate):
         canv.setLineWidth(0.5)
         y = m["bottom"] * 0.5
         canv.line(m["left"], y + foot.fontSize + 3, width - m["right"], y + foot.fontSize + 3)
+        author_x = start
+        logo = self.model.logos.get("footer")
+        if logo:
+            # at the start of the footer line (the right in a right-to-left document),
+            # bottom-aligned with the text's descenders; the issuer's name follows it
+            x = start - logo.width if rtl else start
+            draw_image(canv, logo, x, y - foot.fontSize * 0.25, logo.width, logo.height)
+            author_x = start - logo.width - 6 if rtl else start + logo.width + 6
         if self.model.meta.author:
-            self._text(canv, start, y, self.model.meta.author[:90], foot, end=rtl)
+            self._text(canv, author_x, y, self.model.meta.author[:90], foot, end=rtl)
         if self.model.one_page and self.model.footer_note:
             self._text(canv, end, y, self.model.footer_note, foot, end=not rtl)
         if not self.model.one_page and rtl:

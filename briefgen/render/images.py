@@ -1,0 +1,115 @@
+"""Pictures on the page: PNG/JPEG as image XObjects, SVG as a form, each embedded once.
+
+ReportLab's `drawImage` stores a raster image under a digest of its pixels, so a logo drawn
+in the footer of every page is one XObject in the file. An SVG (through svglib) becomes a
+form XObject the first time a document draws it and is referenced after that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Paragraph
+from reportlab.platypus.flowables import Flowable
+
+from briefgen import document as d
+
+_READERS: dict[str, object] = {}
+
+
+def _reader(path: str):
+    """An ImageReader for a checked file; odd Pillow modes normalised to what PDF carries."""
+    if path in _READERS:
+        return _READERS[path]
+    from PIL import Image
+    with Image.open(path) as im:
+        mode, fmt = im.mode, im.format
+        if fmt == "JPEG" and mode in ("RGB", "L", "CMYK"):
+            reader = ImageReader(path)   # passed through as DCT data, CMYK kept
+        elif mode in ("RGB", "RGBA", "L"):
+            reader = ImageReader(path)
+        else:
+            # palette, grey+alpha, 16-bit...: RGBA keeps any transparency, then PNG bytes
+            im = im.convert("RGBA" if ("A" in mode or "transparency" in im.info) else "RGB")
+            buf = io.BytesIO()
+            im.save(buf, format="PNG")
+            buf.seek(0)
+            reader = ImageReader(buf)
+    if len(_READERS) > 200:
+        _READERS.clear()
+    _READERS[path] = reader
+    return reader
+
+
+def draw_image(canv, img: d.Image, x: float, y: float, width: float, height: float) -> None:
+    """Draw `img` into the box (x, y, width, height), keeping its proportions."""
+    if Path(img.path).suffix.lower() == ".svg":
+        from briefgen.pictures import load_svg
+        drawing = load_svg(Path(img.path))
+        name = "svg-" + hashlib.sha256(str(Path(img.path).resolve()).encode()).hexdigest()[:12]
+        known = getattr(canv, "_briefgen_forms", None)
+        if known is None:
+            known = canv._briefgen_forms = set()
+        if name not in known:
+            canv.beginForm(name, lowerx=0, lowery=0, upperx=drawing.width, uppery=drawing.height)
+            renderPDF.draw(drawing, canv, 0, 0)
+            canv.endForm()
+            known.add(name)
+        sx, sy = width / drawing.width, height / drawing.height
+        s = min(sx, sy)
+        canv.saveState()
+        canv.translate(x + (width - drawing.width * s) / 2, y + (height - drawing.height * s) / 2)
+        canv.scale(s, s)
+        canv.doForm(name)
+        canv.restoreState()
+    else:
+        canv.drawImage(_reader(img.path), x, y, width, height, mask="auto",
+                       preserveAspectRatio=True, anchor="c")
+    if img.link:
+        canv.linkURL(img.link, (x, y, x + width, y + height), relative=1, thickness=0)
+
+
+class Picture(Flowable):
+    """An Image block in the flow: the picture at its size, its credit line below."""
+
+    def __init__(self, img: d.Image, credit: Paragraph | None, natural: tuple[float, float]):
+        super().__init__()
+        self.img = img
+        self.credit = credit
+        self.natural = natural          # width, height in points at 72 dpi (or SVG size)
+        self.hAlign = {"center": "CENTER", "right": "RIGHT"}.get(img.align, "LEFT")
+        self._size = (0.0, 0.0)
+        self._credit_h = 0.0
+
+    def _box(self, avail_w: float) -> tuple[float, float]:
+        nw, nh = self.natural
+        w, h = self.img.width, self.img.height
+        if w and not h:
+            h = w * nh / nw
+        elif h and not w:
+            w = h * nw / nh
+        elif not w and not h:
+            w, h = avail_w, avail_w * nh / nw
+        if w > avail_w:
+            w, h = avail_w, h * avail_w / w
+        return w, h
+
+    def wrap(self, availWidth, availHeight):
+        w, h = self._box(availWidth)
+        self._size = (w, h)
+        self._credit_h = 0.0
+        if self.credit is not None:
+            _, ch = self.credit.wrap(max(w, 60), availHeight)
+            self._credit_h = ch + 2
+        self.width, self.height = w, h + self._credit_h
+        return self.width, self.height
+
+    def draw(self):
+        w, h = self._size
+        draw_image(self.canv, self.img, 0, self._credit_h, w, h)
+        if self.credit is not None:
+            self.credit.drawOn(self.canv, 0, 0)
