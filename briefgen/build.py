@@ -136,6 +136,11 @@ class Workspace:
                                  hint="kinds: " + ", ".join(KINDS), code="kind")
         doc = KINDS[kind](composer, **options)
         warnings = list(composer.loc.fallbacks)
+        from briefgen.illustrate import illustrate, load_slots, photos_for
+        slots = load_slots(self.content_dir)
+        photos, _ = photos_for(slots, profile, self.pack)
+        doc, picture_warnings = illustrate(doc, slots, photos, layout.theme, self.pack)
+        warnings += picture_warnings
         if brand is not None:
             from briefgen.brand import contrast_warnings
             logos, logo_warnings = self.logos(

@@ -380,7 +380,7 @@ class Composer:
     def example_box(self, e: Example, short: bool = False) -> d.Box:
         caption = (inline.Text(place_caption(e, self.lang, self.loc, self.comma)),)
         body = (d.Paragraph(self.loc.nodes(e.short if short else e.text), "box_body"),)
-        return d.Box(self.loc.nodes(e.title), body, caption=caption)
+        return d.Box(self.loc.nodes(e.title), body, caption=caption, key=e.id)
 
     # ------------------------------------------------------------------ one-page sheets
 
@@ -417,7 +417,7 @@ class Composer:
                         "sheet_number"),
             d.Paragraph(self.loc.nodes(pr.title), "sheet_title"),
             d.Paragraph((inline.Text(self.label("sheet_for")),), "sheet_for"),
-        ), style="sheet_band")
+        ), style="sheet_band", key=pr.id)
         body: list = [head,
                       d.Paragraph((inline.Text(self.label("sheet_why")),), "sheet_section"),
                       d.Paragraph(self.loc.nodes(pr.summary), "sheet_lead"),
@@ -473,7 +473,7 @@ class Composer:
             inner.append(d.Paragraph((inline.Styled("b", self.loc.nodes(example.title)),
                                       inline.Text(f" ({place_caption(example, self.lang, self.loc, self.comma)}). ")) +
                                      self.loc.nodes(example.short), "glance_example"))
-            body.append(d.Box((), tuple(inner), style="glance_box"))
+            body.append(d.Box((), tuple(inner), style="glance_box", key=pr.id))
         self.loc.raise_missing()
         title = self.label("glance_title")
         return d.Document(kind="at-a-glance", meta=self.meta(title, self.loc.plain(pack.subtitle)),

@@ -20,6 +20,23 @@ def is_rtl(lang: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A picture: a logo, a photo or a drawn icon. `alt` says what it shows to a reader who
+    cannot see it (tagged PDF needs it on a Figure); decorative pictures have alt "".
+    Sizes are points; 0 means "from the other side and the picture's proportions"."""
+    path: str                   # a checked file (PNG, JPEG or SVG)
+    alt: str
+    credit: str = ""            # e.g. "© UNICEF/UN020011/Gilbertson VII Photo"
+    width: float = 0.0
+    height: float = 0.0
+    align: str = "left"         # left, center, right
+    style: str = "figure"       # paragraph style of the credit line: <style>_credit
+    link: str = ""              # a URL the picture links to (a logo's home page)
+    decorative: bool = False    # says nothing the text beside it does not (an icon)
+    tint: str = ""              # one-colour artwork (our icons) drawn in this colour
+
+
+@dataclass(frozen=True)
 class Heading:
     text: Inlines
     level: int = 1             # 1 section, 2 subsection, 3 minor
@@ -27,6 +44,7 @@ class Heading:
     toc: bool = True           # listed in the contents
     style: str = ""            # default: h{level}
     label: str = ""            # outline/contents text (plain), default from text
+    icon: Image | None = None  # drawn in the margin beside the heading (section openers)
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,7 @@ class ListItem:
     tagged: bool = False       # drawn set apart (the national asks)
     children: tuple = ()       # nested ListItems
     label: str = ""            # the item's own number or mark, e.g. "4." (default: bullet)
+    icon: Image | None = None  # drawn in place of the bullet or number
 
 
 @dataclass(frozen=True)
@@ -58,21 +77,8 @@ class Box:
     body: tuple                 # blocks
     caption: Inlines = ()       # e.g. "Berlin, Germany"
     style: str = "box"
-
-
-@dataclass(frozen=True)
-class Image:
-    """A picture: a logo, a photo or a drawn icon. `alt` says what it shows to a reader who
-    cannot see it (tagged PDF needs it on a Figure); decorative pictures have alt "".
-    Sizes are points; 0 means "from the other side and the picture's proportions"."""
-    path: str                   # a checked file (PNG, JPEG or SVG)
-    alt: str
-    credit: str = ""            # e.g. "© UNICEF/UN020011/Gilbertson VII Photo"
-    width: float = 0.0
-    height: float = 0.0
-    align: str = "left"         # left, center, right
-    style: str = "figure"       # paragraph style of the credit line: <style>_credit
-    link: str = ""              # a URL the picture links to (a logo's home page)
+    key: str = ""               # what the box is about: an example or priority id
+    icon: Image | None = None   # drawn at the box's top right (bands) or left (panels)
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ class PageBreak:
 @dataclass(frozen=True)
 class Spacer:
     height: float               # points
+    fill: bool = False          # take the frame's remaining height, less what follows
 
 
 @dataclass(frozen=True)
@@ -139,3 +146,4 @@ class Document:
     notes_block: tuple = ()          # one-page sheets: the notes drawn at the foot
     # the issuer's logo by place, as the layout sized it: "cover" and "footer" -> Image
     logos: dict = field(default_factory=dict)
+    cover_art: tuple = ()            # Images set in a row on the cover band (the icons)

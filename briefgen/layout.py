@@ -337,8 +337,8 @@ class Rich:
         return inline.plain(self.nodes)
 
 
-_BLOCK_TAGS = {"p", "h1", "h2", "h3", "ul", "ol", "li", "box", "pagebreak", "spacer"}
-_VOID = {"br", "pagebreak", "spacer", "inline"}
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "ul", "ol", "li", "box", "pagebreak", "spacer", "img"}
+_VOID = {"br", "pagebreak", "spacer", "inline", "img"}
 _SPACE = re.compile(r"\s+")
 
 
@@ -367,7 +367,39 @@ class _BlockParser(HTMLParser):
     def error_at(self, message: str) -> LayoutError:
         line, _ = self.getpos()
         return LayoutError(message, Location(self.source, line), code="template.markup",
-                           hint="templates may use p, h1-h3, ul/ol/li, box, b, i, a, br")
+                           hint="templates may use p, h1-h3, ul/ol/li, box, img, b, i, a, br")
+
+    def _image(self, attrs: dict) -> d.Image:
+        """<img src="art/map.png" alt="..." width="60mm" credit="..." align="center">:
+        src relative to the template's folder, alt required ("" for a decorative one)."""
+        from briefgen import fields
+        from briefgen.pictures import inspect, resolve
+        if self.current is not None:
+            raise self.error_at("<img> inside a paragraph; place it between blocks")
+        for key in attrs:
+            if key not in ("src", "alt", "width", "height", "credit", "align"):
+                raise self.error_at(f"<img> has no attribute '{key}' (src, alt, width, height, "
+                                    "credit, align)")
+        if not attrs.get("src"):
+            raise self.error_at("<img> needs src")
+        if "alt" not in attrs or attrs["alt"] is None:
+            raise self.error_at("<img> needs alt: what the picture shows (alt=\"\" if it only "
+                                "decorates)")
+        line, _ = self.getpos()
+        where = Location(self.source, line)
+        path = resolve(attrs["src"], where)
+        inspect(path, where)
+        try:
+            width = fields.measurement(attrs["width"]) if attrs.get("width") else 0.0
+            height = fields.measurement(attrs["height"]) if attrs.get("height") else 0.0
+        except fields.FieldError as exc:
+            raise self.error_at(str(exc)) from None
+        align = attrs.get("align") or "left"
+        if align not in ("left", "center", "right"):
+            raise self.error_at(f"<img align> is left, center or right, not '{align}'")
+        alt = " ".join(attrs["alt"].split())
+        return d.Image(str(path), alt, credit=attrs.get("credit") or "", width=width,
+                       height=height, align=align, decorative=not alt)
 
     # containers ------------------------------------------------------------
     def _open_text(self, tag, attrs):
@@ -414,15 +446,20 @@ class _BlockParser(HTMLParser):
             self.box = (attrs, [])
         elif tag == "pagebreak":
             self._emit(d.PageBreak())
+        elif tag == "img":
+            self._emit(self._image(attrs))
         elif tag == "spacer":
-            try:
-                height = float(attrs.get("height", "12"))
-            except ValueError:
-                height = -1.0
-            if not 0 <= height <= 500:
-                raise self.error_at(f"spacer height '{attrs.get('height')}' is not a number of "
-                                    "points from 0 to 500")
-            self._emit(d.Spacer(height))
+            if attrs.get("height") == "fill":   # pushes what follows to the foot of the frame
+                self._emit(d.Spacer(0.0, fill=True))
+            else:
+                try:
+                    height = float(attrs.get("height", "12"))
+                except ValueError:
+                    height = -1.0
+                if not 0 <= height <= 500:
+                    raise self.error_at(f"spacer height '{attrs.get('height')}' is not a number "
+                                        "of points from 0 to 500, or 'fill'")
+                self._emit(d.Spacer(height))
         elif tag in ("b", "strong", "i", "em", "a"):
             if self.current is None:
                 raise self.error_at(f"<{tag}> outside a paragraph")

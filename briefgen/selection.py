@@ -41,6 +41,8 @@ PROFILE_SCHEMA: dict[str, tuple[str, str]] = {
     "brand": ("str", "a brand file (Quarto _brand.yml style): name, logo, colours, fonts; "
                      "relative to the file that names it"),
     "logo": ("str", "a logo picture (PNG, JPEG or SVG) that replaces the brand's"),
+    "pictures": ("pictures", "photos for the pack's picture slots: slot -> {file, alt, credit}; "
+                             "slots: cover, priority.<id>, example.<id>"),
     "all": ("bool", "select the whole agenda"),
 }
 
@@ -63,6 +65,8 @@ class Profile:
     layout: str = ""
     brand: str = ""
     logo: str = ""
+    # (slot, absolute file path, alt text, credit) for each picture the profile gives
+    pictures: tuple[tuple[str, str, str, str], ...] = ()
     all: bool = False
     # where each field was given, for messages: field -> Location
     where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
@@ -183,11 +187,42 @@ def _coerce(name: str, kind: str, raw: Any, loc: Location) -> Any:
         if value < 0:
             raise SelectionError(f"'{name}' cannot be negative", loc, code="profile.type")
         return value
+    if kind == "pictures":
+        return _pictures(raw, loc)
     if kind == "bool":
         if isinstance(raw, bool):
             return raw
         return str(raw).strip().lower() in ("1", "yes", "true", "y")
     raise AssertionError(kind)
+
+
+def _pictures(raw: Any, loc: Location) -> tuple:
+    from briefgen.pictures import resolve
+    if isinstance(raw, tuple):  # already checked (a profile merged again)
+        return raw
+    if not isinstance(raw, dict):
+        raise SelectionError("'pictures' must map slots to pictures", loc,
+                             hint="e.g. 'cover: {file: photos/cover.jpg, alt: ...}'",
+                             code="profile.pictures")
+    out = []
+    for slot, spec in raw.items():
+        where = raw.loc_of(slot) if isinstance(raw, LocDict) else loc
+        if not isinstance(spec, dict) or not spec.get("file"):
+            raise SelectionError(f"picture '{slot}' needs a 'file' and its 'alt' text", where,
+                                 hint="e.g. {file: photos/cover.jpg, alt: what it shows}",
+                                 code="profile.pictures")
+        unknown = [k for k in spec if k not in ("file", "alt", "credit")]
+        if unknown:
+            raise SelectionError(f"unknown key '{unknown[0]}' in picture '{slot}'", where,
+                                 hint="a picture has file, alt, credit", code="profile.pictures")
+        alt = " ".join(str(spec.get("alt") or "").split())
+        if not alt:
+            raise SelectionError(f"picture '{slot}' has no 'alt' text", where,
+                                 hint="say in a sentence what the picture shows: readers "
+                                      "who cannot see it hear this", code="profile.alt")
+        path = resolve(str(spec["file"]), where)
+        out.append((str(slot), str(path), alt, " ".join(str(spec.get("credit") or "").split())))
+    return tuple(out)
 
 
 _DEFAULTS = {f.name: f.default for f in Profile.__dataclass_fields__.values()

@@ -83,6 +83,8 @@ class Theme:
     font_files: dict[str, dict[str, str]] = field(default_factory=dict)
     # where logos go and how tall: cover.height, cover.size, footer.height, footer.size
     logo: dict[str, Any] = field(default_factory=dict)
+    # icon and photo sizes: heading_icon, band_icon, panel_icon, cover_icon, photo_height...
+    pictures: dict[str, float] = field(default_factory=dict)
 
 
 def merge(base: dict, over: dict) -> dict:
@@ -212,10 +214,16 @@ def build_theme(data: dict, where: str) -> Theme:
         logo[place] = {"height": measure(spec.get("height", default_h), f"logo.{place}.height"),
                        "width": measure(spec.get("max_width", "60mm"), f"logo.{place}.max_width"),
                        "size": str(spec.get("size", default_size))}
+    pictures = {}
+    for key, default in (("heading_icon", "24pt"), ("band_icon", "46pt"), ("panel_icon", "26pt"),
+                         ("cover_icon", "30pt"), ("list_icon", "20pt"), ("photo_height", "70mm"),
+                         ("cover_photo_height", "85mm")):
+        pictures[key] = measure((data.get("pictures") or {}).get(key, default), f"pictures.{key}")
     font_files = {str(k): {str(f): str(p) for f, p in v.items()}
                   for k, v in (data.get("font_files") or {}).items()}
     return Theme(page_dims, margins, palette, fonts, styles, fit, cover, where,
-                 tuple(str(x) for x in scripts), digits, font_files=font_files, logo=logo)
+                 tuple(str(x) for x in scripts), digits, font_files=font_files, logo=logo,
+                 pictures=pictures)
 
 
 def font_dirs(layout_dirs: list[Path], builtin: Path) -> list[Path]:

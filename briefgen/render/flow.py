@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import getAscentDescent
 from reportlab.platypus import PageBreak, Paragraph, Spacer
@@ -26,6 +28,49 @@ class HeadingParagraph(CachedBreaks, Paragraph):
     level = 0
     label = ""
     toc = True
+    icon = None     # a d.Image hung in the left margin, centred on the first line
+
+    def draw(self):
+        super().draw()
+        icon = self.icon
+        if icon is not None:
+            from briefgen.render.images import draw_image
+            first = self.style.leading
+            y = self.height - first / 2 - icon.height / 2 - self.style.fontSize * 0.1
+            draw_image(self.canv, icon, -icon.width - 0.4 * icon.width, y, icon.width,
+                       icon.height)
+
+
+class IconItem(Paragraph):
+    """A list item with an icon in place of its bullet, centred on its first line."""
+
+    icon = None
+
+    def draw(self):
+        super().draw()
+        icon = self.icon
+        y = self.height - self.style.leading / 2 - icon.height / 2 - self.style.fontSize * 0.1
+        from briefgen.render.images import draw_image
+        draw_image(self.canv, icon, 0, y, icon.width, icon.height)
+
+
+class FillSpacer(Flowable):
+    """Empty space that pushes the flowables after it to the foot of the frame."""
+
+    def __init__(self):
+        super().__init__()
+        self.following: list = []
+
+    def wrap(self, availWidth, availHeight):
+        need = 0.0
+        for f in self.following:
+            _, h = f.wrap(availWidth, availHeight)
+            need += h + f.getSpaceBefore() + f.getSpaceAfter()
+        self.width, self.height = availWidth, max(0.0, availHeight - need - 1)
+        return self.width, self.height
+
+    def draw(self):
+        pass
 
 
 class KeepWithNext(CondPageBreak):
@@ -79,10 +124,11 @@ class Box(Flowable):
 
     def __init__(self, content: list, *, padding: float, background: str | None,
                  border: str | None, border_width: float, continued=None,
-                 rtl: bool = False):
+                 rtl: bool = False, icon=None):
         super().__init__()
         self.rtl = rtl             # the rule on the right, where right-to-left lines start
         self._content = content
+        self.icon = icon            # d.Image at the top right (align right) or left
         self.padding = padding
         self.background = HexColor(background) if background else None
         self.border = HexColor(border) if border else None
@@ -92,8 +138,11 @@ class Box(Flowable):
         self._look = dict(padding=padding, background=background, border=border,
                           border_width=border_width, continued=continued, rtl=rtl)
 
+    def _icon_room(self) -> float:
+        return self.icon.width + self.padding if self.icon is not None else 0.0
+
     def wrap(self, availWidth, availHeight):
-        inner = availWidth - 2 * self.padding - self.border_width
+        inner = availWidth - 2 * self.padding - self.border_width - self._icon_room()
         y, placed, last = self.padding, [], len(self._content) - 1
         for i, f in enumerate(self._content):
             if i:
@@ -102,6 +151,8 @@ class Box(Flowable):
             placed.append((f, y + h))
             y += h + (f.getSpaceAfter() if i < last else 0)
         self._placed = placed
+        if self.icon is not None:
+            y = max(y, self.padding + self.icon.height)
         self.width, self.height = availWidth, y + self.padding
         return self.width, self.height
 
@@ -147,6 +198,16 @@ class Box(Flowable):
             canv.rect(x, 0, self.border_width, self.height, stroke=0, fill=1)
         canv.restoreState()
         x = self.padding if self.rtl else self.border_width + self.padding
+        if self.icon is not None:
+            from briefgen.render.images import draw_image
+            icon = self.icon
+            top = self.height - self.padding - icon.height
+            if (icon.align == "right") != self.rtl:     # mirrored right to left
+                right = self.width - self.padding - (self.border_width if self.rtl else 0)
+                draw_image(canv, icon, right - icon.width, top, icon.width, icon.height)
+            else:
+                draw_image(canv, icon, x, top, icon.width, icon.height)
+                x += self._icon_room()
         for f, bottom in self._placed:
             f.drawOn(canv, x, self.height - bottom)
 
@@ -308,6 +369,9 @@ class Flow:
         out: list = []
         for block in blocks:
             out.extend(self.block(block))
+        for i, f in enumerate(out):
+            if isinstance(f, FillSpacer):
+                f.following = out[i + 1:]
         # Headings keep with what follows them.
         result = []
         for i, f in enumerate(out):
@@ -332,6 +396,7 @@ class Flow:
             para = self.cache.make(self.script.cls(HeadingParagraph, markup), markup, st)
             para.key, para.level, para.toc = b.key, b.level, b.toc
             para.label = b.label or inline.plain(b.text)
+            para.icon = b.icon
             return [para]
         if isinstance(b, d.Paragraph):
             return [self.para(b.text, b.style)]
@@ -343,10 +408,12 @@ class Flow:
             return self.contents(b)
         if isinstance(b, d.Endnotes):
             return self.endnotes(b)
+        if isinstance(b, d.Image):
+            return [self.picture(b)]
         if isinstance(b, d.PageBreak):
             return [PageBreak()]
         if isinstance(b, d.Spacer):
-            return [Spacer(1, b.height)]
+            return [FillSpacer()] if b.fill else [Spacer(1, b.height)]
         raise TypeError(f"unknown block {type(b).__name__}")
 
     def _upper(self, style: str) -> bool:
@@ -370,7 +437,12 @@ class Flow:
                 st = self.cache.nested(st, depth)
             cls = NoteParagraph if (_has_notes(text)) else BodyParagraph
             bullet = item.label or (f"{number}." if numbered else ("\u2013" if depth else "\u2022"))
-            out.append(self.cache.make(self.script.cls(cls, markup), markup, st, bullet))
+            if item.tag:
+                bullet = None  # the tag and the tint set the item apart; a bullet is one too many
+            if item.icon is not None:
+                out.append(self.icon_item(item.icon, markup, st))
+            else:
+                out.append(self.cache.make(self.script.cls(cls, markup), markup, st, bullet))
             if item.children:
                 out.extend(self.bullets(item.children, style, depth + 1))
         return out
@@ -390,9 +462,29 @@ class Flow:
         cls = NoteCarryingBox if notes else Box
         box = cls(cell, padding=look.padding, background=look.background, border=look.border,
                   border_width=look.border_width, continued=self._continued,
-                  rtl=self.script.rtl)
+                  rtl=self.script.rtl, icon=b.icon)
         box.spaceBefore, box.spaceAfter = st.spaceBefore, st.spaceAfter
         return box
+
+    def icon_item(self, icon: d.Image, markup: str, st) -> Paragraph:
+        from reportlab.lib.styles import ParagraphStyle
+        room = icon.width + 0.6 * icon.width
+        style = ParagraphStyle(f"{st.name}-icon", parent=st, leftIndent=room)
+        para = IconItem(markup, style)
+        para.icon = icon
+        return para
+
+    def picture(self, b: d.Image):
+        from briefgen.pictures import inspect
+        from briefgen.render.images import Picture
+        info = inspect(Path(b.path))
+        credit = None
+        if b.credit:
+            style = "credit" if "credit" in self.styles else "small"
+            credit = self.para((inline.Text(b.credit),), style)
+        pic = Picture(b, credit, (info.width, info.height))
+        pic.spaceBefore, pic.spaceAfter = 4, 10
+        return pic
 
     def contents(self, b: d.Contents):
         entries = self.contents_entries or []

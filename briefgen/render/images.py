@@ -45,12 +45,37 @@ def _reader(path: str):
     return reader
 
 
+def _tinted(drawing, tint: str):
+    """A copy of one-colour artwork with every stroke and fill in `tint`."""
+    import copy
+
+    from reportlab.graphics.shapes import Group
+    from reportlab.lib.colors import HexColor
+    colour = HexColor(tint)
+    drawing = copy.deepcopy(drawing)
+
+    def walk(node):
+        for child in getattr(node, "contents", []):
+            if isinstance(child, Group):
+                walk(child)
+                continue
+            if getattr(child, "strokeColor", None) is not None:
+                child.strokeColor = colour
+            if getattr(child, "fillColor", None) is not None:
+                child.fillColor = colour
+    walk(drawing)
+    return drawing
+
+
 def draw_image(canv, img: d.Image, x: float, y: float, width: float, height: float) -> None:
     """Draw `img` into the box (x, y, width, height), keeping its proportions."""
     if Path(img.path).suffix.lower() == ".svg":
         from briefgen.pictures import load_svg
         drawing = load_svg(Path(img.path))
-        name = "svg-" + hashlib.sha256(str(Path(img.path).resolve()).encode()).hexdigest()[:12]
+        if img.tint:
+            drawing = _tinted(drawing, img.tint)
+        name = "svg-" + hashlib.sha256((str(Path(img.path).resolve()) + img.tint)
+                                       .encode()).hexdigest()[:12]
         known = getattr(canv, "_briefgen_forms", None)
         if known is None:
             known = canv._briefgen_forms = set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, NextPageTemplate, PageTemplate
 from reportlab.platypus.doctemplate import BaseDocTemplate
@@ -95,9 +96,13 @@ class BriefDocTemplate(BaseDocTemplate):
         canv.setFillColor(HexColor(self.theme.cover["band"]))
         canv.rect(0, height - self._band, width, self._band, stroke=0, fill=1)
         canv.restoreState()
+        m = self.theme.margins
+        x = m["left"]
+        for icon in self.model.cover_art:  # a row along the foot of the band
+            draw_image(canv, icon, x, height - self._band + 12 * mm, icon.width, icon.height)
+            x += icon.width * 1.9
         logo = self.model.logos.get("cover")
         if logo:
-            m = self.theme.margins
             draw_image(canv, logo, m["left"], m["bottom"], logo.width, logo.height)
 
     def number(self, n: int) -> str:
