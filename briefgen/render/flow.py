@@ -440,7 +440,7 @@ class Flow:
             if item.tag:
                 bullet = None  # the tag and the tint set the item apart; a bullet is one too many
             if item.icon is not None:
-                out.append(self.icon_item(item.icon, markup, st))
+                out.append(self.icon_item(item.icon, markup, st, item.label or None))
             else:
                 out.append(self.cache.make(self.script.cls(cls, markup), markup, st, bullet))
             if item.children:
@@ -466,11 +466,13 @@ class Flow:
         box.spaceBefore, box.spaceAfter = st.spaceBefore, st.spaceAfter
         return box
 
-    def icon_item(self, icon: d.Image, markup: str, st) -> Paragraph:
+    def icon_item(self, icon: d.Image, markup: str, st, label: str | None) -> Paragraph:
+        """The icon, then the item's own number (kept: the text refers to it), then text."""
         from reportlab.lib.styles import ParagraphStyle
-        room = icon.width + 0.6 * icon.width
-        style = ParagraphStyle(f"{st.name}-icon", parent=st, leftIndent=room)
-        para = IconItem(markup, style)
+        room = icon.width * 1.5
+        style = ParagraphStyle(f"{st.name}-icon", parent=st, bulletIndent=room,
+                               leftIndent=room + (st.leftIndent if label else 0))
+        para = IconItem(markup, style, bulletText=label)
         para.icon = icon
         return para
 
