@@ -199,8 +199,8 @@ class Workspace:
         raise RenderError(
             f"the {kind} does not fit one page: it overflows by {over:.0f} pt "
             f"(about {max(1, round(over / 14))} lines) at the smallest type the layout allows",
-            hint="remove some -a/--action or -e/--example choices, or shorten the local "
-                 "context", code="fit.overflow")
+            hint="name fewer actions or examples (-a, -e, or the 'actions' and 'examples' "
+                 "fields), or shorten the local context", code="fit.overflow")
 
 
 def build_brief(profile: Profile, output: Path | None = None, *, layout: str | None = None,

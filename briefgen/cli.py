@@ -407,11 +407,13 @@ def check(content, layout, lang, brand):
 
 @main.command(epilog="""\b
 Examples:
+  briefgen campaign towns.xlsx --out output/towns
+  briefgen campaign towns.xlsx --sheet Spain --brand _brand.yml
   briefgen campaign towns.csv --out output/towns
   briefgen campaign towns.yaml --check
   briefgen campaign towns.csv --jobs 4 --packet --quiet
   briefgen campaign towns.csv --scheduler tcp://10.0.0.5:8786""")
-@click.argument("file", metavar="FILE.csv|FILE.yaml",
+@click.argument("file", metavar="FILE.xlsx|FILE.csv|FILE.yaml",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs and manifest (default: output/<FILE name>).")
@@ -432,11 +434,14 @@ Examples:
                    "needs briefgen[dask].")
 @click.option("--brand", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Brand file for every row without a 'brand' column of its own.")
+@click.option("--sheet", metavar="NAME", help="The worksheet of an .xlsx file (default: the "
+                                              "first).")
 @open_option
 @handled
 def campaign(file, out_dir, jobs, force, check_only, packet, quiet, content, allow_fallback,
-             scheduler, brand, open_after):
-    """Build briefs and factsheets for every municipality of a CSV or YAML file.
+             scheduler, brand, sheet, open_after):
+    """Build briefs and factsheets for every municipality of a spreadsheet (.xlsx or CSV)
+    or a YAML file.
 
     Exit 0 when every row was built or skipped, 1 when some rows failed, 2 when the file
     itself cannot be used."""
@@ -444,6 +449,7 @@ def campaign(file, out_dir, jobs, force, check_only, packet, quiet, content, all
     result = run_campaign(file, out_dir or Path("output") / file.stem, jobs=jobs, force=force,
                           check_only=check_only, packet=packet, content=content,
                           allow_fallback=allow_fallback, scheduler=scheduler, brand=brand,
+                          sheet=sheet,
                           progress=ConsoleProgress(sys.stderr, quiet=quiet))
     _open(result.out_dir, open_after and not check_only)
     if not result.ok:

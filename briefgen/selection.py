@@ -151,7 +151,8 @@ def _coerce(name: str, kind: str, raw: Any, loc: Location) -> Any:
         if name == "municipality":
             if not value:
                 raise SelectionError("the municipality name is empty", loc,
-                                     hint="give a name with -m/--municipality or 'municipality:'",
+                                     hint="fill the row's 'municipality' cell" if _in_sheet(loc)
+                                     else "give a name with -m/--municipality or 'municipality:'",
                                      code="profile.municipality")
             if len(value) > MAX_NAME_CHARS:
                 raise SelectionError(
@@ -194,6 +195,12 @@ def _coerce(name: str, kind: str, raw: Any, loc: Location) -> Any:
             return raw
         return str(raw).strip().lower() in ("1", "yes", "true", "y")
     raise AssertionError(kind)
+
+
+def _in_sheet(loc: Location | None) -> bool:
+    """The value comes from a campaign spreadsheet's cell (so messages name the column)."""
+    return bool(loc and loc.path and Path(loc.path).suffix.lower() in
+                (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"))
 
 
 def _pictures(raw: Any, loc: Location) -> tuple:

@@ -125,7 +125,7 @@ def test_header_names_are_matched_loosely_and_blank_lines_ignored(tmp_path):
                     ";;\r\n\r\n", encoding="utf-8")
     row, = read_rows(path)
     assert row.raw == {"municipality": "Malmö", "country": "SE", "local_context": "By the sea"}
-    assert row.number == 1
+    assert row.number == 2  # as a spreadsheet shows it: the header is row 1
 
 
 # --------------------------------------------------------------------------- building
@@ -175,7 +175,7 @@ def test_lists_in_a_semicolon_file_use_the_bar(world):
 def test_manifest_records_every_row_and_file(world):
     _, out, result = world
     data = manifest(out)
-    assert [r["row"] for r in data["rows"]] == list(range(1, len(NAMES) + 1))
+    assert [r["row"] for r in data["rows"]] == list(range(2, len(NAMES) + 2))  # header: 1
     assert [r["municipality"] for r in data["rows"]] == NAMES
     assert {r["status"] for r in data["rows"]} == {"built"}
     for entry, slug in zip(data["rows"], SLUGS):
@@ -188,10 +188,12 @@ def test_manifest_records_every_row_and_file(world):
     summary = data["summary"]
     assert (summary["built"], summary["skipped"], summary["failed"]) == (len(NAMES), 0, 0)
     assert summary["briefgen"] == "0.1.0" and summary["seconds"] > 0
-    with open(out / "manifest.csv", encoding="utf-8", newline="") as fh:
+    raw = (out / "manifest.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs for UTF-8
+    with open(out / "manifest.csv", encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
     assert table[0] == ["row", "municipality", "status", "files", "error"]
-    assert table[2] == ["2", "Αθήνα", "built", "athina/brief.pdf", ""]
+    assert table[2] == ["3", "Αθήνα", "built", "athina/brief.pdf", ""]
     # a name that a spreadsheet would run as a formula is marked as text
     assert table[-1][1] == "'" + NAMES[-1] and data["rows"][-1]["municipality"] == NAMES[-1]
     assert len(table) == len(NAMES) + 1
@@ -231,10 +233,10 @@ def test_a_bad_row_fails_alone(tmp_path):
     out = tmp_path / "out"
     result = campaign(path, "--out", out, "--jobs", "1")
     assert result.exit_code == 1, result.stderr
-    assert f"row 2: c.csv:3: error: unknown priority 'nonsense' in priorities; valid: " \
+    assert f"row 3: c.csv:3: error: unknown priority 'nonsense' in priorities; valid: " \
            f"{VALID} [ref.priority]" in result.stderr.splitlines()
-    assert "row 3: c.csv:4: error: the municipality name is empty in municipality; give a " \
-           "name with -m/--municipality or 'municipality:' [profile.municipality]" \
+    assert "row 4: c.csv:4: error: the municipality name is empty in municipality; fill the " \
+           "row's 'municipality' cell [profile.municipality]" \
            in result.stderr.splitlines()
     assert pdfs(out) == ["malmo/brief.pdf", "uppsala/brief.pdf"]
     assert statuses(out) == {"Malmö": "built", "Lund": "failed", "": "failed",
@@ -248,7 +250,7 @@ def test_a_bad_row_fails_alone(tmp_path):
 
     result = campaign(extra, "--out", tmp_path / "out2", "--jobs", "1", "--quiet")
     assert result.exit_code == 1
-    assert result.stderr.startswith("row 1: e.csv:2: error: unknown example 'no-such-example' "
+    assert result.stderr.startswith("row 2: e.csv:2: error: unknown example 'no-such-example' "
                                     "in examples; see `briefgen list examples`")
 
 
@@ -448,13 +450,13 @@ def test_check_lists_every_bad_row_and_writes_nothing(tmp_path):
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[:2] == [
-        "row 2: c.csv:3: error: 'yesterday' is not a date in date; write it as YYYY-MM-DD "
+        "row 3: c.csv:3: error: 'yesterday' is not a date in date; write it as YYYY-MM-DD "
         "[profile.date]",
-        "row 3: c.csv:4: error: the municipality name is empty in municipality; give a name "
-        "with -m/--municipality or 'municipality:' [profile.municipality]"]
-    assert lines[2].startswith("row 4: error: language 'he' is not available")
-    assert lines[3].startswith("row 5: error: layout 'no-such-layout' not found")
-    assert lines[4] == f"row 6: c.csv:7: error: unknown priority '7' in priorities; valid: " \
+        "row 4: c.csv:4: error: the municipality name is empty in municipality; fill the "
+        "row's 'municipality' cell [profile.municipality]"]
+    assert lines[2].startswith("row 5: error: language 'he' is not available")
+    assert lines[3].startswith("row 6: error: layout 'no-such-layout' not found")
+    assert lines[4] == f"row 7: c.csv:7: error: unknown priority '7' in priorities; valid: " \
                        f"{VALID} [ref.priority]"
     assert lines[5] == "briefgen: checked 6 rows: 5 with problems"
     assert not out.exists()
@@ -470,7 +472,7 @@ def test_check_reports_a_second_problem_in_the_same_row(tmp_path):
     path = write_csv(tmp_path / "c.csv", [["Lund", "Narnia", "nonsense", DATE]])
     result = campaign(path, "--check", "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert "row 1: c.csv:2: error: unknown country 'Narnia' in country;" in result.stderr
+    assert "row 2: c.csv:2: error: unknown country 'Narnia' in country;" in result.stderr
 
 
 # --------------------------------------------------------------------------- --packet, YAML

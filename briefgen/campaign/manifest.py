@@ -142,21 +142,54 @@ def unchanged(old: dict, out_dir: Path, expected: list[str]) -> bool:
     return all(sha256_file(out_dir / p) == digest for p, digest in recorded.items())
 
 
+MANIFEST_COLUMNS = ["row", "municipality", "status", "files", "error"]
+
+
 def write_manifests(out_dir: Path, rows: list[dict], summary: dict,
-                    leftovers: list[dict] = ()) -> None:
+                    leftovers: list[dict] = (), *, xlsx: bool = False) -> None:
+    """manifest.json (for programs), manifest.csv (UTF-8 with a byte-order mark, so that
+    Excel reads the names right in any locale) and, for a campaign read from a workbook,
+    manifest.xlsx."""
     data = {"rows": rows, "summary": summary}
     if leftovers:  # files of earlier runs not yet pruned (see run_campaign's save)
         data["leftovers"] = list(leftovers)
     write_atomic(out_dir / "manifest.json",
                  (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode(), out_dir)
+    table = [[e["row"], e["municipality"], e["status"], ";".join(f["path"] for f in e["files"]),
+              e["error"] or ""] for e in rows]
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["row", "municipality", "status", "files", "error"])
-    for e in rows:
-        writer.writerow([e["row"], spreadsheet_safe(e["municipality"]), e["status"],
-                         ";".join(f["path"] for f in e["files"]),
-                         spreadsheet_safe(e["error"] or "")])
-    write_atomic(out_dir / "manifest.csv", buf.getvalue().encode(), out_dir)
+    writer.writerow(MANIFEST_COLUMNS)
+    for r in table:
+        writer.writerow([r[0], spreadsheet_safe(r[1]), r[2], r[3], spreadsheet_safe(r[4])])
+    write_atomic(out_dir / "manifest.csv", buf.getvalue().encode("utf-8-sig"), out_dir)
+    if xlsx:
+        write_atomic(out_dir / "manifest.xlsx", _xlsx(table), out_dir)
+
+
+def _xlsx(table: list[list]) -> bytes:
+    """The manifest as a workbook: every text cell stored as text, never as a formula."""
+    import openpyxl
+    from openpyxl.styles import Font
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "manifest"
+    sheet.append(MANIFEST_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in table:
+        sheet.append(r)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"   # '=SUM(...)' from a campaign file stays text
+    for col, width in zip("ABCDE", (6, 28, 9, 60, 60)):
+        sheet.column_dimensions[col].width = width
+    sheet.freeze_panes = "A2"
+    stamp = dt.datetime(2000, 1, 1)
+    book.properties.created = book.properties.modified = stamp
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
 
 
 def spreadsheet_safe(text: str) -> str:

@@ -43,29 +43,42 @@ YAML_KEYS = {"defaults": "profile fields every row starts from",
 CSV_DELIMITERS = ",;\t"
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 YAML_SUFFIXES = {".yaml", ".yml"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 @dataclass
 class Row:
     """One data row as read: the values given (empty ones left out) and where each was."""
 
-    number: int                                   # 1-based among the data rows
+    number: int                                   # the row as the spreadsheet shows it
+                                                  # (header = row 1); YAML: 1-based entry
     raw: dict[str, Any]
     locs: dict[str, Location]
     where: Location
     problem: Diagnostic | None = None             # found while reading (extra cells, ...)
 
 
-def read_rows(path: Path) -> list[Row]:
-    """The rows of a campaign file; a file that cannot be used at all raises (exit 2)."""
+def read_rows(path: Path, sheet: str | None = None) -> list[Row]:
+    """The rows of a campaign file; a file that cannot be used at all raises (exit 2).
+
+    `sheet` names the worksheet of an .xlsx file (default: the first)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if sheet and suffix not in XLSX_SUFFIXES:
+        raise BriefgenError(f"--sheet is for .xlsx files, and {path.name} is not one",
+                            hint="remove --sheet, or give the workbook", code="campaign.sheet")
     if suffix in YAML_SUFFIXES:
         return _read_yaml(path)
     if suffix in CSV_SUFFIXES:
         return _read_csv(path)
-    raise BriefgenError(f"campaign file must be CSV or YAML: {path}",
-                        hint="name it .csv (a spreadsheet export) or .yaml",
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, sheet)
+    if suffix == ".xls":
+        raise BriefgenError(f"{path.name} is an old Excel 97-2003 workbook",
+                            hint="in Excel, save it as .xlsx (Excel Workbook) or CSV UTF-8",
+                            code="campaign.format")
+    raise BriefgenError(f"campaign file must be .xlsx, CSV or YAML: {path}",
+                        hint="give the spreadsheet (.xlsx), a CSV export or a .yaml file",
                         code="campaign.format")
 
 
@@ -115,8 +128,9 @@ def _read_csv(path: Path) -> list[Row]:
         header = next(reader)
         records = []
         line = reader.line_num
-        for cells in reader:
-            records.append((line + 1, cells))
+        for number, cells in enumerate(reader, start=2 + offset):
+            # (spreadsheet row: a record is one row, a multi-line cell included; file line)
+            records.append((number, cells, line + 1 + offset))
             line = reader.line_num
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
@@ -129,7 +143,13 @@ def _read_csv(path: Path) -> list[Row]:
                             hint='a quote (") may only start or end a cell; write "" for a '
                                  "quote inside a quoted cell", code="campaign.csv") from None
     header_loc = Location(str(path), 1 + offset)
+    delim = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    return _table_rows(path, header, header_loc, records, f" (read as {delim}-separated)")
 
+
+def _table_rows(path: Path, header: list[str], header_loc: Location,
+                records: list[tuple[int, list, int]], read_as: str = "") -> list[Row]:
+    """Header and (spreadsheet row, cells, file line) records of a CSV or a worksheet."""
     keys = [column_key(h) for h in header]
     unknown = [h.strip() for h, k in zip(header, keys) if k and k not in ROW_SCHEMA]
     if unknown:
@@ -151,39 +171,110 @@ def _read_csv(path: Path) -> list[Row]:
                                 hint="keep one column per field", code="campaign.column")
         seen.add(k)
     if "municipality" not in keys:
-        delim = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
         raise BriefgenError("the campaign file has no 'municipality' column", header_loc,
-                            hint=f"the header row (read as {delim}-separated) must name a "
+                            hint=f"the header row{read_as} must name a "
                                  "'municipality' column; columns: " + ", ".join(ROW_SCHEMA),
                             code="campaign.column")
 
     rows: list[Row] = []
-    for line, cells in records:
-        if not any(c.strip() for c in cells):
+    for number, cells, line in records:
+        if not any(_filled(c) for c in cells):
             continue  # blank lines and the ';;;;' lines spreadsheets leave at the end
-        where = Location(str(path), line + offset)
+        where = Location(str(path), line)
         raw: dict[str, Any] = {}
         locs: dict[str, Location] = {}
         problem = None
         for i, cell in enumerate(cells):
             key = keys[i] if i < len(keys) else ""
             if not key:
-                if cell.strip() and problem is None:
+                if _filled(cell) and problem is None:
                     problem = Diagnostic(
-                        f"a value in column {i + 1}, which has no header", where,
+                        f"a value in column {_column_letter(i)}, which has no header", where,
                         hint="name the column in the header row or remove the value",
                         code="campaign.cells")
                 continue
             locs[key] = where.at(key)
-            if ("\n" in cell or "\r" in cell) and key != "local_context" and problem is None:
+            if isinstance(cell, str) and ("\n" in cell or "\r" in cell) and \
+                    key != "local_context" and problem is None:
                 problem = Diagnostic(
                     f"a line break inside the '{header[i].strip()}' cell", where,
                     hint='is a quote (") left open on this line? only local_context may '
                          "span lines", code="campaign.cells")
-            if cell.strip():
-                raw[key] = cell.strip()
-        rows.append(Row(len(rows) + 1, raw, locs, where, problem))
+            if _filled(cell):
+                raw[key] = cell.strip() if isinstance(cell, str) else cell
+        rows.append(Row(number, raw, locs, where, problem))
     return rows
+
+
+def _filled(cell: Any) -> bool:
+    return cell is not None and (not isinstance(cell, str) or bool(cell.strip()))
+
+
+def _column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: how a spreadsheet names column index+1."""
+    out = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _cell(value: Any) -> Any:
+    """A worksheet value as a user means it: whole numbers without '.0', dates as dates."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (dt.time, dt.timedelta)):
+        return str(value)
+    return value
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> list[Row]:
+    import zipfile
+    data = _read_bytes(path)  # the same messages as CSV for a missing or unreadable file
+    try:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise BriefgenError("reading .xlsx needs openpyxl", code="campaign.format") from None
+    import warnings
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # openpyxl warns about styles and data validation
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise BriefgenError(f"{path.name} is not a readable .xlsx workbook ({exc})",
+                            Location(str(path)),
+                            hint="open it in Excel or LibreOffice and save it as .xlsx again",
+                            code="campaign.xlsx") from None
+    try:
+        if sheet is not None:
+            if sheet not in book.sheetnames:
+                raise BriefgenError(f"the workbook has no sheet '{sheet}'", Location(str(path)),
+                                    hint="sheets: " + ", ".join(book.sheetnames),
+                                    code="campaign.sheet")
+            ws = book[sheet]
+        else:
+            ws = book.worksheets[0]
+        table = [(i + 1, [_cell(c.value) for c in r])
+                 for i, r in enumerate(ws.iter_rows(min_row=1))]
+    finally:
+        book.close()
+    table = [(n, cells) for n, cells in table if any(_filled(c) for c in cells)] or []
+    if not table:
+        raise BriefgenError(f"sheet '{ws.title}' is empty: it needs a header row",
+                            Location(str(path)),
+                            hint="row 1 names the columns, e.g. municipality, country",
+                            code="campaign.header")
+    header_row, header = table[0]
+    header = ["" if h is None else str(h) for h in header]
+    return _table_rows(path, header, Location(str(path), header_row),
+                       [(n, cells, n) for n, cells in table[1:]],
+                       f" of sheet '{ws.title}'")
 
 
 def _read_yaml(path: Path) -> list[Row]:

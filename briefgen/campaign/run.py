@@ -64,7 +64,8 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
                  check_only: bool = False, packet: bool = False,
                  progress: Progress | None = None, content: Path | None = None,
                  allow_fallback: bool = False, scheduler: str | None = None,
-                 pool=None, brand: Path | None = None) -> CampaignResult:
+                 pool=None, brand: Path | None = None,
+                 sheet: str | None = None) -> CampaignResult:
     """Build (or with check_only, only validate) every row of a campaign file.
 
     A file that cannot be used raises BriefgenError; a bad row fails alone and is counted
@@ -77,7 +78,7 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
     progress = progress or Progress()
     started = time.monotonic()
     path, out_dir = Path(path), Path(out_dir)
-    rows = read_rows(path)
+    rows = read_rows(path, sheet)
     ws = Workspace(content)
     pack = ws.pack  # a broken pack stops everything here (exit 2)
     date = default_date()
@@ -189,7 +190,8 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
             leftovers = [f for e in earlier_rows for f in e["files"]
                          if isinstance(f, dict) and f.get("path") not in listed
                          and (out_dir / str(f.get("path"))).is_file()]
-            write_manifests(out_dir, rows_now, summary(), leftovers)
+            write_manifests(out_dir, rows_now, summary(), leftovers,
+                            xlsx=path.suffix.lower() in (".xlsx", ".xlsm"))
 
         jobs = max(1, min(jobs or usable_cpus(), len(tasks) or 1))
         if client is not None:
