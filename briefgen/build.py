@@ -136,6 +136,12 @@ class Workspace:
                                  hint="kinds: " + ", ".join(KINDS), code="kind")
         doc = KINDS[kind](composer, **options)
         warnings = list(composer.loc.fallbacks)
+        if profile.local_examples:
+            from briefgen.local import place
+            heading = layout.label_set(profile.lang or "en").get(
+                "local_heading", "Already under way in {municipality}")
+            doc = place(doc, profile.local_examples, self.pack, profile.municipality,
+                        heading.format(municipality=profile.municipality), layout.theme)
         from briefgen.illustrate import illustrate, load_slots, photos_for
         slots = load_slots(self.content_dir)
         photos, _ = photos_for(slots, profile, self.pack)
@@ -176,7 +182,11 @@ class Workspace:
             composer = Composer(self.pack, layout, select(self.pack, profile),
                                 allow_fallback=allow_fallback)
             plan = composer.sheet_plan(options["priority"])
-            can_drop_e = 0 if plan.named_examples else max(0, len(plan.examples) - 1) \
+            # a sheet keeps one example from elsewhere, or none when the town's own fill it
+            from briefgen.local import priorities_with_local
+            keep = 0 if options["priority"] in priorities_with_local(profile.local_examples,
+                                                                     self.pack) else 1
+            can_drop_e = 0 if plan.named_examples else max(0, len(plan.examples) - keep) \
                 if "examples" in order else 0
             can_drop_a = 0 if plan.named_actions else max(0, len(plan.actions) - 2) \
                 if "actions" in order else 0

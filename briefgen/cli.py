@@ -310,21 +310,33 @@ def lang_suffix(profile) -> str:
 @main.command("list", epilog="""\b
 Examples:
   briefgen list priorities
-  briefgen list examples --priority services --json""")
+  briefgen list examples --country ES
+  briefgen list examples --region europe --priority services --json""")
 @click.argument("what", type=click.Choice(["priorities", "actions", "examples", "sources",
                                           "roles"]))
 @click.option("-p", "--priority", help="Only items of this priority (id or number).")
+@click.option("--country", help="Examples: only those from this country (code or name).")
+@click.option("--region", help="Examples: only those from this world region (id or name).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option("--content", type=click.Path(path_type=Path), help="Content pack folder.")
 @click.option("--lang", default="en", help="Language of titles.")
 @handled
-def list_(what, priority, as_json, content, lang):
+def list_(what, priority, country, region, as_json, content, lang):
     """List the ids of the content pack."""
     from briefgen import cache, resources
+    from briefgen.countries import country_name
+    from briefgen.errors import SelectionError
     from briefgen.inline import plain
+    from briefgen.selection import Profile, resolve_country, resolve_region
     # The pack alone: no layout, templates or renderer to import.
     pack = cache.load_pack(Path(content) if content else resources.content_dir())
     pid = pack.resolve_priority(priority).id if priority else None
+    if (country or region) and what != "examples":
+        raise SelectionError("--country and --region filter examples",
+                             hint="use them with 'briefgen list examples'", code="list.filter")
+    code = resolve_country(country, pack, lang, Location(keypath="--country")) \
+        if country else ""
+    region_id = resolve_region(Profile(region=region or ""), code, pack) if region else ""
 
     def t(text):
         return plain(text.nodes(lang if text.has(lang) else "en"))
@@ -339,7 +351,8 @@ def list_(what, priority, as_json, content, lang):
         rows = [{"id": e.id, "title": t(e.title), "places": list(e.places.get(lang or "en")),
                  "country": e.country, "region": e.region, "year": e.year, "priority": e.priority,
                  "source": pack.sources[e.source].url if e.source else None}
-                for e in pack.examples if not pid or e.priority == pid]
+                for e in pack.examples if (not pid or e.priority == pid) and
+                (not code or e.country == code) and (not region_id or e.region == region_id)]
     elif what == "sources":
         rows = [{"id": s.id, "label": t(s.label), "url": s.url} for s in pack.sources.values()]
     elif what == "roles":
@@ -356,7 +369,9 @@ def list_(what, priority, as_json, content, lang):
             mark = " [national]" if row["kind"] == "national" else ""
             click.echo(f"{ident:<40} {row['text'][:70]}{mark}")
         elif what == "examples":
-            where = ", ".join(row["places"]) or row["country"]
+            # place names, then the country by name: a code is not a place
+            country_label = country_name(row["country"], lang) if row["country"] else ""
+            where = ", ".join(x for x in (*row["places"], country_label) if x) or "-"
             click.echo(f"{ident:<26} {row['priority']:<12} {where}")
         elif what == "roles":
             click.echo(ident)

@@ -41,6 +41,9 @@ PROFILE_SCHEMA: dict[str, tuple[str, str]] = {
     "brand": ("str", "a brand file (Quarto _brand.yml style): name, logo, colours, fonts; "
                      "relative to the file that names it"),
     "logo": ("str", "a logo picture (PNG, JPEG or SVG) that replaces the brand's"),
+    "local_examples": ("local_examples", "the town's own programmes, shown first: a list of "
+                                         "{title, text, year, url, priority, picture}, or a "
+                                         "YAML file of one"),
     "pictures": ("pictures", "photos for the pack's picture slots: slot -> {file, alt, credit}; "
                              "slots: cover, priority.<id>, example.<id>"),
     "all": ("bool", "select the whole agenda"),
@@ -67,6 +70,7 @@ class Profile:
     logo: str = ""
     # (slot, absolute file path, alt text, credit) for each picture the profile gives
     pictures: tuple[tuple[str, str, str, str], ...] = ()
+    local_examples: tuple = ()          # briefgen.local.LocalExample, in the order given
     all: bool = False
     # where each field was given, for messages: field -> Location
     where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
@@ -190,6 +194,9 @@ def _coerce(name: str, kind: str, raw: Any, loc: Location) -> Any:
         return value
     if kind == "pictures":
         return _pictures(raw, loc)
+    if kind == "local_examples":
+        from briefgen.local import coerce
+        return coerce(raw, loc)
     if kind == "bool":
         if isinstance(raw, bool):
             return raw
