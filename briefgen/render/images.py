@@ -74,8 +74,9 @@ def draw_image(canv, img: d.Image, x: float, y: float, width: float, height: flo
         drawing = load_svg(Path(img.path))
         if img.tint:
             drawing = _tinted(drawing, img.tint)
-        name = "svg-" + hashlib.sha256((str(Path(img.path).resolve()) + img.tint)
-                                       .encode()).hexdigest()[:12]
+        # named by content, not path: the same PDF wherever briefgen is installed
+        name = "svg-" + hashlib.sha256(Path(img.path).read_bytes() + img.tint.encode()
+                                       ).hexdigest()[:12]
         known = getattr(canv, "_briefgen_forms", None)
         if known is None:
             known = canv._briefgen_forms = set()
