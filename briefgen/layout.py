@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.ext
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen import document as d
@@ -122,6 +123,49 @@ def _template_location(exc: BaseException, tpl: jinja2.Template) -> Location:
         if frame.filename and frame.filename.endswith(".j2"):
             return Location(frame.filename, frame.lineno)
     return Location(tpl.filename or tpl.name)
+
+
+# --------------------------------------------------------------------------- line marks
+
+
+_BLOCK_LINE = re.compile(r"^[ \t]*\{[%#]")
+
+
+def mark_lines(source: str) -> str:
+    """The template with `<?L n?>` at the start of each line of markup, so that a markup error
+    found in the *rendered* text names the template's own line (comments, loops and
+    conditionals make the two drift apart). Lines that start with a Jinja tag or comment get
+    no mark, so lstrip_blocks and trim_blocks work as before; nothing is marked inside a
+    Jinja tag, expression or comment, nor inside an HTML tag that spans lines."""
+    out = []
+    jinja = None          # the closer we wait for: "%}", "}}", "#}"
+    in_tag = False
+    for n, line in enumerate(source.split("\n"), 1):
+        if jinja is None and not in_tag and not _BLOCK_LINE.match(line):
+            out.append(f"<?L{n}?>")
+        i = 0
+        while i < len(line):
+            two = line[i:i + 2]
+            if jinja is not None:
+                if two == jinja:
+                    jinja, i = None, i + 2
+                    continue
+            elif two in ("{%", "{{", "{#"):
+                jinja, i = {"{%": "%}", "{{": "}}", "{#": "#}"}[two], i + 2
+                continue
+            elif line[i] == "<":
+                in_tag = True
+            elif line[i] == ">":
+                in_tag = False
+            i += 1
+        out.append(line)
+        out.append("\n")
+    return "".join(out[:-1])
+
+
+class _LineMarks(jinja2.ext.Extension):
+    def preprocess(self, source, name, filename=None):
+        return mark_lines(source) if name and name.endswith(".html.j2") else source
 
 
 # --------------------------------------------------------------------------- loading
@@ -233,7 +277,8 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
     env = SandboxedEnvironment(
         loader=_ConfinedLoader([str(p / "templates") for p in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=False, bytecode_cache=_bytecode_cache())
+        keep_trailing_newline=False, bytecode_cache=_bytecode_cache(),
+        extensions=[_LineMarks])
     from briefgen.content import fingerprint_folder
     fp = "".join(fingerprint_folder(p, "*") for p in dirs)
     layout = Layout(folder.name, dirs, merged_manifest, theme, labels, env, fp, theme_data)
@@ -355,6 +400,15 @@ class _BlockParser(HTMLParser):
         self.current: tuple[str, dict] | None = None    # open text block
         self.items: list | None = None
         self.box: tuple[dict, list] | None = None
+        self._mark = (1, 1)   # (line in the rendered text, template line it comes from)
+
+    def handle_pi(self, data):
+        if data.startswith("L") and data.rstrip("?")[1:].isdigit():
+            self._mark = (self.getpos()[0], int(data.rstrip("?")[1:]))
+
+    def template_line(self) -> int:
+        out_line, src_line = self._mark
+        return src_line + self.getpos()[0] - out_line
 
     def style_of(self, attrs: dict, default: str) -> str:
         """The class="..." of a tag, which must name a style of the theme."""
@@ -365,7 +419,7 @@ class _BlockParser(HTMLParser):
         return name
 
     def error_at(self, message: str) -> LayoutError:
-        line, _ = self.getpos()
+        line = self.template_line()
         return LayoutError(message, Location(self.source, line), code="template.markup",
                            hint="templates may use p, h1-h3, ul/ol/li, box, img, b, i, a, br")
 
@@ -385,8 +439,7 @@ class _BlockParser(HTMLParser):
         if "alt" not in attrs or attrs["alt"] is None:
             raise self.error_at("<img> needs alt: what the picture shows (alt=\"\" if it only "
                                 "decorates)")
-        line, _ = self.getpos()
-        where = Location(self.source, line)
+        where = Location(self.source, self.template_line())
         path = resolve(attrs["src"], where)
         inspect(path, where)
         try:
@@ -515,7 +568,12 @@ class _BlockParser(HTMLParser):
             if data.strip():
                 raise self.error_at(f"text outside a paragraph: '{data.strip()[:30]}'")
             return
-        self.stack[-1][2].append(inline.Text(_SPACE.sub(" ", data)))
+        run = self.stack[-1][2]
+        if run and isinstance(run[-1], inline.Text):
+            # text split only by a line mark is one run, as it was before marks
+            run[-1] = inline.Text(_SPACE.sub(" ", run[-1].text + data))
+        else:
+            run.append(inline.Text(_SPACE.sub(" ", data)))
 
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
