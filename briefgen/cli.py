@@ -147,9 +147,66 @@ def _open(path: Path, wanted: bool) -> None:
         click.launch(str(path))
 
 
-def _warn(warnings) -> None:
+_VERBOSITY = 0   # -1 quiet, 0 normal, 1+ verbose
+
+
+def _set_quiet(ctx, param, value):
+    global _VERBOSITY
+    if value:
+        _VERBOSITY = -1
+
+
+def _set_verbose(ctx, param, value):
+    global _VERBOSITY
+    if value and _VERBOSITY >= 0:
+        _VERBOSITY = value
+
+
+def verbosity(fn):
+    """-q/--quiet and -v/--verbose, the same on every command."""
+    fn = click.option("-v", "--verbose", count=True, expose_value=False, is_eager=True,
+                      callback=_set_verbose,
+                      help="Say more: what was used and how long each document took.")(fn)
+    fn = click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=True,
+                      callback=_set_quiet,
+                      help="Only errors: no warnings, notes, progress or 'wrote' lines.")(fn)
+    return fn
+
+
+def _warn(warnings, prefix: str = "") -> None:
+    if _VERBOSITY < 0:
+        return
     for w in warnings:
-        _say(str(w))
+        _say(f"{prefix}{w}")
+
+
+def _tell(text: str, level: int = 0) -> None:
+    """A line of progress on stderr ('wrote ...'), unless -q; level 1 only with -v."""
+    if _VERBOSITY >= level:
+        click.echo(terminal_safe(text), err=True)
+
+
+def _check_output(path: Path | None) -> None:
+    if path is not None and str(path) != "-":
+        from briefgen.output import check_target
+        check_target(path)  # known before the build: a device or a link is never written
+
+
+def _emit_pdf(path: Path, pdf: bytes, started: float | None = None, built=None) -> None:
+    """Write a PDF atomically, or to standard output for `-o -`."""
+    import time
+    if str(path) == "-":
+        out = getattr(sys.stdout, "buffer", sys.stdout)
+        out.write(pdf)
+        out.flush()
+    else:
+        from briefgen.output import write_atomic
+        write_atomic(path, pdf)
+        _tell(f"wrote {path}")
+    if started is not None and built is not None:
+        doc = built.document
+        _tell(f"briefgen: {doc.kind}: {built.pages} page{'s' * (built.pages != 1)}, "
+              f"{len(pdf) // 1024} KiB, {time.perf_counter() - started:.2f} s", level=1)
 
 
 class BriefgenGroup(click.Group):
@@ -183,12 +240,13 @@ class BriefgenGroup(click.Group):
 
 @click.group(cls=BriefgenGroup, name="briefgen",
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="briefgen")
+@click.version_option(__version__, "-V", "--version", prog_name="briefgen")
 @click.option("--debug", is_flag=True, help="Show a traceback for errors (for bug reports).")
 def main(debug):
     """Print-ready advocacy briefs, one-page factsheets and campaign builds."""
-    global _DEBUG
+    global _DEBUG, _VERBOSITY
     _DEBUG = debug
+    _VERBOSITY = 0   # each run starts at normal (tests run many in one process)
 
 
 @main.command(epilog="""\b
@@ -198,23 +256,25 @@ Examples:
   briefgen brief --all -o agenda.pdf      (the general edition: no municipality)""")
 @profile_options
 @click.option("--all", "all_", is_flag=True, help="The whole agenda: every action and example.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="PDF to write (default: output/<municipality>-brief.pdf).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
+              help="PDF to write, '-' for standard output "
+                   "(default: output/<municipality>-brief.pdf).")
 @open_option
+@verbosity
 @handled
 @one_shot
 def brief(profile_file, output, all_, layout, content, allow_fallback, open_after, **flags):
     """Build a tailored brief for one municipality, or the general edition without -m."""
+    import time
     from briefgen.build import Workspace
-    from briefgen.output import check_target, write_atomic
+    started = time.perf_counter()
     profile = make_profile(profile_file, all=all_ or None, **flags)
     path = output or default_output(profile, "brief")
-    check_target(path)  # known before the build: a device or a link is never written
+    _check_output(path)
     built = Workspace(content).build("brief", profile, layout, allow_fallback=allow_fallback)
     _warn(built.warnings)
-    write_atomic(path, built.pdf)
-    click.echo(f"wrote {path}", err=True)
-    _open(path, open_after)
+    _emit_pdf(path, built.pdf, started, built)
+    _open(path, open_after and str(path) != "-")
 
 
 @main.command(epilog="""\b
@@ -230,28 +290,34 @@ Examples:
               help="The one-page overview of every priority.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="With --all: folder for the sheets (default: output/).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
+              help="PDF to write, '-' for standard output.")
 @open_option
+@verbosity
 @handled
 @one_shot
 def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, content,
               allow_fallback, open_after, **flags):
     """Build one-page factsheets: one priority, every priority, or the at-a-glance sheet."""
+    import time
     from briefgen.build import Workspace
     from briefgen.errors import SelectionError
     from briefgen.output import check_target, write_atomic
+    started = time.perf_counter()
     profile = make_profile(profile_file, **flags)
     ws = Workspace(content)
-    if output:
-        check_target(output)
+    _check_output(output)
+    if all_ and not combined and not glance and output is not None:
+        raise SelectionError("-o names one PDF, and --all makes one per priority",
+                             hint="use --out FOLDER, or add --combined for one PDF",
+                             code="factsheet.output")
     if glance:
         path = output or default_output(profile, "at-a-glance")
-        check_target(path)
+        _check_output(path)
         built = ws.build("at-a-glance", profile, layout, allow_fallback=allow_fallback)
         _warn(built.warnings)
-        write_atomic(path, built.pdf)
-        click.echo(f"wrote {path}", err=True)
-        _open(path, open_after)
+        _emit_pdf(path, built.pdf, started, built)
+        _open(path, open_after and str(path) != "-")
         return
     if all_:
         ids = [p.id for p in ws.pack.priorities]
@@ -269,8 +335,7 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
     for pid in ids:
         built = ws.build("factsheet", profile, layout, allow_fallback=allow_fallback,
                          priority=pid)
-        for w in built.warnings:
-            _say(f"{pid}: {w}")
+        _warn(built.warnings, f"{pid}: ")
         results.append((pid, built))
     if all_ and combined:
         from briefgen.packet import merge_pdfs
@@ -278,18 +343,21 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
         pdf = merge_pdfs([(b.document.meta.title, b.pdf) for _, b in results],
                          title=results[0][1].document.meta.title.split(":")[0],
                          lang=results[0][1].document.meta.lang)
-        write_atomic(path, pdf)
-        click.echo(f"wrote {path}", err=True)
-        _open(path, open_after)
+        _check_output(path)
+        _emit_pdf(path, pdf)
+        _open(path, open_after and str(path) != "-")
         return
     for pid, built in results:
         if all_:
             path = (out_dir or Path("output")) / f"factsheet-{pid}.pdf"
+            check_target(path)
+            write_atomic(path, built.pdf)
+            _tell(f"wrote {path}")
         else:
             path = output or default_output(profile, f"factsheet-{pid}")
-        write_atomic(path, built.pdf)
-        click.echo(f"wrote {path}", err=True)
-    _open(path.parent if all_ else path, open_after)
+            _check_output(path)
+            _emit_pdf(path, built.pdf, started, built)
+    _open(path.parent if all_ else path, open_after and str(path) != "-")
 
 
 def default_output(profile, what: str) -> Path:
@@ -320,6 +388,7 @@ Examples:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option("--content", type=click.Path(path_type=Path), help="Content pack folder.")
 @click.option("--lang", default="en", help="Language of titles.")
+@verbosity
 @handled
 def list_(what, priority, country, region, as_json, content, lang):
     """List the ids of the content pack."""
@@ -388,6 +457,7 @@ Examples:
 @click.option("--lang", help="Also list every text without a translation into this language.")
 @click.option("--brand", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Also check this brand file (and its logo and fonts).")
+@verbosity
 @handled
 def check(content, layout, lang, brand):
     """Validate a content pack and a layout without rendering."""
@@ -439,7 +509,6 @@ Examples:
               help="Validate every row and list all problems; build nothing.")
 @click.option("--packet", is_flag=True,
               help="Also merge every brief into packet.pdf, a bookmark each.")
-@click.option("--quiet", is_flag=True, help="No progress or summary; failed rows still show.")
 @click.option("--content", type=click.Path(path_type=Path),
               help="Content pack folder (default: the built-in pack).")
 @click.option("--allow-fallback", is_flag=True,
@@ -452,8 +521,9 @@ Examples:
 @click.option("--sheet", metavar="NAME", help="The worksheet of an .xlsx file (default: the "
                                               "first).")
 @open_option
+@verbosity
 @handled
-def campaign(file, out_dir, jobs, force, check_only, packet, quiet, content, allow_fallback,
+def campaign(file, out_dir, jobs, force, check_only, packet, content, allow_fallback,
              scheduler, brand, sheet, open_after):
     """Build briefs and factsheets for every municipality of a spreadsheet (.xlsx or CSV)
     or a YAML file.
@@ -465,7 +535,7 @@ def campaign(file, out_dir, jobs, force, check_only, packet, quiet, content, all
                           check_only=check_only, packet=packet, content=content,
                           allow_fallback=allow_fallback, scheduler=scheduler, brand=brand,
                           sheet=sheet,
-                          progress=ConsoleProgress(sys.stderr, quiet=quiet))
+                          progress=ConsoleProgress(sys.stderr, quiet=_VERBOSITY < 0))
     _open(result.out_dir, open_after and not check_only)
     if not result.ok:
         sys.exit(1)
@@ -489,6 +559,7 @@ Examples:
                    "not this computer). Also read from BRIEFGEN_TOKEN.")
 @click.option("--jobs", type=click.IntRange(min=1),
               help="Worker processes for previews and campaigns (default: one per CPU).")
+@verbosity
 @handled
 def serve(host, port, open_browser, data, token, jobs):
     """Start the web page: briefs with a live preview, and campaigns from a spreadsheet."""
@@ -508,6 +579,7 @@ Examples:
 @click.option("--width", default=200, show_default=True, type=click.IntRange(16, 4000),
               help="Width of each thumbnail in pixels.")
 @open_option
+@verbosity
 @handled
 def preview(source, png_dir, width, open_after):
     """Page thumbnails (PNG) of a PDF, or of the brief a profile makes."""
@@ -531,9 +603,39 @@ def preview(source, png_dir, width, open_after):
         old.unlink()
     for i, png in enumerate(images, 1):
         write_atomic(png_dir / f"page-{i:02d}.png", png)
-    click.echo(f"wrote {len(images)} thumbnail{'s' * (len(images) != 1)} to {png_dir}",
-               err=True)
+    _tell(f"wrote {len(images)} thumbnail{'s' * (len(images) != 1)} to {png_dir}")
     _open(png_dir, open_after)
+
+
+@main.command()
+@verbosity
+def version():
+    """Print briefgen's version (with -v, also its main libraries')."""
+    click.echo(f"briefgen {__version__}")
+    if _VERBOSITY > 0:
+        import platform
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as dist_version
+        click.echo(f"Python {platform.python_version()}")
+        for name in ("reportlab", "pypdf", "jinja2", "pillow", "svglib", "openpyxl", "babel"):
+            try:
+                click.echo(f"{name} {dist_version(name)}")
+            except PackageNotFoundError:
+                click.echo(f"{name} (not installed)")
+
+
+@main.command(epilog="""\b
+Examples:
+  briefgen completion bash > ~/.local/share/bash-completion/completions/briefgen
+  briefgen completion zsh > "${fpath[1]}/_briefgen"
+  briefgen completion fish > ~/.config/fish/completions/briefgen.fish""")
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+@verbosity
+def completion(shell):
+    """Print the shell completion script for bash, zsh or fish."""
+    from click.shell_completion import get_completion_class
+    cls = get_completion_class(shell)
+    click.echo(cls(main, {}, "briefgen", "_BRIEFGEN_COMPLETE").source())
 
 
 if __name__ == "__main__":  # pragma: no cover
