@@ -16,12 +16,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
+	@mkdir -p output && touch output/.demo-start
 	$(BIN)/briefgen brief examples/malmo.yaml -o output/malmo-brief.pdf
+	$(BIN)/briefgen brief examples/malmo.yaml --brand examples/brand/_brand.yml -o output/branded/malmo-brief.pdf
+	$(BIN)/briefgen factsheet --at-a-glance examples/malmo.yaml --brand examples/brand/_brand.yml -o output/branded/at-a-glance.pdf
 	$(BIN)/briefgen brief --all -m Barcelona --country ES --organisation "UNICEF Spain" --date 2026-11-23 -o output/full-agenda.pdf
 	$(BIN)/briefgen factsheet --all examples/malmo.yaml --out output/factsheets
 	$(BIN)/briefgen factsheet --at-a-glance examples/malmo.yaml -o output/at-a-glance.pdf
 	$(BIN)/briefgen campaign examples/campaign.csv --out output/campaign --packet --quiet
-	@echo "PDFs written to output/"
+	@echo "Wrote:"
+	@find output -newer output/.demo-start -type f \( -name '*.pdf' -o -name 'manifest.*' \) | sort | sed 's/^/  /'
+	@rm -f output/.demo-start
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
