@@ -78,3 +78,18 @@ def test_list_examples_filters_by_country_and_region():
     assert any(line.split()[-1] == "Norway" for line in national)  # a country, not "NO"
     line = assert_bad_input(run("list", "priorities", "--country", "ES"))
     assert "--country and --region filter examples" in line
+
+
+def test_a_campaign_column_names_the_file(profile, tmp_path):
+    import shutil
+    shutil.copy(profile.parent / "ours.yaml", tmp_path / "ours.yaml")
+    (tmp_path / "towns.csv").write_text(
+        "municipality,priorities,local_examples,outputs\n"
+        "Zaragoza,services,ours.yaml,factsheets\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("campaign", tmp_path / "towns.csv", "--out", out, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    page, = PdfReader(out / "zaragoza" / "factsheet-services.pdf").pages
+    assert norm(FIRST) in norm(page.extract_text())
+    again = run("campaign", tmp_path / "towns.csv", "--out", out, "--jobs", "1")
+    assert "skipped" in again.stderr or "1 skipped" in again.stderr, again.stderr

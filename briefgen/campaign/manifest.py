@@ -18,8 +18,12 @@ from briefgen.selection import PROFILE_SCHEMA, Profile
 
 
 def _jsonable(value: Any) -> Any:
+    import dataclasses
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.name != "where"}
     if isinstance(value, tuple):
-        return list(value)
+        return [_jsonable(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -35,6 +39,22 @@ def inputs_hash(profile: Profile, outputs: tuple[str, ...], slug: str, pack_fing
                "layout": layout_fingerprint, "briefgen": __version__}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False)
                           .encode()).hexdigest()
+
+
+def picture_files_digest(profile: Profile) -> str:
+    """A digest of the picture files a row names (logo, photos, local examples' pictures),
+    so that a rerun rebuilds a row whose picture was replaced under the same name."""
+    paths = []
+    if profile.logo:
+        from briefgen.pictures import resolve
+        paths.append(resolve(profile.logo, profile.loc("logo")))
+    paths += [Path(file) for _, file, _, _ in profile.pictures]
+    paths += [Path(ex.picture[0]) for ex in profile.local_examples if ex.picture]
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(str(path).encode())
+        h.update((sha256_file(path) or "missing").encode())
+    return h.hexdigest()
 
 
 def sha256_file(path: Path) -> str | None:

@@ -15,8 +15,9 @@ from briefgen import __version__
 from briefgen.build import Workspace
 from briefgen.campaign.cluster import Expected, connect, on_cluster
 from briefgen.campaign.lock import folder_lock
-from briefgen.campaign.manifest import (inputs_hash, prune, previous_rows, remove_leftovers,
-                                        reusable, unchanged, write_manifests, write_packet)
+from briefgen.campaign.manifest import (inputs_hash, picture_files_digest, previous_rows,
+                                        prune, remove_leftovers, reusable, unchanged,
+                                        write_manifests, write_packet)
 from briefgen.campaign.progress import Progress
 from briefgen.campaign.result import CampaignResult
 from briefgen.campaign.rows import Row, check_row_layout, file_plan, read_rows, row_profile
@@ -162,7 +163,8 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
             for name, _, _ in files:  # a link or device in DIR stops the run before it writes
                 check_target(out_dir / slug / name, out_dir)
             entry["inputs"] = inputs_hash(profile, outputs, slug, pack.fingerprint,
-                                          layout.fingerprint, allow_fallback)
+                                          layout.fingerprint + picture_files_digest(profile),
+                                          allow_fallback)
             old = previous.get(entry["inputs"])
             if old is not None and unchanged(old, out_dir, [f"{slug}/{f[0]}" for f in files]):
                 entry.update(status="skipped", files=old["files"],
