@@ -259,3 +259,10 @@ def test_campaign_rows_with_brand_and_logo_columns(tmp_path, brand_file):
     (lund_logo,) = page_images(lund.pages[0]).values()
     (umea_logo,) = page_images(umea.pages[0]).values()
     assert (lund_logo["/Width"], umea_logo["/Width"]) == (900, 600)
+
+
+def test_check_validates_a_brand_and_shows_its_notes(brand_file):
+    result = run("check", "--brand", brand_file)
+    assert result.exit_code == 0, result.stderr
+    assert "note: 'color.tertiary' is not used in print" in result.stderr
+    assert result.stderr.splitlines()[-1].endswith(f"with brand {brand_file}")
