@@ -274,7 +274,8 @@ def test_no_municipality_column(tmp_path):
 
 
 @pytest.mark.parametrize("name, data, expected", [
-    ("c.xlsx", b"PK\x03\x04", "error: campaign file must be CSV or YAML"),
+    ("c.xlsx", b"PK\x03\x04", "error: c.xlsx is not a readable .xlsx workbook"),
+    ("c.pdf", b"%PDF", "error: campaign file must be .xlsx, CSV or YAML"),
     ("c.csv", b"\xff\xfemunicipality", "error: campaign file is not UTF-8 text (byte 0)"),
     ("c.csv", b"", "error: campaign file is empty: it needs a header row"),
     ("missing.csv", None, "error: campaign file not found"),
@@ -425,7 +426,7 @@ def test_ctrl_c_writes_the_manifest_of_what_was_done(three, monkeypatch):
     assert last == "briefgen: interrupted"
     data = manifest(out)
     assert [(r["municipality"], r["status"]) for r in data["rows"]] == [("Malmö", "built")]
-    assert calls == [1, 2]
+    assert calls == [2, 3]  # rows as the sheet shows them
 
     monkeypatch.setattr(workers, "execute", real)
     result = campaign(path, "--out", out, "--jobs", "1", "--quiet")

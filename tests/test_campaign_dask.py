@@ -48,7 +48,7 @@ def test_cluster_build_matches_a_local_build(tmp_path, cluster):
 
     result = run("campaign", path, "--out", remote, "--scheduler", cluster)
     assert result.exit_code == 1, result.stderr
-    assert "row 3: " in result.stderr and "nonsense" in result.stderr
+    assert "row 4: " in result.stderr and "nonsense" in result.stderr
     assert "3 built, 0 skipped, 1 failed" in result.stderr
 
     # Same manifest rows (paths, page counts, hashes, errors) and byte-identical PDFs.

@@ -203,7 +203,7 @@ def test_campaign_fallback_is_per_row_and_said(tmp_path):
     strict = run("campaign", towns, "--content", pack_dir, "--out", tmp_path / "a", "--quiet",
                  "--jobs", "1")
     assert strict.exit_code == 1
-    lyon, = [l for l in strict.stderr.splitlines() if l.startswith("row 1: ")]
+    lyon, = [l for l in strict.stderr.splitlines() if l.startswith("row 2: ")]
     assert "priorities.yaml:" in lyon and "--allow-fallback" in lyon
     assert not (tmp_path / "a" / "lyon").exists()
     assert (tmp_path / "a" / "leon" / "brief.pdf").exists()
@@ -212,7 +212,7 @@ def test_campaign_fallback_is_per_row_and_said(tmp_path):
                   "--jobs", "1", "--allow-fallback")
     assert lenient.exit_code == 0, lenient.stderr
     lyon, = lenient.stderr.splitlines()
-    assert lyon.startswith("row 1: brief.pdf: ") and "priorities.yaml:" in lyon
+    assert lyon.startswith("row 2: brief.pdf: ") and "priorities.yaml:" in lyon
     assert "warning: no 'fr' text in priorities[0].summary; English is used instead" in lyon
 
 
