@@ -67,6 +67,19 @@ def _tinted(drawing, tint: str):
     return drawing
 
 
+def _draw_without_helvetica(drawing, canv) -> None:
+    """renderPDF starts every drawing by setting its default font, Helvetica, which would
+    put a non-embedded standard font in the PDF even for an icon without text. It is set
+    to the canvas's own (embedded) font for the time of the drawing."""
+    from reportlab.graphics import shapes
+    saved = shapes.STATE_DEFAULTS["fontName"]
+    shapes.STATE_DEFAULTS["fontName"] = canv._fontname
+    try:
+        renderPDF.draw(drawing, canv, 0, 0)
+    finally:
+        shapes.STATE_DEFAULTS["fontName"] = saved
+
+
 def draw_image(canv, img: d.Image, x: float, y: float, width: float, height: float) -> None:
     """Draw `img` into the box (x, y, width, height), keeping its proportions."""
     if Path(img.path).suffix.lower() == ".svg":
@@ -82,7 +95,7 @@ def draw_image(canv, img: d.Image, x: float, y: float, width: float, height: flo
             known = canv._briefgen_forms = set()
         if name not in known:
             canv.beginForm(name, lowerx=0, lowery=0, upperx=drawing.width, uppery=drawing.height)
-            renderPDF.draw(drawing, canv, 0, 0)
+            _draw_without_helvetica(drawing, canv)
             canv.endForm()
             known.add(name)
         sx, sy = width / drawing.width, height / drawing.height
