@@ -393,7 +393,6 @@ Examples:
 def list_(what, priority, country, region, as_json, content, lang):
     """List the ids of the content pack."""
     from briefgen import cache, resources
-    from briefgen.countries import country_name
     from briefgen.errors import SelectionError
     from briefgen.inline import plain
     from briefgen.selection import Profile, resolve_country, resolve_region
@@ -439,6 +438,7 @@ def list_(what, priority, country, region, as_json, content, lang):
             click.echo(f"{ident:<40} {row['text'][:70]}{mark}")
         elif what == "examples":
             # place names, then the country by name: a code is not a place
+            from briefgen.countries import country_name  # Babel: only for this view
             country_label = country_name(row["country"], lang) if row["country"] else ""
             where = ", ".join(x for x in (*row["places"], country_label) if x) or "-"
             click.echo(f"{ident:<26} {row['priority']:<12} {where}")
