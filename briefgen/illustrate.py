@@ -5,8 +5,8 @@ the renderer-neutral `Document` after composing, by the keys composing gives (he
 `priority-<id>`, boxes keyed by example or priority id), so document kinds need not know
 about pictures:
 
-- brief: an icon beside each priority's section title, the six icons on the cover band;
-  the cover photo before "This brief covers", a priority's photo after its first
+- brief: an icon beside each priority's section title, every priority's icon on the cover
+  band; the cover photo before "This brief covers", a priority's photo after its first
   paragraph, an example's photo at the foot of its box;
 - factsheet: the priority's icon on the coloured band;
 - at-a-glance: each priority's icon beside its panel.
