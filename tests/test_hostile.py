@@ -225,7 +225,7 @@ def test_a_row_layout_outside_the_campaign_folder_is_refused(tmp_path):
     result = run("campaign", path, "--check")
     assert result.exit_code == 1
     first, summary = result.stderr.splitlines()
-    assert first == (f"row 1: campaign/c.csv:2: error: layout folder '{elsewhere / 'letter'}' "
+    assert first == (f"row 2: campaign/c.csv:2: error: layout folder '{elsewhere / 'letter'}' "
                      f"is outside the campaign file's folder {campaign_dir} in layout; name a "
                      "built-in layout, or put the layout folder next to the campaign file "
                      "[campaign.layout]")
@@ -305,7 +305,7 @@ def test_a_quote_closed_rows_later_fails_the_row_that_swallowed_them(tmp_path):
     result = run("campaign", path, "--check")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "row 2: c.csv:3: error: a line break inside the 'municipality' cell; is a quote (\") "
+        "row 3: c.csv:3: error: a line break inside the 'municipality' cell; is a quote (\") "
         "left open on this line? only local_context may span lines [campaign.cells]")
 
 
@@ -328,7 +328,8 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     ("municipality: Malmö\n1: X\n",
      "profile.yaml:2:4: error: unknown profile field '1' in 1; fields: municipality, country, "
      "region, role, lang, organisation, contact, date, local_context, priorities, actions, "
-     "examples, examples_per_priority, layout, all [profile.unknown]"),
+     "examples, examples_per_priority, layout, brand, logo, local_examples, pictures, all "
+     "[profile.unknown]"),
     ("municipality: Malmö\n? [a, b]\n: X\n",
      "profile.yaml:2:3: error: a key must be a plain word, not a list or mapping; write "
      "'key: value' [yaml.key]"),
@@ -350,7 +351,7 @@ def test_a_superscript_digit_as_priority_is_an_unknown_priority_everywhere(tmp_p
     result = run("campaign", path, "--check")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "row 1: c.csv:2: error: unknown priority '¹' in priorities; valid: protect, detention, "
+        "row 2: c.csv:2: error: unknown priority '¹' in priorities; valid: protect, detention, "
         "families, services, root-causes, xenophobia (or a number 1-6) [ref.priority]",
         "briefgen: checked 2 rows: 1 with problems"]
 
@@ -381,8 +382,9 @@ def test_source_date_epoch_does_not_change_the_bytes_when_the_date_is_given(tmp_
 
 
 @pytest.mark.parametrize("args, expected", [
-    (["brief", "--bogus"], "no such option '--bogus'; see 'briefgen brief --help'"),
-    (["campaign"], "missing argument 'FILE.csv|FILE.yaml'; see 'briefgen campaign --help'"),
+    (["brief", "--frobnicate"], "no such option '--frobnicate'; see 'briefgen brief --help'"),
+    (["campaign"], "missing argument 'FILE.xlsx|FILE.csv|FILE.yaml'; see "
+                   "'briefgen campaign --help'"),
     (["campaign", "x.csv", "--jobs", "0"],
      "invalid value for '--jobs': 0 is not in the range x>=1; see 'briefgen campaign --help'"),
     (["lsit"], "no such command 'lsit' (did you mean 'list'?); see 'briefgen --help'"),
@@ -422,7 +424,7 @@ def test_terminal_escape_sequences_in_csv_names_are_printed_escaped(tmp_path):
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert result.stderr.splitlines()[0] == (
-        "row 1: c.csv:2: error: U+001B (a control character) in 'municipality' in "
+        "row 2: c.csv:2: error: U+001B (a control character) in 'municipality' in "
         "municipality; remove it (control characters cannot be printed) [text.control]")
     from briefgen.diagnostics import terminal_safe
     assert terminal_safe("Evil\x1b]0;owned\x07\u202etown") == \
