@@ -485,9 +485,9 @@ def check(content, layout, lang, brand):
         missing = pack.missing_translations(lang)
         if missing:
             raise ProblemsError(missing, f"{len(missing)} text(s) have no '{lang}' translation")
-    click.echo(f"ok: content pack {ws.content_dir} ({len(pack.priorities)} priorities, "
-               f"{len(pack.actions)} actions, {len(pack.examples)} examples) and layout "
-               f"'{lay.name}'", err=True)
+    _tell(f"ok: content pack {ws.content_dir} ({len(pack.priorities)} priorities, "
+          f"{len(pack.actions)} actions, {len(pack.examples)} examples) and layout "
+          f"'{lay.name}'" + (f" with brand {brand}" if brand else ""))
 
 
 @main.command(epilog="""\b
