@@ -161,7 +161,7 @@ class Box(Flowable):
         self.wrap(availWidth, availHeight)
         if self.continued is None or self.height <= _frame_height(frame, availHeight):
             return []  # it fits a page: it moves whole to the next one
-        inner = availWidth - 2 * self.padding - self.border_width
+        inner = availWidth - 2 * self.padding - self.border_width - self._icon_room()
         room = availHeight - 2 * self.padding
         y, head, tail = 0.0, [], None
         for i, f in enumerate(self._content):
@@ -180,7 +180,7 @@ class Box(Flowable):
             break
         if tail is None or not head:
             return []  # it fits, or not even its first line does: ReportLab says so
-        first = type(self)(head, **self._look)
+        first = type(self)(head, **self._look, icon=self.icon)  # the icon opens the box
         rest = type(self)([self.continued(), *tail], **self._look)
         first.spaceBefore, rest.spaceAfter = self.spaceBefore, self.spaceAfter
         first.spaceAfter = rest.spaceBefore = 0
