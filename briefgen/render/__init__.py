@@ -13,6 +13,7 @@ from reportlab.platypus import NextPageTemplate, PageBreak
 from reportlab.platypus.doctemplate import LayoutError
 
 from briefgen import document as d
+from briefgen import inline
 from briefgen.errors import RenderError
 from briefgen.render.fonts import Family, char_name, load_family, load_script_family
 from briefgen.render.flow import Flow, ParagraphCache
@@ -21,6 +22,7 @@ from briefgen.render.markup import Marker
 from briefgen.render.pages import BriefDocTemplate, canvas_maker
 from briefgen.render.shaping import FontChain, Script
 from briefgen.render.styles import paragraph_styles
+from briefgen.render.tags import Elem, Tagger, link
 from briefgen.theme import Theme
 
 PRODUCER = "briefgen (ReportLab)"
@@ -29,8 +31,11 @@ PRODUCER = "briefgen (ReportLab)"
 class Renderer:
     """Fonts registered and styles built once; then any number of documents."""
 
-    def __init__(self, theme: Theme, font_search: list[Path]):
+    def __init__(self, theme: Theme, font_search: list[Path], *, tagged: bool = True):
         self.theme = theme
+        # Tagged PDF/UA-1 and PDF/A-2a by default; untagged output skips the marked content
+        # and the pikepdf post-pass (drafts only).
+        self.tagged = tagged
         self.families: dict[str, Family] = {}
         for role, family in theme.fonts.items():
             if role == "fallback":
@@ -59,9 +64,16 @@ class Renderer:
 
     def render(self, doc: d.Document, creator: str) -> tuple[bytes, int]:
         """The PDF and its page count (known from layout, so nobody parses the PDF for it)."""
-        return self._build(doc, creator, self.styles)
+        pdf, pages, tagger = self._build(doc, creator, self.styles)
+        return self._finish(pdf, tagger), pages
 
-    def _build(self, doc: d.Document, creator: str, styles) -> tuple[bytes, int]:
+    def _finish(self, pdf: bytes, tagger) -> bytes:
+        if not self.tagged:
+            return pdf
+        from briefgen.render.archive import finish
+        return finish(pdf, tagger)
+
+    def _build(self, doc: d.Document, creator: str, styles):
         # Layout allocates hundreds of thousands of short-lived objects that reference
         # counting frees; the cyclic collector only slows it (about 15% of a brief), so
         # it waits until the document is done.
@@ -96,9 +108,9 @@ class Renderer:
     def render_one_page(self, doc: d.Document, creator: str) -> tuple[bytes | None, float]:
         """The largest type scale at which the sheet fits one page: (pdf, scale), or (None, 0)."""
         for scale in self.scales():
-            pdf, pages = self._build(doc, creator, self.styles_at(scale))
+            pdf, pages, tagger = self._build(doc, creator, self.styles_at(scale))
             if pages == 1:
-                return pdf, scale
+                return self._finish(pdf, tagger), scale
         return None, 0.0
 
     def overflow(self, doc: d.Document) -> float:
@@ -115,8 +127,13 @@ class Renderer:
             total += h + f.getSpaceBefore() + f.getSpaceAfter()
         return max(0.0, total - height)
 
-    def _layout(self, doc: d.Document, creator: str, styles) -> tuple[bytes, int]:
+    def _layout(self, doc: d.Document, creator: str, styles):
         marker = self.marker(doc.meta.lang)
+        tagger = None
+        if self.tagged:
+            tagger = marker.tagger = Tagger(doc.meta.lang)
+            labels = doc.labels
+            marker.callout_words = (labels.footnote, labels.endnote, labels.back)
         script = self.script(doc)
         flow = Flow(self.theme, styles, marker, self.paragraphs, script=script)
         flow.continued_label = doc.labels.continued
@@ -128,31 +145,37 @@ class Renderer:
             raise RenderError(f"two headings have the id '{twice[0]}'",
                               hint="give each heading of a layout's templates its own id=",
                               code="template.heading-id")
+        flow.contents_labels = {h.key: h.label or inline.plain(h.text)
+                                for h in doc.body if isinstance(h, d.Heading) and h.key}
         story = []
         if doc.cover:
             story += flow.blocks(doc.cover)
             story += [NextPageTemplate("body"), PageBreak()]
         story += flow.blocks(doc.body)
-        notes = NoteStore({n: marker.nodes(text) for n, text in doc.footnotes.items()},
+        note_inlines = {n: [Elem("Lbl"), link(f"#fnref-{n}", doc.labels.back)]
+                        for n in doc.footnotes} if tagger else {}
+        notes = NoteStore({n: marker.nodes(text, inlines=note_inlines.get(n))
+                           for n, text in doc.footnotes.items()},
                           styles["note"], self.theme.palette.get("rule", "#999999"),
                           gap=styles["note"].leading, paragraphs=self.paragraphs,
-                          script=script)
+                          script=script, tagger=tagger, inlines=note_inlines)
         self._check_running_text(doc, styles, marker)
         check_glyphs(marker)
         buf = io.BytesIO()
         template = BriefDocTemplate(
             buf, theme=self.theme, styles=styles, doc=doc, notes=notes,
             body_font=self.families["body"].faces["regular"], runs=self.runs, script=script,
+            tagger=tagger,
             **metadata(doc, creator))
         template.toc_keys = [key for _, _, key in flow.contents_entries]
         try:
-            template.build(story, canvasmaker=canvas_maker(doc.meta.date))
+            template.build(story, canvasmaker=canvas_maker(doc.meta.date, self.tagged))
         except LayoutError:  # a block no page can hold, even split
             raise RenderError(f"a block of the {doc.kind} is too large for a page even when "
                               "split", hint="shorten the longest text (a local context or an "
                               "example), or a spacer in the layout", code="fit.too-large") \
                 from None
-        return buf.getvalue(), template.pages_done
+        return buf.getvalue(), template.pages_done, tagger
 
 
     def runs(self, text: str, font: str) -> list[tuple[str, str]]:

@@ -11,17 +11,25 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable
 
 from briefgen import document as d
 from briefgen import inline
+from briefgen.render import tags
 from briefgen.render.footnotes import FootnoteFrame, NoteBox, NoteParagraph
 from briefgen.render.linebreaks import BreakStore, CachedBreaks
 from briefgen.render.markup import Marker
 from briefgen.render.shaping import FontChain, Script
+from briefgen.render.tags import Elem, ParaTag, TaggedParagraph
+
+# Paragraph styles that are headings in the structure tree (one-page sheets title their
+# parts with styled paragraphs, not Heading blocks); "+1" is one level below the heading
+# the paragraph sits under.
+HEADING_STYLES = {"cover_title": 1, "sheet_title": 1, "cover_section": 2, "sheet_section": 2,
+                  "glance_title": 2, "box_title": "+1"}
 
 
-class BodyParagraph(CachedBreaks, Paragraph):
+class BodyParagraph(CachedBreaks, TaggedParagraph):
     """A paragraph whose line breaks are kept for the next one with the same text."""
 
 
-class HeadingParagraph(CachedBreaks, Paragraph):
+class HeadingParagraph(CachedBreaks, TaggedParagraph):
     """A heading that the page template bookmarks and lists in the contents."""
 
     key = ""
@@ -71,6 +79,14 @@ class FillSpacer(Flowable):
 
     def draw(self):
         pass
+
+
+class ArtifactParagraph(Paragraph):
+    """Text drawn for the eye only (tagged PDF: an artifact)."""
+
+    def draw(self):
+        with tags.artifact(self.canv):
+            super().draw()
 
 
 class KeepWithNext(CondPageBreak):
@@ -188,15 +204,16 @@ class Box(Flowable):
 
     def draw(self):
         canv = self.canv
-        canv.saveState()
-        if self.background is not None:
-            canv.setFillColor(self.background)
-            canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        if self.border is not None:
-            canv.setFillColor(self.border)
-            x = self.width - self.border_width if self.rtl else 0
-            canv.rect(x, 0, self.border_width, self.height, stroke=0, fill=1)
-        canv.restoreState()
+        with tags.artifact(canv):
+            canv.saveState()
+            if self.background is not None:
+                canv.setFillColor(self.background)
+                canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+            if self.border is not None:
+                canv.setFillColor(self.border)
+                x = self.width - self.border_width if self.rtl else 0
+                canv.rect(x, 0, self.border_width, self.height, stroke=0, fill=1)
+            canv.restoreState()
         x = self.padding if self.rtl else self.border_width + self.padding
         if self.icon is not None:
             from briefgen.render.images import draw_image
@@ -228,11 +245,12 @@ class Contents(Flowable):
     """The contents list: titles, dot leaders and page numbers drawn after layout."""
 
     def __init__(self, entries, styles, number_font: str, link_color: str,
-                 cache: ParagraphCache | None = None, script: Script | None = None):
+                 cache: ParagraphCache | None = None, script: Script | None = None, links=None):
         super().__init__()
         self.cache = cache
         self.script = script or Script(FontChain((), ()))
         self.entries = entries      # (level, markup, key)
+        self.links = links          # tagged PDF: the Link element of each entry
         self.styles = styles        # level -> ParagraphStyle
         self.number_font = number_font
         self.link_color = link_color
@@ -254,13 +272,15 @@ class Contents(Flowable):
     def draw(self):
         canv = self.canv
         y = self.height
-        for para, h, key, level in self._rows:
+        for i, (para, h, key, level) in enumerate(self._rows):
+            link = self.links[i] if self.links else None
             style = para.style
             y -= style.spaceBefore + h
             rtl = self.script.rtl
             # right to left: the entry starts at the right, the number sits at the left
             para_x = self.width - para.width - style.leftIndent if rtl else style.leftIndent
-            para.drawOn(canv, para_x, y)
+            with tags.tagged(canv, link):
+                para.drawOn(canv, para_x, y)
             ascent = getAscentDescent(style.fontName, style.fontSize)[0]
             if hasattr(para, "line_extent"):
                 n_lines = len(para._lines)
@@ -274,6 +294,8 @@ class Contents(Flowable):
                                                else para.width)
             # the number and leader sit on the baseline of the entry's last line
             baseline = y + h - ascent - (n_lines - 1) * style.leading
+            _artifact = tags.artifact(canv)
+            _artifact.__enter__()
             canv.saveState()
             canv.setFont(self.number_font, style.fontSize * 0.8)
             canv.setFillColor(HexColor("#9aa5b1"))
@@ -295,7 +317,10 @@ class Contents(Flowable):
             canv.setFillColor(style.textColor)
             canv.doForm(f"pg-{key}")
             canv.restoreState()
+            _artifact.__exit__(None, None, None)
+            canv.annotation_owner = link
             canv.linkRect("", key, (0, y - 2, self.width, y + h), relative=1, thickness=0)
+            canv.annotation_owner = None
             y -= style.spaceAfter
 
 
@@ -353,17 +378,52 @@ class Flow:
         self.cache = cache or ParagraphCache()
         self.contents_entries: list[tuple[int, str, str]] | None = None
         self.continued_label = "(continued)"
+        self.contents_labels: dict[str, str] = {}   # key -> plain title
+        # Tagged PDF: the structure tree is built here, from the blocks, before layout.
+        self.tagger = marker.tagger
+        self.parents: list[Elem] = [self.tagger.root] if self.tagger else []
+        self.level = 0              # the last heading level in the tree
+        self.section = 0            # the same, outside boxes
 
     def _continued(self):
         markup = self.m.text(self.continued_label)
-        return self.script.cls(Paragraph, markup)(markup, self.styles["box_caption"])
+        # a visual cue on the box's next page: an artifact, not read out
+        return self.script.cls(ArtifactParagraph, markup)(markup, self.styles["box_caption"])
 
-    def para(self, nodes, style: str, cls=None) -> Paragraph:
+    # ------------------------------------------------------------ structure elements
+
+    def elem(self, role: str, **kw) -> Elem | None:
+        if self.tagger is None:
+            return None
+        return self.parents[-1].add(Elem(role, **kw))
+
+    def heading_role(self, level, in_box: bool = False) -> str:
+        if level == "+1":
+            level = self.section + 1
+        level = max(1, min(int(level), self.level + 1, 6))
+        self.level = level
+        if not in_box:
+            self.section = level
+        return f"H{level}"
+
+    def tag(self, para, role: str | None, inlines, label: Elem | None = None,
+            block: Elem | None = None):
+        if self.tagger is not None:
+            para._tag = ParaTag(block or self.elem(role), label, inlines)
+        return para
+
+    def para(self, nodes, style: str, cls=None, in_box: bool = False) -> Paragraph:
         st = self.styles[style]
-        markup = self.m.nodes(nodes, upper=self._upper(style))
+        inlines = [] if self.tagger else None
+        markup = self.m.nodes(nodes, upper=self._upper(style), inlines=inlines)
         if cls is None:
             cls = NoteParagraph if _has_notes(nodes) else BodyParagraph
-        return self.cache.make(self.script.cls(cls, markup), markup, st)
+        para = self.cache.make(self.script.cls(cls, markup), markup, st)
+        if self.tagger is not None:
+            level = HEADING_STYLES.get(style)
+            role = self.heading_role(level, in_box) if level else "P"
+            self.tag(para, role, inlines)
+        return para
 
     def blocks(self, blocks) -> list:
         out: list = []
@@ -392,16 +452,20 @@ class Flow:
             style = b.style or f"h{b.level}"
             anchor = f'<a name="{b.key}"/>' if b.key else ""
             st = self.styles[style]
-            markup = anchor + self.m.nodes(b.text, upper=self._upper(style))
+            inlines = [] if self.tagger else None
+            markup = anchor + self.m.nodes(b.text, upper=self._upper(style), inlines=inlines)
             para = self.cache.make(self.script.cls(HeadingParagraph, markup), markup, st)
             para.key, para.level, para.toc = b.key, b.level, b.toc
             para.label = b.label or inline.plain(b.text)
             para.icon = b.icon
+            if self.tagger is not None:
+                self.tag(para, self.heading_role(b.level), inlines)
             return [para]
         if isinstance(b, d.Paragraph):
             return [self.para(b.text, b.style)]
         if isinstance(b, d.BulletList):
             return self.bullets(b.items, b.style, 0, b.numbered)
+
         if isinstance(b, d.Box):
             return [self.box(b)]
         if isinstance(b, d.Contents):
@@ -423,16 +487,21 @@ class Flow:
         out = []
         base = self.styles[style]
         ask = self.styles.get("ask", base)
+        numbering = "Decimal" if numbered or any(i.label for i in items) else \
+            ("Circle" if depth else "Disc")
+        lst = self.elem("L", attrs={"O": "List", "ListNumbering": numbering})
         for number, item in enumerate(items, 1):
             st = ask if item.tagged else base
             text = item.text
             markup = ""
+            inlines = [] if self.tagger else None
             if item.tag:
                 tag, tag_theme = self.styles["ask_tag"], self.theme.styles["ask_tag"]
                 markup = (f'<font name="{tag.fontName}" size="{tag.fontSize:.1f}" '
                           f'color="{tag_theme.color}">'
-                          f'{self.m.nodes(item.tag, upper=tag_theme.upper)}</font><br/>')
-            markup += self.m.nodes(text)
+                          f'{self.m.nodes(item.tag, upper=tag_theme.upper, inlines=inlines)}'
+                          f'</font><br/>')
+            markup += self.m.nodes(text, inlines=inlines)
             if depth:
                 st = self.cache.nested(st, depth)
             cls = NoteParagraph if (_has_notes(text)) else BodyParagraph
@@ -440,25 +509,44 @@ class Flow:
             if item.tag:
                 bullet = None  # the tag and the tint set the item apart; a bullet is one too many
             if item.icon is not None:
-                out.append(self.icon_item(item.icon, markup, st, item.label or None))
+                para = self.icon_item(item.icon, markup, st, item.label or None)
             else:
-                out.append(self.cache.make(self.script.cls(cls, markup), markup, st, bullet))
+                para = self.cache.make(self.script.cls(cls, markup), markup, st, bullet)
+            body = None
+            if lst is not None:
+                li = lst.add(Elem("LI"))
+                label, body = li.add(Elem("Lbl")), li.add(Elem("LBody"))
+                # with a sub-list, the item's own text is a P before it: text is added to
+                # the tree as it is drawn, the sub-list now
+                text_elem = body.add(Elem("P")) if item.children else body
+                self.tag(para, None, inlines, label=label, block=text_elem)
+            out.append(para)
             if item.children:
+                if body is not None:
+                    self.parents.append(body)
                 out.extend(self.bullets(item.children, style, depth + 1))
+                if body is not None:
+                    self.parents.pop()
         return out
 
     def box(self, b: d.Box):
         st, look = self.styles[b.style], self.theme.styles[b.style]
-        cell = [self.para(b.title, "box_title")] if b.title else []
+        group = self.elem("Box")
+        if group is not None:
+            self.parents.append(group)
+        cell = [self.para(b.title, "box_title", in_box=True)] if b.title else []
         if b.caption:
-            cell.append(self.para(b.caption, "box_caption"))
+            cell.append(self.para(b.caption, "box_caption", in_box=True))
         notes = _has_notes(b.title) or _has_notes(b.caption)
         for blk in b.body:
             if isinstance(blk, d.Paragraph):
-                cell.append(self.para(blk.text, blk.style if blk.style != "body" else "box_body"))
+                cell.append(self.para(blk.text, blk.style if blk.style != "body" else "box_body",
+                                      in_box=True))
                 notes = notes or _has_notes(blk.text)
             else:
                 cell.extend(self.block(blk))
+        if group is not None:
+            self.parents.pop()
         cls = NoteCarryingBox if notes else Box
         box = cls(cell, padding=look.padding, background=look.background, border=look.border,
                   border_width=look.border_width, continued=self._continued,
@@ -493,20 +581,39 @@ class Flow:
         levels = {1: self.styles["toc1"], 2: self.styles["toc2"]}
         title = self.block(d.Heading(b.title, 1, key="", toc=False, style="h1"))
         number_font = self.styles["toc1"].fontName
+        links = None
+        if self.tagger is not None:
+            toc, links = self.elem("TOC"), []
+            for _, markup, key in entries:
+                label = self.contents_labels.get(key, key)
+                links.append(toc.add(Elem("TOCI")).add(tags.link("#" + key, label)))
         return title + [Contents(entries, levels, number_font, self.m.link_color, self.cache,
-                                 self.script)]
+                                 self.script, links)]
 
     def endnotes(self, b: d.Endnotes) -> list:
         st = self.styles["endnote"]
         out = []
+        lst = self.elem("L", attrs={"O": "List", "ListNumbering": "LowerRoman"})
+        mk = tags.marker if lst is not None else (lambda label: "")
         for e in b.entries:
             label = e.label
-            text = self.m.nodes(e.text)
+            inlines = None
+            if lst is not None:
+                inlines = [Elem("Lbl"), tags.link(f"#enref-{label}", self.m.callout_words[2]),
+                           Elem("LBody")]
+            text = self.m.nodes(e.text, inlines=inlines)
             url = self.m.text(e.url)
-            markup = (f'<a name="en-{label}"/><a href="#enref-{label}" color="{self.m.link_color}">'
-                      f'{label}</a>\u2003{text} '
-                      f'<a href="{_attr(e.href)}" color="{self.m.link_color}">{url}</a>')
-            out.append(self.cache.make(self.script.cls(BodyParagraph, markup), markup, st))
+            if inlines is not None:
+                inlines.append(tags.link(e.href, e.url))
+            markup = (f'<a name="en-{label}"/>{mk("o0")}{mk("o1")}<a href="#enref-{label}" '
+                      f'color="{self.m.link_color}">{label}</a>{mk("c1")}{mk("c0")}{mk("o2")}'
+                      f'\u2003{text} {mk(f"o{len(inlines) - 1}" if inlines else "")}'
+                      f'<a href="{_attr(e.href)}" color="{self.m.link_color}">{url}</a>'
+                      f'{mk(f"c{len(inlines) - 1}" if inlines else "")}{mk("c2")}')
+            para = self.cache.make(self.script.cls(BodyParagraph, markup), markup, st)
+            if lst is not None:
+                self.tag(para, None, inlines, block=lst.add(Elem("LI")))
+            out.append(para)
         return out
 
 

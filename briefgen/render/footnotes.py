@@ -14,14 +14,16 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Paragraph
 from reportlab.platypus.frames import Frame
 
+from briefgen.render import tags
 from briefgen.render.linebreaks import CachedBreaks
+from briefgen.render.tags import ParaTag, TaggedParagraph
 
 
-class NoteParagraph(CachedBreaks, Paragraph):
+class NoteParagraph(CachedBreaks, TaggedParagraph):
     """A paragraph that carries footnote callouts (split parts keep the class)."""
 
 
-class NoteText(CachedBreaks, Paragraph):
+class NoteText(CachedBreaks, TaggedParagraph):
     """A footnote's own text, drawn at the page foot."""
 
 
@@ -66,10 +68,13 @@ class NoteStore(dict):
     """
 
     def __init__(self, notes: dict[int, str], style, rule_color: str, gap: float,
-                 paragraphs=None, script=None):
+                 paragraphs=None, script=None, tagger: tags.Tagger | None = None,
+                 inlines: dict[int, list] | None = None):
         super().__init__(notes)
         self.paragraphs = paragraphs        # a flow.ParagraphCache: parsed once, broken once
         self.script = script        # shaping and direction (render.shaping.Script)
+        self.tagger = tagger                # tagged PDF: each note is a Note element
+        self.inlines = inlines or {}        # number -> its elements: Lbl, back link, links
         self.style = style
         self.rule_color = rule_color
         self.gap = gap                      # space between text and the rule
@@ -80,11 +85,21 @@ class NoteStore(dict):
         return self
 
     def paragraph(self, n: int) -> Paragraph:
-        text = (f'<a name="fn-{n}"/><super><a href="#fnref-{n}">{n}</a></super>\u2002{self[n]}')
+        if self.tagger is None:
+            text = (f'<a name="fn-{n}"/><super><a href="#fnref-{n}">{n}</a></super>'
+                    f'\u2002{self[n]}')
+        else:
+            mk = tags.marker
+            text = (f'<a name="fn-{n}"/>{mk("o0")}{mk("o1")}<super><a href="#fnref-{n}">{n}'
+                    f'</a></super>{mk("c1")}{mk("c0")}\u2002{self[n]}')
         cls = self.script.cls(NoteText, text) if self.script else NoteText
         if self.paragraphs is not None:
-            return self.paragraphs.make(cls, text, self.style)
-        return cls(text, self.style)
+            para = self.paragraphs.make(cls, text, self.style)
+        else:
+            para = cls(text, self.style)
+        if self.tagger is not None:
+            para._tag = ParaTag(self.tagger.note(n), inlines=self.inlines[n])
+        return para
 
     def height(self, numbers: list[int], width: float) -> float:
         if not numbers:
@@ -177,16 +192,21 @@ class FootnoteFrame(Frame):
             _, h = para.wrap(width, 10_000)
             paras.append((para, h))
         top = y + sum(h + self.notes.style.spaceAfter for _, h in paras)
-        canv.saveState()
-        canv.setStrokeColor(HexColor(self.notes.rule_color))
-        canv.setLineWidth(0.5)
-        rule_y = top + self.notes.gap * 0.5
-        rtl = bool(self.notes.script and self.notes.script.rtl)
-        rule_x = x + width - min(width, 120) if rtl else x   # at the side lines start
-        canv.line(rule_x, rule_y, rule_x + min(width, 120), rule_y)
-        canv.restoreState()
+        with tags.artifact(canv):
+            canv.saveState()
+            canv.setStrokeColor(HexColor(self.notes.rule_color))
+            canv.setLineWidth(0.5)
+            rule_y = top + self.notes.gap * 0.5
+            rtl = bool(self.notes.script and self.notes.script.rtl)
+            rule_x = x + width - min(width, 120) if rtl else x   # at the side lines start
+            canv.line(rule_x, rule_y, rule_x + min(width, 120), rule_y)
+            canv.restoreState()
         cursor = top
+        tagging = self.notes.tagger is not None and hasattr(canv, "move_to_slot")
         for para, h in paras:
             cursor -= h
+            start = canv.mark() if tagging else 0
             para.drawOn(canv, x, cursor)
+            if tagging:
+                canv.move_to_slot(start, para._tag.block)
             cursor -= self.notes.style.spaceAfter

@@ -20,6 +20,7 @@ import re
 import pyphen
 
 from briefgen import inline
+from briefgen.render import tags
 from briefgen.render.fonts import Family
 from briefgen.render.shaping import COMPLEX
 
@@ -123,6 +124,10 @@ class Marker:
         self.link_color = link_color
         self.lang = lang
         self.missing: dict[str, str] = {}  # char -> a sample of the text it was in
+        # Tagged PDF: the document's structure tree (None: untagged), and the words
+        # link annotations say for footnote and endnote callouts.
+        self.tagger: tags.Tagger | None = None
+        self.callout_words = ("Footnote {n}", "Endnote {n}", "back to text")
 
     def text(self, value: str) -> str:
         cover = self.main.coverage
@@ -165,8 +170,12 @@ class Marker:
             out.append("</font>")
         return "".join(out)
 
-    def nodes(self, nodes, *, upper: bool = False, in_link: bool = False) -> str:
+    def nodes(self, nodes, *, upper: bool = False, in_link: bool = False,
+              inlines: list | None = None) -> str:
+        """Markup for `nodes`. With `inlines` (a list; tagged PDF), every link is also
+        delimited by markers and its structure element appended to `inlines`."""
         out: list[str] = []
+        kw = {"inlines": inlines} if inlines is not None else {}
         for node in nodes:
             if isinstance(node, inline.Text):
                 text = node.text.upper() if upper else node.text
@@ -174,22 +183,55 @@ class Marker:
                 out.append(self.text(text if in_link else hyphenate(text, self.lang)))
             elif isinstance(node, inline.Styled):
                 tag = node.style
-                out.append(f"<{tag}>{self.nodes(node.children, upper=upper, in_link=in_link)}"
+                out.append(f"<{tag}>{self.nodes(node.children, upper=upper, in_link=in_link, **kw)}"
                            f"</{tag}>")
             elif isinstance(node, inline.Link):
+                i = self._inline(out, inlines, node.url, _link_words(node))
                 out.append(f"<a href={quoteattr(node.url)} color={quoteattr(self.link_color)}>"
                            f"{self.nodes(node.children, upper=upper, in_link=True)}</a>")
+                self._close(out, i)
             elif isinstance(node, inline.LineBreak):
                 out.append("<br/>")
             elif isinstance(node, inline.FootnoteMark):
                 n = node.number
-                out.append(f'<a name="fnref-{n}"/><super><a href="#fn-{n}" '
+                out.append(f'<a name="fnref-{n}"/>')
+                i = self._inline(out, inlines, f"#fn-{n}", self.callout_words[0].format(n=n),
+                                 note=n)
+                out.append(f'<super><a href="#fn-{n}" '
                            f'color={quoteattr(self.link_color)}>{n}</a></super>')
+                self._close(out, i)
             elif isinstance(node, inline.EndnoteMark):
                 label = node.label
                 anchor = f'<a name="enref-{label}"/>' if node.first else ""
-                out.append(f'{anchor}<super><a href="#en-{label}" '
+                out.append(anchor)
+                i = self._inline(out, inlines, f"#en-{label}",
+                                 self.callout_words[1].format(n=label))
+                out.append(f'<super><a href="#en-{label}" '
                            f'color={quoteattr(self.link_color)}>{label}</a></super>')
+                self._close(out, i)
             else:  # an unresolved content reference must never reach the renderer
                 raise TypeError(f"renderer cannot draw {type(node).__name__}")
         return "".join(out)
+
+    def _inline(self, out: list, inlines: list | None, target: str, words: str,
+                note: int | None = None) -> int | None:
+        """Open a Link element (tagged PDF only): its marker goes into `out`."""
+        if inlines is None:
+            return None
+        elem = tags.link(target, words, self.tagger.note(note)
+                         if note is not None and self.tagger is not None else None)
+        inlines.append(elem)
+        out.append(tags.marker(f"o{len(inlines) - 1}"))
+        return len(inlines) - 1
+
+    @staticmethod
+    def _close(out: list, i: int | None) -> None:
+        if i is not None:
+            out.append(tags.marker(f"c{i}"))
+
+
+def _link_words(node) -> str:
+    """What a link annotation says: its text, and where it goes when the text does not say."""
+    words = inline.plain(node.children).strip()
+    url = node.url
+    return url if not words or words == url else f"{words} ({url})"

@@ -19,6 +19,7 @@ from briefgen.render.flow import HeadingParagraph
 from briefgen.render.images import draw_image
 from briefgen.render.footnotes import FootnoteFrame, NoteStore
 from briefgen.render.shaping import FontChain, Script, draw_line
+from briefgen.render.tags import Tagger, artifact, tagging_canvas
 
 
 class _Stamp:
@@ -31,7 +32,7 @@ class _Stamp:
         self.tzname = "UTC"
 
 
-def canvas_maker(date: tuple[int, int, int]):
+def canvas_maker(date: tuple[int, int, int], tagged: bool = True):
     class DatedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             kwargs["invariant"] = 1
@@ -43,7 +44,7 @@ def canvas_maker(date: tuple[int, int, int]):
             signature.update(b"a reportlab document")
             signature.update(repr(tuple(date)).encode())
             self._doc.signature = signature
-    return DatedCanvas
+    return tagging_canvas(DatedCanvas) if tagged else DatedCanvas
 
 
 class BriefDocTemplate(BaseDocTemplate):
@@ -51,7 +52,8 @@ class BriefDocTemplate(BaseDocTemplate):
 
     def __init__(self, fileobj, *, theme, styles, doc, notes: NoteStore, body_font: str,
                  one_page: bool = False, runs=None, script: Script | None = None,
-                 **kwargs):
+                 tagger: Tagger | None = None, **kwargs):
+        self.tagger = tagger
         self.theme = theme
         self.runs = runs or (lambda text, font: [(font, text)])
         self.script = script or Script(FontChain((), ()))
@@ -92,18 +94,19 @@ class BriefDocTemplate(BaseDocTemplate):
 
     def _draw_cover(self, canv, doc):
         width, height = self.theme.page_size
-        canv.saveState()
-        canv.setFillColor(HexColor(self.theme.cover["band"]))
-        canv.rect(0, height - self._band, width, self._band, stroke=0, fill=1)
-        canv.restoreState()
-        m = self.theme.margins
-        x = m["left"]
-        for icon in self.model.cover_art:  # a row along the foot of the band
-            draw_image(canv, icon, x, height - self._band + 12 * mm, icon.width, icon.height)
-            x += icon.width * 1.9
-        logo = self.model.logos.get("cover")
-        if logo:
-            draw_image(canv, logo, m["left"], m["bottom"], logo.width, logo.height)
+        with artifact(canv):
+            canv.saveState()
+            canv.setFillColor(HexColor(self.theme.cover["band"]))
+            canv.rect(0, height - self._band, width, self._band, stroke=0, fill=1)
+            canv.restoreState()
+            m = self.theme.margins
+            x = m["left"]
+            for icon in self.model.cover_art:  # a row along the foot of the band
+                draw_image(canv, icon, x, height - self._band + 12 * mm, icon.width, icon.height)
+                x += icon.width * 1.9
+            logo = self.model.logos.get("cover")
+            if logo:
+                draw_image(canv, logo, m["left"], m["bottom"], logo.width, logo.height)
 
     def number(self, n: int) -> str:
         """A page number in the document's digits (Arabic-Indic in Arabic) or the theme's."""
@@ -138,13 +141,17 @@ class BriefDocTemplate(BaseDocTemplate):
         start, end = (width - m["right"], m["left"]) if rtl else (m["left"], width - m["right"])
         canv.saveState()
         if self.model.running_head and not self.model.one_page:
-            self._text(canv, start, height - m["top"] * 0.55, self.model.running_head, head,
-                       end=rtl)
+            with artifact(canv, "Pagination", "Header"):
+                self._text(canv, start, height - m["top"] * 0.55, self.model.running_head,
+                           head, end=rtl)
         rule = self.theme.palette.get("rule", "#cccccc")
         canv.setStrokeColor(HexColor(rule))
         canv.setLineWidth(0.5)
         y = m["bottom"] * 0.5
-        canv.line(m["left"], y + foot.fontSize + 3, width - m["right"], y + foot.fontSize + 3)
+        with artifact(canv):
+            canv.line(m["left"], y + foot.fontSize + 3, width - m["right"], y + foot.fontSize + 3)
+        footer = artifact(canv, "Pagination", "Footer")
+        footer.__enter__()
         author_x = start
         logo = self.model.logos.get("footer")
         if logo:
@@ -177,6 +184,7 @@ class BriefDocTemplate(BaseDocTemplate):
             used = self._text(canv, x, y, before, foot)
             canv.translate(x + used, y)
             canv.doForm("total-pages")
+        footer.__exit__(None, None, None)
         canv.restoreState()
 
     def _say(self, canv, x, y, text, style, right=False) -> float:
@@ -201,6 +209,9 @@ class BriefDocTemplate(BaseDocTemplate):
                 frame.draw_notes(canv)
 
     # ---------------------------------------------------------------- hooks
+
+    def beforeDocument(self):
+        self.canv.tagger = self.tagger
 
     def afterPage(self):
         self.pages_done += 1

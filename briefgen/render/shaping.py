@@ -835,7 +835,9 @@ def shaped_class(base, chain: FontChain, rtl: bool, lang: str):
     key = (base, chain, rtl, lang)
     cls = _CLASSES.get(key)
     if cls is None:
-        bases = (ShapedParagraph,) if base is Paragraph else (ShapedParagraph, base)
+        from briefgen.render.tags import TaggedShaped  # tagged PDF: one sequence each
+        bases = (TaggedShaped, ShapedParagraph) if base is Paragraph else \
+            (TaggedShaped, ShapedParagraph, base)
         cls = _CLASSES[key] = type(f"Shaped{base.__name__}", bases,
                                    {"chain": chain, "rtl": rtl, "lang": lang})
     return cls

@@ -1,0 +1,537 @@
+"""Tagged PDF: the structure tree and the marked content that ties the page to it.
+
+ReportLab's open-source edition writes no tags, so briefgen does it in three parts:
+
+- `Flow` builds the structure tree from the `Document` blocks before layout (`Elem`s:
+  H1-H6, P, L/LI/Lbl/LBody, Box role-mapped to Div, TOC/TOCI, Note, Link) and hangs a
+  `ParaTag` on each paragraph flowable; split pieces of a paragraph share it, so a paragraph
+  broken across pages stays one P.
+- `TaggingCanvas` writes the marked content as each block is drawn: an MCID sequence per
+  element per page, opened inside BT for paragraph text (ISO 32000 forbids BDC/EMC that
+  straddle BT/ET; a paragraph's background goes onto the canvas before its text object),
+  switched at inline elements by zero-width `<onDraw name="tag">` markers in the markup, and
+  `/Artifact` around everything else (running heads, rules, backgrounds). Every link
+  annotation gets a StructParent and an OBJR in the Link element it belongs to.
+- `briefgen.render.archive` writes the tree into the file (pikepdf) after ReportLab is done.
+
+The small API for a flowable that draws its own text (a shaped paragraph, a picture):
+
+    with tagged(canv, elem):          # canvas-level marked content for elem
+        ...draw...
+    with artifact(canv, "Layout"):    # decoration a screen reader skips
+        ...draw...
+    canv.text_open(tx, elem) / canv.text_close(tx)   # inside a text object (BT ... ET)
+    canv.annotation_owner = link_elem                # the Link a following link belongs to
+
+All of them do nothing on a canvas that does not tag, so flowables need not check.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+from reportlab.pdfbase.pdfdoc import LinkAnnotation, PDFDictionary, PDFString
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import Paragraph
+
+# Custom structure types and the standard ones they stand for.
+ROLE_MAP = {"Box": "Div"}
+
+
+class Elem:
+    """A structure element. `kids` holds Elems, ("mcr", page, mcid) and ("objr", page, key)."""
+
+    __slots__ = ("role", "kids", "alt", "lang", "id", "title", "actual", "attrs", "placed",
+                 "contents", "target", "note")
+
+    def __init__(self, role: str, *, alt: str | None = None, lang: str | None = None,
+                 id: str | None = None, attrs: dict | None = None, contents: str = ""):
+        self.role = role
+        self.kids: list = []
+        self.alt = alt
+        self.lang = lang
+        self.id = id
+        self.title = None
+        self.actual = None
+        self.attrs = attrs
+        self.placed = False
+        self.contents = contents        # Links: what the annotation's Contents says
+        self.target = ""                # Links: "#dest" or the URL
+        self.note: Elem | None = None   # footnote callouts: the Note placed after it
+
+    def add(self, kid: "Elem") -> "Elem":
+        self.kids.append(kid)
+        kid.placed = True
+        return kid
+
+    def elems(self):
+        return [k for k in self.kids if isinstance(k, Elem)]
+
+    def walk(self):
+        yield self
+        for k in self.kids:
+            if isinstance(k, Elem):
+                yield from k.walk()
+
+    # ReportLab deep-copies frames (and what hangs off them) while measuring; the tree
+    # must stay one tree.
+    def __deepcopy__(self, memo):
+        return self
+
+    def __repr__(self):
+        return f"Elem({self.role}, {len(self.kids)} kids)"
+
+
+class ParaTag:
+    """What one paragraph (all its split pieces) draws into.
+
+    `block` takes the text; `label` the bullet (a list item's Lbl); `inlines` are the
+    elements the paragraph's markers open and close, by index; `carry` the inline elements
+    still open where a split piece ended, reopened by the next piece.
+    """
+
+    __slots__ = ("block", "label", "inlines", "carry")
+
+    def __init__(self, block: Elem, label: Elem | None = None, inlines=()):
+        self.block = block
+        self.label = label
+        self.inlines = list(inlines)
+        self.carry: list[Elem] = []
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class Tagger:
+    """One document's structure tree and the bookkeeping the post-pass needs."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.root = Elem("Document")
+        self.page_mcids: dict[int, list[Elem]] = {}   # page index -> elem per MCID
+        self.annots: list[tuple[int, Elem]] = []      # StructParent key -> (page, Link)
+        self.notes: dict[int, Elem] = {}              # footnote number -> Note
+        self.untagged_annots = 0
+
+    def note(self, number: int) -> Elem:
+        if number not in self.notes:
+            self.notes[number] = Elem("Note", id=f"fn-{number}")
+        return self.notes[number]
+
+    def mcid(self, page: int, elem: Elem) -> int:
+        seq = self.page_mcids.setdefault(page, [])
+        seq.append(elem)
+        elem.kids.append(("mcr", page, len(seq) - 1))
+        return len(seq) - 1
+
+    def retract(self, page: int, elem: Elem, mcid: int) -> None:
+        seq = self.page_mcids[page]
+        assert len(seq) == mcid + 1 and elem.kids[-1] == ("mcr", page, mcid)
+        seq.pop()
+        elem.kids.pop()
+
+    def annotation(self, page: int, elem: Elem) -> int:
+        self.annots.append((page, elem))
+        key = len(self.annots) - 1
+        elem.kids.append(("objr", page, key))
+        return key
+
+
+# ------------------------------------------------------------------------- the canvas API
+
+
+@contextmanager
+def tagged(canv, elem: Elem | None):
+    if elem is None or not hasattr(canv, "begin_tag"):
+        yield
+        return
+    canv.begin_tag(elem)
+    try:
+        yield
+    finally:
+        canv.end_tag()
+
+
+@contextmanager
+def artifact(canv, kind: str = "Layout", subtype: str | None = None):
+    if not hasattr(canv, "begin_artifact"):
+        yield
+        return
+    canv.begin_artifact(kind, subtype)
+    try:
+        yield
+    finally:
+        canv.end_artifact()
+
+
+_TEXT_SHOWN = re.compile(r"\((?:[^\\)]|\\.)+\)\s*(?:Tj|')|\]\s*TJ")
+
+
+class LineText(PDFTextObject):
+    """A paragraph's text object: each line ends with a space, so text read from the
+    structure tree has a word break where a line breaks (poppler would run the last word
+    of one line into the first of the next)."""
+
+    _ink = False      # has the open sequence shown anything but spaces?
+
+    def _textOut(self, text, TStar=0):
+        if TStar and not text.endswith((" ", "\u00ad", "-")) and not self._in_url():
+            text += " "
+        if not self._ink and text.strip():
+            self._ink = True
+        super()._textOut(text, TStar)
+
+    def _in_url(self) -> bool:
+        # a URL broken across lines has no space in it
+        st = getattr(self._canvas, "_para", None)
+        return bool(st and st.stack and st.stack[-1].target
+                    and not st.stack[-1].target.startswith("#"))
+
+
+class _ParaState:
+    __slots__ = ("tag", "tx", "stack", "open", "artifact", "notes")
+
+    def __init__(self, tag: ParaTag):
+        self.tag = tag
+        self.tx = None
+        self.stack: list[Elem] = list(tag.carry)
+        self.open = None          # (elem, mcid, page, index in tx._code)
+        self.artifact = False
+        self.notes: list[Elem] = []   # notes called out in this piece, not yet placed
+
+
+class _Slot(str):
+    """An empty piece of page content where a footnote's drawing is moved (see
+    `TaggingCanvas.move_to_slot`); `matrix` is the transform in force there."""
+
+    matrix: tuple = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
+    """`base` (a Canvas class) with marked content; `tagger` is set by the doc template."""
+
+    class TaggingCanvas(base):
+        tagger: Tagger | None = None
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._mc_stack: list = []       # canvas-level sequences: ("tag", elem) / ("art",)
+            self._para: _ParaState | None = None
+            self.annotation_owner: Elem | None = None
+            self._slots: dict[int, _Slot] = {}    # id(Note) -> where it is painted
+            self.setNamedCB("tag", _marker)
+
+        def _page(self) -> int:
+            return self._pageNumber - 1
+
+        # ------------------------------------------------------------- canvas level
+
+        def begin_tag(self, elem: Elem) -> None:
+            if self.tagger is None:
+                return
+            self._suspend_para_artifact()
+            n = self.tagger.mcid(self._page(), elem)
+            self._code.append(f"/{_role(elem)} <</MCID {n}>> BDC")
+            self._mc_stack.append(("tag", elem))
+
+        def end_tag(self) -> None:
+            if self.tagger is None:
+                return
+            kind = self._mc_stack.pop()
+            assert kind[0] == "tag", kind
+            self._code.append("EMC")
+            self._resume_para_artifact()
+
+        def begin_artifact(self, kind: str = "Layout", subtype: str | None = None) -> None:
+            if self.tagger is None:
+                return
+            self._suspend_para_artifact()
+            props = f"/Type /{kind}" + (f" /Subtype /{subtype}" if subtype else "")
+            self._code.append(f"/Artifact <<{props}>> BDC")
+            self._mc_stack.append(("art",))
+
+        def end_artifact(self) -> None:
+            if self.tagger is None:
+                return
+            kind = self._mc_stack.pop()
+            assert kind[0] == "art", kind
+            self._code.append("EMC")
+            self._resume_para_artifact()
+
+        # A paragraph draws its background and bullet on the canvas, around its text
+        # object: those parts are artifacts unless tagged otherwise.
+        def _suspend_para_artifact(self):
+            st = self._para
+            if st is not None and st.artifact:
+                self._code.append("EMC")
+                st.artifact = False
+
+        def _resume_para_artifact(self):
+            st = self._para
+            if st is not None and not st.artifact and not self._mc_stack:
+                self._code.append("/Artifact BMC")
+                st.artifact = True
+
+        # ------------------------------------------------------------- paragraphs
+
+        def begin_paragraph(self, tag: ParaTag) -> None:
+            self._para = _ParaState(tag)
+            self._resume_para_artifact()
+
+        def end_paragraph(self) -> None:
+            st = self._para
+            self._suspend_para_artifact()
+            st.tag.carry = list(st.stack)
+            self._para = None
+
+        def paragraph_text(self, tx) -> None:
+            """Called with the paragraph's main text object, just begun."""
+            st = self._para
+            st.tx = tx
+            self.text_open(tx, st.stack[-1] if st.stack else st.tag.block)
+
+        def text_open(self, tx, elem: Elem) -> None:
+            if self.tagger is None:
+                return
+            st = self._para
+            n = self.tagger.mcid(self._page(), elem)
+            tx._code.append(f"/{_role(elem)} <</MCID {n}>> BDC")
+            tx._ink = False
+            if st is not None:
+                st.open = (elem, n, self._page(), len(tx._code))
+
+        def text_close(self, tx) -> None:
+            st = self._para
+            if self.tagger is None or st is None or st.open is None:
+                return
+            elem, n, page, at = st.open
+            st.open = None
+            if not any(_TEXT_SHOWN.search(c) for c in tx._code[at:]):
+                # nothing drawn: an empty sequence (a paragraph that opens with a link)
+                del tx._code[at - 1]
+                self.tagger.retract(page, elem, n)
+                return
+            if isinstance(tx, LineText) and not tx._ink:
+                # only the space that ends a line: nothing to read
+                tx._code[at - 1] = "/Artifact BMC"
+                self.tagger.retract(page, elem, n)
+            tx._code.append("EMC")
+
+        def inline(self, tx, label: str) -> None:
+            """A marker: `o3` opens inline element 3 of the paragraph, `c3` closes it."""
+            st = self._para
+            if st is None or self.tagger is None:
+                return
+            elem = st.tag.inlines[int(label[1:])]
+            self.text_close(tx)
+            if label[0] == "o":
+                if not elem.placed:
+                    (st.stack[-1] if st.stack else st.tag.block).add(elem)
+                st.stack.append(elem)
+                self.text_open(tx, elem)
+            else:
+                if st.stack and st.stack[-1] is elem:
+                    st.stack.pop()
+                container = st.stack[-1] if st.stack else st.tag.block
+                if elem.note is not None and not elem.note.placed:
+                    st.notes.append(elem.note)
+                self.text_open(tx, container)
+
+        def drawText(self, tx):
+            st = self._para
+            if st is None or self.tagger is None:
+                return super().drawText(tx)
+            self._suspend_para_artifact()
+            if tx is st.tx:
+                self.text_close(tx)
+                super().drawText(tx)
+                if st.notes:
+                    # A footnote follows the text that calls it out, in the tree and in
+                    # the content stream: its drawing (made when the page ends) is moved
+                    # here, so that reading order and painting order agree.
+                    slot = _Slot()
+                    slot.matrix = self._currentMatrix
+                    self._code.append(slot)
+                    for note in st.notes:
+                        if not note.placed:
+                            st.tag.block.add(note)
+                        self._slots[id(note)] = slot
+                    st.notes = []
+            elif st.tag.label is not None:
+                with tagged(self, st.tag.label):   # the bullet or number
+                    super().drawText(tx)
+            else:
+                with artifact(self):
+                    super().drawText(tx)
+            self._resume_para_artifact()
+
+        def mark(self) -> int:
+            return len(self._code)
+
+        def move_to_slot(self, start: int, note: Elem) -> None:
+            """Move what was drawn since `mark()` to where `note` was called out."""
+            slot = self._slots.pop(id(note), None)
+            if slot is None or self.tagger is None:
+                return
+            code = self._code[start:]
+            del self._code[start:]
+            at = next((i for i, c in enumerate(self._code) if c is slot), None)
+            if at is None:
+                self._code.extend(code)
+                return
+            a, b, c, d, e, f = slot.matrix
+            det = a * d - b * c
+            inverse = (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det,
+                       (b * e - a * f) / det)
+            undo = "q " + " ".join(_num(v) for v in inverse) + " cm"
+            self._code[at + 1:at + 1] = [undo, *code, "Q"]
+            # later notes of the same callout paragraph follow this one
+            nxt = _Slot()
+            nxt.matrix = slot.matrix
+            self._code.insert(at + len(code) + 3, nxt)
+            for k, v in self._slots.items():
+                if v is slot:
+                    self._slots[k] = nxt
+
+        # ------------------------------------------------------------- annotations
+
+        def _addAnnotation(self, annotation, name=None, addtopage=1):
+            if self.tagger is not None and addtopage:
+                owner = self._link_owner(annotation)
+                if owner is None:
+                    self.tagger.untagged_annots += 1
+                else:
+                    key = self.tagger.annotation(self._page(), owner)
+                    contents = PDFString(owner.contents or "Link")
+                    if isinstance(annotation, LinkAnnotation):
+                        annotation.__class__ = _TaggedLinkAnnotation
+                        annotation.otherkw["StructParent"] = key
+                        annotation.otherkw["F"] = 4
+                        annotation.Contents = owner.contents or "Link"
+                    elif isinstance(annotation, PDFDictionary):
+                        annotation["StructParent"] = key
+                        annotation["F"] = 4
+                        annotation["Contents"] = contents
+            return super()._addAnnotation(annotation, name, addtopage)
+
+        def _link_owner(self, annotation) -> Elem | None:
+            if self.annotation_owner is not None:
+                return self.annotation_owner
+            st = self._para
+            target = _annotation_target(annotation)
+            shaped = getattr(self, "_shaped", None)
+            if st is None and shaped is not None:
+                for e in shaped.inlines:
+                    if e.role == "Link" and e.target == target:
+                        if not e.placed:
+                            shaped.block.add(e)
+                        return e
+                return None
+            if st is None:
+                return None
+            # the link elements of this paragraph: the open ones first, then the rest
+            candidates = [e for e in st.stack if e.role == "Link"] + \
+                [e for e in st.tag.inlines if e.role == "Link"]
+            for e in candidates:
+                if e.target == target:
+                    return e
+            return None
+
+        def showPage(self):
+            if self.tagger is not None:
+                assert not self._mc_stack, f"marked content left open: {self._mc_stack}"
+            super().showPage()
+
+    return TaggingCanvas
+
+
+class _TaggedLinkAnnotation(LinkAnnotation):
+    permitted = LinkAnnotation.permitted + ("StructParent", "F")
+
+
+def _num(v: float) -> str:
+    return ("%.6f" % v).rstrip("0").rstrip(".") or "0" if abs(v) > 1e-9 else "0"
+
+
+def _role(elem: Elem) -> str:
+    return elem.role
+
+
+def _marker(canv, kind, label):
+    tx = canv._curr_tx_info["tx"]
+    canv.inline(tx, label)
+
+
+def _annotation_target(annotation) -> str:
+    if isinstance(annotation, LinkAnnotation):
+        dest = annotation.Destination
+        return "#" + str(getattr(dest, "name", dest))
+    if isinstance(annotation, PDFDictionary):
+        action = annotation.dict.get("A")
+        uri = action.dict.get("URI") if action is not None else None
+        return getattr(uri, "s", str(uri))
+    return ""
+
+
+def link(target: str, contents: str, note: Elem | None = None) -> Elem:
+    e = Elem("Link", contents=contents)
+    e.target = target
+    e.note = note
+    return e
+
+
+# ------------------------------------------------------------------------- paragraphs
+
+
+class TaggedParagraph(Paragraph):
+    """A Paragraph that draws its text into its `ParaTag` (split pieces share it)."""
+
+    _tag: ParaTag | None = None
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for p in parts:
+            p._tag = self._tag
+        return parts
+
+    def draw(self):
+        canv = self.canv
+        if self._tag is None or getattr(canv, "tagger", None) is None:
+            return super().draw()
+        canv.begin_paragraph(self._tag)
+        try:
+            super().draw()
+        finally:
+            canv.end_paragraph()
+
+    def beginText(self, x, y):
+        canv = self.canv
+        if self._tag is None or getattr(canv, "tagger", None) is None:
+            return canv.beginText(x, y)
+        tx = LineText(canv, x, y)
+        canv.paragraph_text(tx)
+        return tx
+
+
+class TaggedShaped:
+    """Mixin put first on shaped paragraphs (render.shaping), which draw their own text
+    objects: the whole paragraph is one marked sequence of its block element, and its
+    link annotations belong to its Link elements by target."""
+
+    def draw(self):
+        tag = getattr(self, "_tag", None)
+        canv = self.canv
+        if tag is None or getattr(canv, "tagger", None) is None:
+            return super().draw()
+        canv._shaped = tag
+        try:
+            with tagged(canv, tag.block):
+                super().draw()
+        finally:
+            canv._shaped = None
+
+
+def marker(label: str) -> str:
+    return f'<onDraw name="tag" label="{label}"/>'
