@@ -1,0 +1,367 @@
+"""Every PDF briefgen writes is tagged PDF/UA-1 and PDF/A-2a: checked by pdfua, outloud,
+qpdf, poppler's structure reader, our own checks, and mutations those checks must catch.
+
+Each document (every kind, in every language and both layouts) is built once per session;
+the validators then run once over all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from briefgen import document as d
+from briefgen import inline
+from briefgen.build import Workspace
+from briefgen.selection import Profile
+
+import pdfua_checks
+
+LANGS = ("en", "es", "fr")
+LAYOUTS = ("default", "letter")
+BIN = Path(sys.executable).parent
+
+
+def _profile(lang: str) -> Profile:
+    return Profile(municipality="Malmö", country="SE", lang=lang, all=True,
+                   organisation="Rädda Barnen 🂡", date=dt.date(2026, 11, 23))
+
+
+@pytest.fixture(scope="session")
+def tagged_docs(tmp_path_factory):
+    """name -> (path, Built) for a brief, a factsheet and the overview per language and layout."""
+    folder = tmp_path_factory.mktemp("tagged")
+    ws = Workspace()
+    out = {}
+    for layout in LAYOUTS:
+        for lang in LANGS:
+            p = _profile(lang)
+            for kind, opts in (("brief", {}), ("factsheet", {"priority": "families"}),
+                               ("at-a-glance", {})):
+                built = ws.build(kind, p, layout, **opts)
+                path = folder / f"{kind}-{lang}-{layout}.pdf"
+                path.write_bytes(built.pdf)
+                out[path.stem] = (path, built)
+    return out
+
+
+def _en_brief(tagged_docs):
+    return tagged_docs["brief-en-default"]
+
+
+# --------------------------------------------------------------------------- validators
+
+
+def test_pdfua_finds_nothing(tagged_docs):
+    paths = [str(p) for p, _ in tagged_docs.values()]
+    run = subprocess.run([str(BIN / "pdfua"), "check", *paths], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "skip ]" not in run.stdout, run.stdout[-3000:]   # a check that could not run
+
+
+def test_outloud_finds_nothing(tagged_docs, tmp_path):
+    paths = [str(p) for p, _ in tagged_docs.values()]
+    report = tmp_path / "outloud.json"
+    run = subprocess.run([str(BIN / "outloud"), "--json", str(report), "--fail-on", "warning",
+                          *paths], capture_output=True, text=True)
+    assert report.is_file(), run.stderr[-2000:]
+    results = json.loads(report.read_text())["results"]
+    bad = {}
+    for r in results:
+        name = Path(r["path"]).stem
+        findings = [f for f in r["findings"] if not _repeated_heading(f, tagged_docs[name][1])]
+        if findings or r["error"]:
+            bad[name] = [f"{f['rule']} {f['message']} {f.get('evidence', '')}" for f in findings]
+    assert not bad, json.dumps(bad, indent=1)[:4000]
+    assert len(results) == len(paths)
+
+
+def _repeated_heading(finding, built) -> bool:
+    """outloud's PAG-001 takes any line that starts three pages with the same words for a
+    running head. A subheading the layout repeats in every section ("Already done
+    elsewhere") can land at the top of three pages: that finding is accepted only when
+    its evidence is such a heading of the document, which the tree tags as a heading."""
+    if finding["rule"] != "PAG-001" or "page numbers" in finding["message"]:
+        return False
+    evidence = str(finding.get("evidence") or "").strip().lower()
+    headings = {inline.plain(b.text).strip().lower() for b in built.document.body
+                if isinstance(b, d.Heading)}
+    return bool(evidence) and all(e.strip() in headings for e in evidence.split(";"))
+
+
+@pytest.mark.skipif(not shutil.which("qpdf"), reason="qpdf (Debian qpdf) is not installed")
+def test_qpdf_check_is_clean(tagged_docs):
+    for path, _ in tagged_docs.values():
+        run = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert run.returncode == 0 and "No syntax or stream encoding errors" in run.stdout, \
+            (path.name, run.stdout[-1500:], run.stderr[-1500:])
+
+
+def test_our_checks_find_nothing(tagged_docs):
+    found = {name: pdfua_checks.problems(path) for name, (path, _) in tagged_docs.items()}
+    found = {k: v for k, v in found.items() if v}
+    assert not found, json.dumps(found, indent=1)[:4000]
+
+
+def test_same_inputs_same_bytes(tagged_docs):
+    path, built = _en_brief(tagged_docs)
+    again = Workspace().build("brief", _profile("en"), "default")
+    assert again.pdf == path.read_bytes()
+
+
+# --------------------------------------------------------------------------- reading order
+
+
+def _lead(nodes) -> str:
+    """The text up to the first callout (poppler sets a callout apart with a space)."""
+    out = []
+
+    def walk(ns) -> bool:
+        for n in ns:
+            if isinstance(n, (inline.FootnoteMark, inline.EndnoteMark)):
+                return False
+            if isinstance(n, inline.Text):
+                out.append(n.text)
+            elif isinstance(n, inline.LineBreak):
+                out.append(" ")
+            elif hasattr(n, "children") and not walk(n.children):
+                return False
+        return True
+    walk(nodes)
+    return "".join(out)
+
+
+def _expected_texts(doc: d.Document) -> list[str]:
+    """The start of every heading, paragraph, list item, box text, footnote and endnote,
+    in the order a sighted reader meets them (footnotes after the text citing them)."""
+    out: list[str] = []
+    cited: set[int] = set()
+
+    def nodes(ns):
+        text = " ".join(_lead(ns).split())
+        if text:
+            out.append(text[:25])
+        for n in inline.walk(ns):
+            if isinstance(n, inline.FootnoteMark) and n.number not in cited:
+                cited.add(n.number)
+                pending.append(n.number)
+
+    pending: list[int] = []
+
+    def flush():
+        for n in pending:
+            nodes(doc.footnotes[n])
+        pending.clear()
+
+    def blocks(bs):
+        for b in bs:
+            if isinstance(b, (d.Heading, d.Paragraph)):
+                nodes(b.text)
+                flush()
+            elif isinstance(b, d.BulletList):
+                items(b.items)
+            elif isinstance(b, d.Box):
+                for part in (b.title, b.caption):
+                    if part:
+                        nodes(part)
+                        flush()
+                blocks(b.body)
+            elif isinstance(b, d.Endnotes):
+                for e in b.entries:
+                    nodes(e.text)
+
+    def items(its):
+        for it in its:
+            nodes(it.tag + it.text)
+            flush()
+            items(it.children)
+
+    blocks(doc.cover)
+    blocks(doc.body)
+    return out
+
+
+@pytest.mark.skipif(not shutil.which("pdfinfo"), reason="pdfinfo (poppler-utils) is not installed")
+@pytest.mark.parametrize("name", ["brief-en-default", "brief-fr-letter", "factsheet-es-default",
+                                  "at-a-glance-en-letter"])
+def test_struct_text_reads_in_document_order(tagged_docs, name):
+    path, built = tagged_docs[name]
+    run = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True,
+                         text=True, check=True)
+    # compared without spaces: where a line breaks is the layout's business
+    read = re.sub(r"\s+", "", "".join(re.findall(r'"(.*)"', run.stdout)))
+    lower = read.lower()
+    at = 0
+    for snippet in _expected_texts(built.document):
+        key = re.sub(r"\s+", "", snippet).lower()
+        found = lower.find(key, at)
+        assert found >= 0, (snippet, read[at:at + 300])
+        at = found + 1
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+def _kids(e):
+    k = e.get("/K")
+    items = list(k) if isinstance(k, pikepdf.Array) else ([] if k is None else [k])
+    return [i for i in items if isinstance(i, pikepdf.Dictionary) and "/S" in i]
+
+
+def _role(e) -> str:
+    return str(e.S)[1:]
+
+
+def _heading_or_p(style: str) -> str:
+    return "H" if style in ("cover_title", "sheet_title", "cover_section", "sheet_section",
+                            "glance_title", "box_title") else "P"
+
+
+def _expected_roles(blocks) -> list[tuple[str, int]]:
+    """(role, number of structural children) for each block, as a reader would tag it."""
+    out = []
+    for b in blocks:
+        if isinstance(b, d.Heading):
+            out.append(("H", 0))
+        elif isinstance(b, d.Paragraph):
+            out.append((_heading_or_p(b.style), 0))
+        elif isinstance(b, d.BulletList):
+            out.append(("L", len(b.items)))
+        elif isinstance(b, d.Box):
+            out.append(("Box", bool(b.title) + bool(b.caption) + len(b.body)))
+        elif isinstance(b, d.Contents):
+            out += [("H", 0), ("TOC", -1)]
+        elif isinstance(b, d.Endnotes):
+            out.append(("L", len(b.entries)))
+    return out
+
+
+@pytest.mark.parametrize("name", ["brief-en-default", "factsheet-fr-default",
+                                  "at-a-glance-es-letter"])
+def test_tree_follows_the_document_blocks(tagged_docs, name):
+    path, built = tagged_docs[name]
+    doc = built.document
+    with pikepdf.open(path) as pdf:
+        top = _kids(pdf.Root.StructTreeRoot)
+        assert [_role(e) for e in top] == ["Document"]
+        got = []
+        for e in _kids(top[0]):
+            role = _role(e)
+            role = "H" if re.fullmatch(r"H[1-6]", role) else role
+            kids = [k for k in _kids(e) if _role(k) not in ("Span", "Link", "Note")]
+            got.append((role, len(kids) if role in ("L", "Box") else
+                        (-1 if role == "TOC" else 0)))
+        want = _expected_roles(doc.cover) + _expected_roles(doc.body)
+        assert got == want
+        if name.startswith("brief"):
+            toc = next(e for e in _kids(top[0]) if _role(e) == "TOC")
+            keys = [h.key for h in doc.body if isinstance(h, d.Heading) and h.toc and h.key]
+            assert [_role(k) for k in _kids(toc)] == ["TOCI"] * len(keys)
+            # every footnote is a Note with its label, in the IDTree
+            notes = [e for e in _all(top[0]) if _role(e) == "Note"]
+            assert sorted(str(n.ID) for n in notes) == sorted(f"fn-{n}" for n in doc.footnotes)
+            for n in notes:
+                assert _role(_kids(n)[0]) == "Lbl"
+
+
+def _all(e):
+    for k in _kids(e):
+        yield k
+        yield from _all(k)
+
+
+def test_headings_never_skip_a_level(tagged_docs):
+    for name, (path, _) in tagged_docs.items():
+        with pikepdf.open(path) as pdf:
+            levels = [int(_role(e)[1]) for e in _all(pdf.Root.StructTreeRoot)
+                      if re.fullmatch(r"H[1-6]", _role(e))]
+        assert levels and levels[0] == 1, name
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (name, levels)
+
+
+def test_lang_on_catalog_and_title_shown(tagged_docs):
+    for name, (path, built) in tagged_docs.items():
+        with pikepdf.open(path) as pdf:
+            assert str(pdf.Root.Lang) == built.document.meta.lang, name
+            assert str(pdf.docinfo.Title) == built.document.meta.title
+
+
+def test_astral_characters_come_back_as_text(tagged_docs):
+    """The organisation's name has a character outside the BMP (U+1F0A1)."""
+    import pypdfium2 as pdfium
+    path, _ = _en_brief(tagged_docs)
+    pdf = pdfium.PdfDocument(str(path))
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert "Rädda Barnen \U0001F0A1" in text
+
+
+# --------------------------------------------------------------------------- mutations
+
+
+@pytest.fixture()
+def mutable(tagged_docs, tmp_path):
+    def copy(change) -> list[str]:
+        src, _ = _en_brief(tagged_docs)
+        with pikepdf.open(src) as pdf:
+            change(pdf)
+            out = tmp_path / "mutated.pdf"
+            pdf.save(out)
+        return pdfua_checks.problems(out)
+    return copy
+
+
+def test_mutation_link_without_struct_parent_is_caught(mutable):
+    def strip(pdf):
+        for page in pdf.pages:
+            for a in page.obj.get("/Annots", []):
+                if "/StructParent" in a:
+                    del a["/StructParent"]
+                    return
+    assert any("without StructParent" in p for p in mutable(strip))
+
+
+def test_mutation_page_without_struct_parents_is_caught(mutable):
+    def strip(pdf):
+        del pdf.pages[2].obj["/StructParents"]
+    assert any("no /StructParents" in p for p in mutable(strip))
+
+
+def test_mutation_missing_lang_is_caught(mutable):
+    def strip(pdf):
+        del pdf.Root["/Lang"]
+    assert any("/Lang" in p for p in mutable(strip))
+
+
+def test_mutation_figure_without_alt_is_caught(mutable):
+    def strip(pdf):
+        # turn the first paragraph into a Figure with no Alt, as an untagged image would be
+        for e in _all(pdf.Root.StructTreeRoot):
+            if _role(e) == "P":
+                e.S = pikepdf.Name.Figure
+                return
+    assert "Figure without Alt" in mutable(strip)
+
+
+def test_mutation_untagged_drawing_is_caught(mutable):
+    def strip(pdf):
+        page = pdf.pages[3]
+        page.contents_add(pdf.make_stream(b"0 0 10 10 re f"), prepend=False)
+    assert any("neither tagged nor an artifact" in p for p in mutable(strip))
+
+
+def test_mutation_bad_to_unicode_is_caught(mutable):
+    def strip(pdf):
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Font:
+                obj.ToUnicode.write(obj.ToUnicode.read_bytes().replace(
+                    b"beginbfchar\n", b"beginbfchar\n<00> <0000>\n", 1))
+                return
+    assert any("U+0000" in p for p in mutable(strip))
