@@ -175,10 +175,14 @@ class LineText(PDFTextObject):
     of one line into the first of the next)."""
 
     _ink = False      # has the open sequence shown anything but spaces?
+    lines_left = 0    # lines of the paragraph still to come (the last needs no space)
 
     def _textOut(self, text, TStar=0):
-        if TStar and not text.endswith((" ", "\u00ad", "-")) and not self._in_url():
-            text += " "
+        if TStar:
+            self.lines_left -= 1
+            if self.lines_left > 0 and not text.endswith((" ", "\u00ad", "-")) \
+                    and not self._in_url():
+                text += " "
         if not self._ink and text.strip():
             self._ink = True
         super()._textOut(text, TStar)
@@ -511,6 +515,7 @@ class TaggedParagraph(Paragraph):
         if self._tag is None or getattr(canv, "tagger", None) is None:
             return canv.beginText(x, y)
         tx = LineText(canv, x, y)
+        tx.lines_left = len(self.blPara.lines)
         canv.paragraph_text(tx)
         return tx
 
