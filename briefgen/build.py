@@ -28,8 +28,9 @@ class Built:
 
 
 class Workspace:
-    def __init__(self, content: Path | None = None):
+    def __init__(self, content: Path | None = None, *, tagged: bool = True):
         self.content_dir = Path(content) if content else resources.content_dir()
+        self.tagged = tagged        # PDF/UA-1 + PDF/A-2a; False only for quick drafts
         self._pack: Pack | None = None
         self._renderers: dict[str, object] = {}
         self._brands: dict[tuple[str, str], object] = {}
@@ -107,7 +108,8 @@ class Workspace:
             from briefgen.render import Renderer  # ReportLab is imported only to render
             from briefgen.theme import font_dirs
             self._renderers[key] = Renderer(layout.theme,
-                                            font_dirs(layout.dirs, resources.fonts_dir()))
+                                            font_dirs(layout.dirs, resources.fonts_dir()),
+                                            tagged=self.tagged)
         return self._renderers[key]
 
     def check_language(self, lang: str, layout: Layout) -> None:

@@ -118,6 +118,9 @@ def profile_options(fn):
         click.option("--date", help="Date of the document, YYYY-MM-DD (default: today)."),
         click.option("--allow-fallback", is_flag=True,
                      help="Use English where a translation is missing (and say which)."),
+        click.option("--no-tags", is_flag=True,
+                     help="A quicker draft: no structure tree, not PDF/UA or PDF/A (screen "
+                          "readers cannot follow it). Tagged is the default."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -271,7 +274,8 @@ def brief(profile_file, output, all_, layout, content, allow_fallback, open_afte
     profile = make_profile(profile_file, all=all_ or None, **flags)
     path = output or default_output(profile, "brief")
     _check_output(path)
-    built = Workspace(content).build("brief", profile, layout, allow_fallback=allow_fallback)
+    built = Workspace(content, tagged=not flags.get("no_tags")).build(
+        "brief", profile, layout, allow_fallback=allow_fallback)
     _warn(built.warnings)
     _emit_pdf(path, built.pdf, started, built)
     _open(path, open_after and str(path) != "-")
@@ -305,7 +309,7 @@ def factsheet(profile_file, all_, combined, glance, out_dir, output, layout, con
     from briefgen.output import check_target, write_atomic
     started = time.perf_counter()
     profile = make_profile(profile_file, **flags)
-    ws = Workspace(content)
+    ws = Workspace(content, tagged=not flags.get("no_tags"))
     _check_output(output)
     if all_ and not combined and not glance and output is not None:
         raise SelectionError("-o names one PDF, and --all makes one per priority",

@@ -365,3 +365,132 @@ def test_mutation_bad_to_unicode_is_caught(mutable):
                     b"beginbfchar\n", b"beginbfchar\n<00> <0000>\n", 1))
                 return
     assert any("U+0000" in p for p in mutable(strip))
+
+
+# --------------------------------------------------------------------------- merged files
+
+
+@pytest.fixture(scope="session")
+def packet(tagged_docs, tmp_path_factory):
+    """Three tagged documents in three languages merged as a campaign packet is."""
+    from briefgen.packet import merge_pdfs
+    names = ["brief-en-default", "brief-es-letter", "factsheet-fr-default"]
+    parts = [(n, tagged_docs[n][0].read_bytes()) for n in names]
+    pdf = merge_pdfs(parts, title="Campaign: briefs", lang="en", labels=["01", "02", "03"])
+    path = tmp_path_factory.mktemp("packet") / "packet.pdf"
+    path.write_bytes(pdf)
+    assert merge_pdfs(parts, title="Campaign: briefs", lang="en",
+                      labels=["01", "02", "03"]) == pdf   # same parts, same bytes
+    return path, names
+
+
+def test_packet_keeps_every_part_tagged(packet, tagged_docs):
+    path, names = packet
+    assert pdfua_checks.problems(path) == []
+    with pikepdf.open(path) as pdf:
+        doc, = _kids(pdf.Root.StructTreeRoot)
+        parts = _kids(doc)
+        assert [_role(p) for p in parts] == ["Part"] * 3
+        assert [str(p.T) for p in parts] == names
+        assert [str(p.Lang) for p in parts] == ["en-GB", "es-ES", "fr-FR"] or \
+            [str(p.Lang)[:2] for p in parts] == ["en", "es", "fr"]
+        # each part's tree is whole: as many elements as in the part's own file
+        for part, name in zip(parts, names):
+            with pikepdf.open(tagged_docs[name][0]) as single:
+                want = sum(1 for _ in _all(single.Root.StructTreeRoot))
+            assert sum(1 for _ in _all(part)) == want - 1, name   # less its Document
+        ids = [str(k) for k in list(pdf.Root.StructTreeRoot.IDTree.Names)[::2]]
+        assert len(ids) == len(set(ids)) and ids
+
+
+def test_packet_passes_the_validators(packet):
+    path, _ = packet
+    run = subprocess.run([str(BIN / "pdfua"), "check", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0 and "skip ]" not in run.stdout, run.stdout[-2000:]
+    if shutil.which("qpdf"):
+        run = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout[-1500:]
+
+
+def test_combined_factsheets_are_tagged(tmp_path):
+    from conftest import run as cli
+    out = tmp_path / "sheets.pdf"
+    result = cli("factsheet", "--all", "--combined", "-m", "Malmö", "--country", "SE",
+                 "--date", "2026-11-23", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert pdfua_checks.problems(out) == []
+    with pikepdf.open(out) as pdf:
+        doc, = _kids(pdf.Root.StructTreeRoot)
+        assert [_role(p) for p in _kids(doc)] == ["Part"] * 6
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_figure_hook_tags_a_picture_with_alt_and_bbox(tmp_path):
+    """The hook an image block uses: a Figure with its Alt and a layout BBox."""
+    import io
+    from reportlab.pdfgen.canvas import Canvas
+    from briefgen.render import archive, tags
+
+    tagger = tags.Tagger("en")
+    canv = tags.tagging_canvas(Canvas)(io.BytesIO(), invariant=1, lang="en")
+    canv.tagger = tagger
+    canv.setTitle("A picture")
+    canv.setViewerPreference("DisplayDocTitle", "true")
+    fig = tagger.root.add(tags.Elem("Figure", alt="The city hall of Malmö"))
+    canv.translate(100, 200)
+    with tags.figure(canv, fig, 50, 40):
+        canv.rect(0, 0, 50, 40, fill=1)
+    with tags.figure(canv, None, 10, 10):     # decorative: an artifact
+        canv.rect(60, 0, 10, 10, fill=1)
+    canv.showPage()
+    canv.save()
+    path = tmp_path / "figure.pdf"
+    path.write_bytes(archive.finish(canv.getpdfdata(), tagger))
+    assert pdfua_checks.problems(path) == []
+    with pikepdf.open(path) as pdf:
+        figure, = [e for e in _all(pdf.Root.StructTreeRoot) if _role(e) == "Figure"]
+        assert str(figure.Alt) == "The city hall of Malmö"
+        assert [float(v) for v in figure.A.BBox] == [100, 200, 150, 240]
+
+
+# --------------------------------------------------------------------------- PDFBox
+
+
+_JARS = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation",
+         "jaxb-api"]
+
+
+@pytest.mark.skipif(not shutil.which("java") or
+                    not all(Path(f"/usr/share/java/{j}.jar").is_file() for j in _JARS),
+                    reason="PDFBox Preflight (Debian libpdfbox2-java, libactivation-java, "
+                           "libjaxb-api-java) or java is not installed")
+def test_pdfbox_preflight_on_a_copy_labelled_1b(tagged_docs, tmp_path):
+    """Preflight knows PDF/A-1b only: a copy relabelled 1b, without object streams (which
+    PDF/A-1 forbids), must validate; everything else in the file is as written."""
+    path, _ = _en_brief(tagged_docs)
+    copy = tmp_path / "a1b.pdf"
+    with pikepdf.open(path) as pdf:
+        xml = pdf.Root.Metadata.read_bytes().decode()
+        xml = xml.replace("<pdfaid:part>2</pdfaid:part>", "<pdfaid:part>1</pdfaid:part>")
+        xml = xml.replace("<pdfaid:conformance>A</pdfaid:conformance>",
+                          "<pdfaid:conformance>B</pdfaid:conformance>")
+        pdf.Root.Metadata.write(xml.encode())
+        pdf.save(copy, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                 force_version="1.4", fix_metadata_version=False)
+    cp = ":".join(f"/usr/share/java/{j}.jar" for j in _JARS)
+    run = subprocess.run(["java", "-cp", cp, "org.apache.pdfbox.preflight.Validator_A1b",
+                          str(copy)], capture_output=True, text=True, timeout=300)
+    assert "is a valid PDF/A-1b file" in run.stdout, run.stdout[-3000:] + run.stderr[-2000:]
+
+
+def test_no_tags_gives_an_untagged_draft(tmp_path):
+    from conftest import run as cli
+    out = tmp_path / "draft.pdf"
+    result = cli("brief", "-m", "Malmö", "-p", "protect", "--date", "2026-11-23", "--no-tags",
+                 "-o", out)
+    assert result.exit_code == 0, result.stderr
+    with pikepdf.open(out) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root and "/MarkInfo" not in pdf.Root
+        assert "/Metadata" not in pdf.Root    # and it claims no PDF/A either

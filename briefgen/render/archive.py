@@ -4,7 +4,9 @@ ReportLab has catalog slots for a structure tree but writes none; patching its o
 model would tie briefgen to its internals, while pikepdf (qpdf) edits the finished file:
 
 - the structure tree from the `Tagger` (StructTreeRoot, ParentTree, IDTree, RoleMap),
-  page StructParents and Tabs /S, MarkInfo, link annotations' StructParent/Contents/F;
+  appended as PDF syntax in an incremental update (several hundred elements made one by
+  one through pikepdf's object API took most of the post-pass), then page StructParents
+  and Tabs /S, MarkInfo, Lang, DisplayDocTitle;
 - XMP metadata in step with the Info dictionary, declaring PDF/A-2a and PDF/UA-1 (with
   the extension schema PDF/A requires for the pdfuaid namespace);
 - an sRGB OutputIntent (a v2 ICC profile, zlib licence, in `icc/`);
@@ -19,26 +21,36 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from briefgen.render.tags import ROLE_MAP, Elem, Tagger
 
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 ICC = Path(__file__).with_name("icc") / "sRGB.icc"
 _icc_bytes: bytes | None = None
 
 
 def finish(pdf: bytes, tagger: Tagger | None) -> bytes:
-    with pikepdf.open(io.BytesIO(pdf)) as p:
-        if tagger is not None:
-            write_structure(p, tagger)
+    p = open_with_structure(pdf, tagger) if tagger is not None else \
+        pikepdf.open(io.BytesIO(pdf))
+    with p:
         archival(p, tagged=tagger is not None)
-        out = io.BytesIO()
-        p.save(out, force_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.generate,
-               deterministic_id=True, fix_metadata_version=False)
-        return out.getvalue()
+        return save(p)
+
+
+def save(p: pikepdf.Pdf) -> bytes:
+    """PDF 1.7 with object streams and an /ID derived from the content (same bytes in,
+    same bytes out); qpdf writes the end of line before `endstream` that PDF/A wants."""
+    out = io.BytesIO()
+    p.save(out, force_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.generate,
+           deterministic_id=True, fix_metadata_version=False,
+           stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- structure
@@ -70,86 +82,130 @@ def spans(tagger: Tagger) -> None:
         elem.kids = out
 
 
-def write_structure(p: pikepdf.Pdf, tagger: Tagger) -> None:
+def _pdf_string(s: str) -> str:
+    """A PDF text string: UTF-16BE with BOM, as hex."""
+    if s.isascii():
+        esc = s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        if all(32 <= ord(c) < 127 for c in s):
+            return f"({esc})"
+    return "<FEFF" + s.encode("utf-16-be").hex().upper() + ">"
+
+
+def open_with_structure(pdf: bytes, tagger) -> pikepdf.Pdf:
+    """The PDF with the structure tree appended as an incremental update.
+
+    Creating each of several hundred structure elements through pikepdf's object API took
+    most of the post-pass; written as PDF syntax, qpdf parses them at C++ speed."""
     spans(tagger)
-    pages = [page.obj for page in p.pages]
-    annots: dict[int, pikepdf.Object] = {}
-    for page in pages:
-        for a in page.get("/Annots", []):
-            if "/StructParent" in a:
-                annots[int(a.StructParent)] = a
+    with pikepdf.open(io.BytesIO(pdf)) as p:
+        pages = [f"{pg.obj.objgen[0]} 0 R" for pg in p.pages]
+        annots = {}
+        for pg in p.pages:
+            for a in pg.obj.get("/Annots", []):
+                if "/StructParent" in a:
+                    annots[int(a.StructParent)] = f"{a.objgen[0]} {a.objgen[1]} R"
+        size = int(p.trailer.Size)
+        root_ref = p.Root.objgen
+        info_ref = p.trailer.Info.objgen if "/Info" in p.trailer else None
+    prev = int(re.search(rb"startxref\s+(\d+)\s*%%EOF\s*$", pdf).group(1))
 
-    root = p.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    objs: dict[int, pikepdf.Object] = {}
+    # number every element first: parents and ParentTree refer to them
+    nums: dict[int, int] = {}
+    order: list[Elem] = []
+    stack = [tagger.root]
+    while stack:
+        e = stack.pop()
+        nums[id(e)] = size + len(order)
+        order.append(e)
+        stack.extend(reversed([k for k in e.kids if isinstance(k, Elem)]))
+    root_num = size + len(order)
+    tree_num = root_num + 1
+    ids_num = root_num + 2
+    parent_of = {id(k): nums[id(e)] for e in order for k in e.kids if isinstance(k, Elem)}
 
-    def build(elem: Elem, parent) -> pikepdf.Object:
-        d = p.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + elem.role), P=parent))
-        objs[id(elem)] = d
-        first_page = next((k[1] for k in elem.kids if isinstance(k, tuple)), None)
-        if first_page is not None:
-            d.Pg = pages[first_page]
-        kids = Array()
-        for k in elem.kids:
+    objects: list[str] = []
+    for e in order:
+        first_page = next((k[1] for k in e.kids if isinstance(k, tuple)), None)
+        kids = []
+        for k in e.kids:
             if isinstance(k, Elem):
-                kids.append(build(k, d))
+                kids.append(f"{nums[id(k)]} 0 R")
             elif k[0] == "mcr":
-                _, page, mcid = k
-                kids.append(mcid if page == first_page else
-                            Dictionary(Type=Name.MCR, Pg=pages[page], MCID=mcid))
+                kids.append(str(k[2]) if k[1] == first_page else
+                            f"<</Type/MCR/Pg {pages[k[1]]}/MCID {k[2]}>>")
             else:
-                _, page, key = k
-                kids.append(Dictionary(Type=Name.OBJR, Obj=annots[key], Pg=pages[page]))
-        # a single kid is written bare: pdfua 0.1.3 fails on a heading whose /K is an array
-        d.K = kids[0] if len(kids) == 1 else kids
-        if elem.alt is not None:
-            d.Alt = String(elem.alt)
-        if elem.lang:
-            d.Lang = String(elem.lang)
-        if elem.id:
-            d.ID = String(elem.id)
-        if elem.actual is not None:
-            d.ActualText = String(elem.actual)
-        if elem.attrs:
-            d.A = Dictionary({f"/{k}": (Name("/" + v) if isinstance(v, str) else v)
-                              for k, v in elem.attrs.items()})
-        return d
-
-    doc = build(tagger.root, root)
-    root.K = doc
+                kids.append(f"<</Type/OBJR/Obj {annots[k[2]]}/Pg {pages[k[1]]}>>")
+        parent = parent_of.get(id(e), root_num)
+        parts = [f"/Type/StructElem/S/{e.role}/P {parent} 0 R"]
+        if first_page is not None:
+            parts.append(f"/Pg {pages[first_page]}")
+        parts.append("/K " + (kids[0] if len(kids) == 1 else "[" + " ".join(kids) + "]"))
+        if e.alt is not None:
+            parts.append("/Alt " + _pdf_string(e.alt))
+        if e.lang:
+            parts.append("/Lang " + _pdf_string(e.lang))
+        if e.id:
+            parts.append("/ID " + _pdf_string(e.id))
+        if e.actual is not None:
+            parts.append("/ActualText " + _pdf_string(e.actual))
+        if e.attrs:
+            attrs = []
+            for key, v in e.attrs.items():
+                if isinstance(v, str):
+                    attrs.append(f"/{key}/{v}")
+                elif isinstance(v, list):
+                    attrs.append(f"/{key}[" + " ".join(f"{x:g}" for x in v) + "]")
+                else:
+                    attrs.append(f"/{key} {v}")
+            parts.append("/A<<" + "".join(attrs) + ">>")
+        objects.append("<<" + "".join(parts) + ">>")
 
     n_annots = len(tagger.annots)
-    nums = Array()
+    entries = []
     for key, (page, elem) in enumerate(tagger.annots):
-        nums.append(key)
-        nums.append(objs[id(elem)])
-        annot = annots[key]
-        annot.Contents = String(elem.contents or "Link")
-        annot.F = 4
-    for i, page in enumerate(pages):
-        page.Tabs = Name.S
+        entries.append(f"{key} {nums[id(elem)]} 0 R")
+    for i in range(len(pages)):
         seq = tagger.page_mcids.get(i)
         if seq:
-            page.StructParents = n_annots + i
-            nums.append(n_annots + i)
-            nums.append(p.make_indirect(Array([objs[id(e)] for e in seq])))
-    root.ParentTree = p.make_indirect(Dictionary(Nums=nums))
-    root.ParentTreeNextKey = n_annots + len(pages)
-    root.RoleMap = Dictionary({f"/{k}": Name("/" + v) for k, v in ROLE_MAP.items()})
-    ids = sorted((e.id, objs[id(e)]) for e in tagger.root.walk() if e.id and id(e) in objs)
+            entries.append(f"{n_annots + i} [" + " ".join(f"{nums[id(e)]} 0 R" for e in seq) + "]")
+    ids = sorted((e.id, nums[id(e)]) for e in order if e.id)
+    role_map = "".join(f"/{k}/{v}" for k, v in ROLE_MAP.items())
+    root = (f"<</Type/StructTreeRoot/K {nums[id(tagger.root)]} 0 R/ParentTree {tree_num} 0 R"
+            f"/ParentTreeNextKey {n_annots + len(pages)}/RoleMap<<{role_map}>>"
+            + (f"/IDTree {ids_num} 0 R" if ids else "") + ">>")
+    objects.append(root)
+    objects.append("<</Nums[" + " ".join(entries) + "]>>")
     if ids:
-        names = Array()
-        for key, obj in ids:
-            names.append(String(key))
-            names.append(obj)
-        root.IDTree = p.make_indirect(Dictionary(Names=names))
+        objects.append("<</Names[" + " ".join(f"{_pdf_string(k)} {n} 0 R" for k, n in ids)
+                       + "]>>")
 
+    out = bytearray(pdf)
+    if not out.endswith(b"\n"):
+        out += b"\n"
+    offsets = []
+    for i, body in enumerate(objects):
+        offsets.append(len(out))
+        out += f"{size + i} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref_at = len(out)
+    out += f"xref\n0 1\n0000000000 65535 f \n{size} {len(objects)}\n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    info = f"/Info {info_ref[0]} {info_ref[1]} R" if info_ref else ""
+    out += (f"trailer\n<</Size {size + len(objects)}/Root {root_ref[0]} {root_ref[1]} R{info}"
+            f"/Prev {prev}>>\nstartxref\n{xref_at}\n%%EOF\n").encode()
+
+    p = pikepdf.open(io.BytesIO(bytes(out)))
+    for i, pg in enumerate(p.pages):
+        pg.obj.Tabs = Name.S
+        if tagger.page_mcids.get(i):
+            pg.obj.StructParents = n_annots + i
     cat = p.Root
-    cat.StructTreeRoot = root
-    cat.MarkInfo = Dictionary(Marked=True)
-    cat.Lang = String(tagger.lang)
-    prefs = cat.get("/ViewerPreferences", Dictionary())
+    cat.StructTreeRoot = p.get_object(root_num, 0)
+    cat.MarkInfo = pikepdf.Dictionary(Marked=True)
+    cat.Lang = pikepdf.String(tagger.lang)
+    prefs = cat.get("/ViewerPreferences", pikepdf.Dictionary())
     prefs.DisplayDocTitle = True
     cat.ViewerPreferences = prefs
+    return p
 
 
 # --------------------------------------------------------------------------- PDF/A
@@ -162,11 +218,35 @@ def archival(p: pikepdf.Pdf, *, tagged: bool) -> None:
     p.Root.Metadata = p.make_stream(xmp(info, tagged).encode("utf-8"),
                                     Type=Name.Metadata, Subtype=Name.XML)
     p.Root.OutputIntents = Array([output_intent(p)])
-    for obj in p.objects:   # fonts of pages and of forms (page numbers) alike
-        if isinstance(obj, Dictionary) and obj.get("/Type") == Name.Font:
-            tu = obj.get("/ToUnicode")
-            if tu is not None:
-                fix_to_unicode(tu)
+    for tu in _to_unicode_maps(p):
+        fix_to_unicode(tu)
+
+
+def _to_unicode_maps(p: pikepdf.Pdf):
+    """The ToUnicode streams of every font of the pages and of their forms (page numbers),
+    each once: ReportLab shares one font dictionary among all pages."""
+    seen: set = set()
+    maps = {}
+    stack = [page.obj.get("/Resources") for page in p.pages]
+    while stack:
+        res = stack.pop()
+        if res is None or (res.is_indirect and res.objgen in seen):
+            continue
+        if res.is_indirect:
+            seen.add(res.objgen)
+        fonts = res.get("/Font")
+        if fonts is not None and not (fonts.is_indirect and fonts.objgen in seen):
+            if fonts.is_indirect:
+                seen.add(fonts.objgen)
+            for font in fonts.values():
+                tu = font.get("/ToUnicode")
+                if tu is not None:
+                    maps[tu.objgen] = tu
+        for xobj in res.get("/XObject", {}).values():
+            if xobj.get("/Subtype") == Name.Form and xobj.objgen not in seen:
+                seen.add(xobj.objgen)
+                stack.append(xobj.get("/Resources"))
+    return [maps[k] for k in sorted(maps)]
 
 
 def output_intent(p: pikepdf.Pdf):

@@ -166,6 +166,24 @@ def artifact(canv, kind: str = "Layout", subtype: str | None = None):
         canv.end_artifact()
 
 
+@contextmanager
+def figure(canv, elem: Elem | None, width: float, height: float):
+    """Draw a picture or logo as its Figure element (Alt set by whoever made the element,
+    from the document's alt text), with the layout BBox PDF/UA asks of a Figure. With no
+    element (a decorative picture: empty alt text) it is drawn as an artifact."""
+    if elem is None or not hasattr(canv, "begin_tag") or canv.tagger is None:
+        with artifact(canv):
+            yield
+        return
+    a, b, c, d, e, f = canv._currentMatrix
+    xs = [a * x + c * y + e for x, y in ((0, 0), (width, 0), (0, height), (width, height))]
+    ys = [b * x + d * y + f for x, y in ((0, 0), (width, 0), (0, height), (width, height))]
+    elem.attrs = {"O": "Layout", "BBox": [round(min(xs), 2), round(min(ys), 2),
+                                          round(max(xs), 2), round(max(ys), 2)]}
+    with tagged(canv, elem):
+        yield
+
+
 _TEXT_SHOWN = re.compile(r"\((?:[^\\)]|\\.)+\)\s*(?:Tj|')|\]\s*TJ")
 
 

@@ -1,0 +1,75 @@
+"""What tagged PDF/UA-1 + PDF/A-2 costs: the same documents built tagged and untagged.
+
+    .venv/bin/python bench/bench_tagging.py [--runs N]
+
+Both renderers live in one process and take turns run by run, so that a busy machine slows
+both alike; the figures are CPU time of this process (time.process_time), which other
+processes on a shared machine disturb far less than wall-clock time. "untagged" is the renderer without marked content and without the pikepdf
+post-pass (the output briefgen wrote before it tagged). Prints medians in milliseconds and
+the tagged/untagged ratio, then the post-pass alone for the full brief.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import time
+
+from briefgen import resources
+from briefgen.build import Workspace
+from briefgen.compose import CREATOR
+from briefgen.render import Renderer
+from briefgen.selection import Profile
+from briefgen.theme import font_dirs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    ws = Workspace()
+    layout = ws.layout(None)
+    dirs = font_dirs(layout.dirs, resources.fonts_dir())
+    tagged = Renderer(layout.theme, dirs, tagged=True)
+    plain = Renderer(layout.theme, dirs, tagged=False)
+    date = dt.date(2026, 11, 23)
+    cases = [
+        ("full --all brief", Profile(municipality="Children Uprooted", all=True, date=date),
+         "brief", {}),
+        ("tailored brief (3 priorities)",
+         Profile(municipality="Malmö", country="SE", date=date,
+                 priorities=("protect", "detention", "services")), "brief", {}),
+        ("factsheet (protect)", Profile(municipality="Malmö", country="SE", date=date),
+         "factsheet", {"priority": "protect"}),
+    ]
+    for name, profile, kind, opts in cases:
+        doc, _, _ = ws.compose(kind, profile, layout, **opts)
+        render = (lambda r: r.render_one_page(doc, CREATOR)) if doc.one_page else \
+            (lambda r: r.render(doc, CREATOR))
+        samples = {"tagged": [], "untagged": []}
+        for r in (tagged, plain):
+            render(r)  # warm-up
+        for _ in range(args.runs):
+            for label, r in (("untagged", plain), ("tagged", tagged)):
+                t0 = time.process_time()
+                render(r)
+                samples[label].append((time.process_time() - t0) * 1000)
+        t, u = statistics.median(samples["tagged"]), statistics.median(samples["untagged"])
+        pages = tagged.render(doc, CREATOR)[1] if not doc.one_page else 1
+        print(f"{name:<32} {pages:3d} pages   untagged {u:7.1f} ms   tagged {t:7.1f} ms   "
+              f"ratio {t / u:5.2f} (+{(t - u) / pages:.2f} ms a page)   (n={args.runs})")
+    # the post-pass alone, on the full brief
+    from briefgen.render.archive import finish
+    doc, _, _ = ws.compose("brief", cases[0][1], layout)
+    raw, _, tagger = tagged._build(doc, CREATOR, tagged.styles)
+    post = []
+    for _ in range(args.runs):
+        t0 = time.process_time()
+        finish(raw, tagger)
+        post.append((time.process_time() - t0) * 1000)
+    print(f"{'post-pass alone (full brief)':<32}           median {statistics.median(post):7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
