@@ -434,7 +434,11 @@ def test_figure_hook_tags_a_picture_with_alt_and_bbox(tmp_path):
     from briefgen.render import archive, tags
 
     tagger = tags.Tagger("en")
-    canv = tags.tagging_canvas(Canvas)(io.BytesIO(), invariant=1, lang="en")
+    from briefgen.render.fonts import load_family
+    from briefgen.resources import fonts_dir
+    family = load_family("NotoSans", [fonts_dir()])
+    canv = tags.tagging_canvas(Canvas)(io.BytesIO(), invariant=1, lang="en",
+                                       initialFontName=family.faces["regular"])
     canv.tagger = tagger
     canv.setTitle("A picture")
     canv.setViewerPreference("DisplayDocTitle", "true")
