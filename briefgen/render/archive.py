@@ -96,6 +96,9 @@ def open_with_structure(pdf: bytes, tagger) -> pikepdf.Pdf:
 
     Creating each of several hundred structure elements through pikepdf's object API took
     most of the post-pass; written as PDF syntax, qpdf parses them at C++ speed."""
+    for note in tagger.notes.values():
+        if not note.placed and note.kids:   # cited where no marker placed it (shaped text)
+            tagger.root.add(note)
     spans(tagger)
     with pikepdf.open(io.BytesIO(pdf)) as p:
         pages = [f"{pg.obj.objgen[0]} 0 R" for pg in p.pages]
@@ -163,7 +166,8 @@ def open_with_structure(pdf: bytes, tagger) -> pikepdf.Pdf:
     n_annots = len(tagger.annots)
     entries = []
     for key, (page, elem) in enumerate(tagger.annots):
-        entries.append(f"{key} {nums[id(elem)]} 0 R")
+        if id(elem) in nums:
+            entries.append(f"{key} {nums[id(elem)]} 0 R")
     for i in range(len(pages)):
         seq = tagger.page_mcids.get(i)
         if seq:

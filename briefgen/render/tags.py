@@ -422,6 +422,14 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
         def _addAnnotation(self, annotation, name=None, addtopage=1):
             if self.tagger is not None and addtopage:
                 owner = self._link_owner(annotation)
+                if owner is not None and not owner.placed:
+                    # a link drawn without its markers (a shaped paragraph): it joins the
+                    # paragraph's element where the drawing is
+                    st, shaped = self._para, getattr(self, "_shaped", None)
+                    home = (st.stack[-1] if st.stack else st.tag.block) if st is not None \
+                        else shaped.block if shaped is not None else None
+                    if home is not None:
+                        home.add(owner)
                 if owner is None:
                     self.tagger.untagged_annots += 1
                 else:
