@@ -81,7 +81,16 @@ def _draw_without_helvetica(drawing, canv) -> None:
 
 
 def draw_image(canv, img: d.Image, x: float, y: float, width: float, height: float) -> None:
-    """Draw `img` into the box (x, y, width, height), keeping its proportions."""
+    """Draw `img` into the box (x, y, width, height), keeping its proportions.
+
+    Tagged PDF: drawn as an artifact (icons, logos and cover art are decoration here;
+    a picture that carries meaning should be tagged as a Figure with `tags.figure`)."""
+    from briefgen.render.tags import artifact
+    with artifact(canv):
+        _draw_image(canv, img, x, y, width, height)
+
+
+def _draw_image(canv, img: d.Image, x: float, y: float, width: float, height: float) -> None:
     if Path(img.path).suffix.lower() == ".svg":
         from briefgen.pictures import load_svg
         drawing = load_svg(Path(img.path))
@@ -151,4 +160,6 @@ class Picture(Flowable):
         w, h = self._size
         draw_image(self.canv, self.img, 0, self._credit_h, w, h)
         if self.credit is not None:
-            self.credit.drawOn(self.canv, 0, 0)
+            from briefgen.render.tags import artifact
+            with artifact(self.canv):   # not yet a Figure with its caption (issue 12 note)
+                self.credit.drawOn(self.canv, 0, 0)
