@@ -49,7 +49,7 @@ class HeadingParagraph(CachedBreaks, TaggedParagraph):
                        icon.height)
 
 
-class IconItem(Paragraph):
+class IconItem(TaggedParagraph):
     """A list item with an icon in place of its bullet, centred on its first line."""
 
     icon = None
