@@ -515,7 +515,9 @@ class Flow:
             body = None
             if lst is not None:
                 li = lst.add(Elem("LI"))
-                label, body = li.add(Elem("Lbl")), li.add(Elem("LBody"))
+                drawn = item.label or None if item.icon is not None else bullet
+                label = li.add(Elem("Lbl")) if drawn else None   # no bullet, no Lbl
+                body = li.add(Elem("LBody"))
                 # with a sub-list, the item's own text is a P before it: text is added to
                 # the tree as it is drawn, the sub-list now
                 text_elem = body.add(Elem("P")) if item.children else body
