@@ -40,13 +40,19 @@ class HeadingParagraph(CachedBreaks, TaggedParagraph):
 
     def draw(self):
         super().draw()
+        self.draw_icon()
+
+    def draw_icon(self):
+        # Hung in the margin before the text: the left one, or the right in right-to-left
+        # documents. ShapedParagraph.draw calls this too, since it replaces draw().
         icon = self.icon
         if icon is not None:
             from briefgen.render.images import draw_image
             first = self.style.leading
             y = self.height - first / 2 - icon.height / 2 - self.style.fontSize * 0.1
-            draw_image(self.canv, icon, -icon.width - 0.4 * icon.width, y, icon.width,
-                       icon.height)
+            gap = 0.4 * icon.width
+            x = self.width + gap if getattr(self, "rtl", False) else -icon.width - gap
+            draw_image(self.canv, icon, x, y, icon.width, icon.height)
 
 
 class IconItem(TaggedParagraph):
@@ -56,10 +62,16 @@ class IconItem(TaggedParagraph):
 
     def draw(self):
         super().draw()
+        self.draw_icon()
+
+    def draw_icon(self):
+        # In the bullet's place: at the start of the line, which is the right edge in
+        # right-to-left documents. ShapedParagraph.draw calls this too.
         icon = self.icon
         y = self.height - self.style.leading / 2 - icon.height / 2 - self.style.fontSize * 0.1
         from briefgen.render.images import draw_image
-        draw_image(self.canv, icon, 0, y, icon.width, icon.height)
+        x = self.width - icon.width if getattr(self, "rtl", False) else 0
+        draw_image(self.canv, icon, x, y, icon.width, icon.height)
 
 
 class FillSpacer(Flowable):
@@ -562,7 +574,8 @@ class Flow:
         room = icon.width * 1.5
         style = ParagraphStyle(f"{st.name}-icon", parent=st, bulletIndent=room,
                                leftIndent=room + (st.leftIndent if label else 0))
-        para = IconItem(markup, style, bulletText=label)
+        # The script's class, so that Arabic or Bengali item text is shaped like any other.
+        para = self.script.cls(IconItem, markup)(markup, style, bulletText=label)
         para.icon = icon
         return para
 

@@ -791,6 +791,9 @@ class ShapedParagraph(Paragraph):
         for k, line in enumerate(self._lines):
             draw_line(canv, line, self._line_x(line, k), y)
             y -= st.leading
+        draw_icon = getattr(self, "draw_icon", None)  # a heading's or list item's icon
+        if draw_icon is not None and self._first:
+            draw_icon()
 
     def _draw_bullet(self, canv, y):
         st = self.style
