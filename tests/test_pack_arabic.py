@@ -166,3 +166,25 @@ def test_arabic_overview_for_beirut_fits_and_reads_back(tmp_path, pack):
     assert "23 تشرين الثاني 2026" in footer  # DATE, in the Levant's month names
     for p in pack.priorities:
         assert inline.plain(p.title.nodes("ar"))[:20] in text, p.id
+
+
+def test_arabic_cover_lists_its_priorities_and_sections_keep_their_icons(tmp_path, pack):
+    # The cover list and section titles carry the priority icons; in Arabic they are
+    # shaped paragraphs, which once dropped both the icons and the cover list's titles.
+    import pypdfium2
+    from pypdf import PdfReader
+    from conftest import DATE, run
+    from test_pictures import icon_forms
+    out = tmp_path / "brief.pdf"
+    result = run("brief", "-p", "protect", "-p", "families", "-m", "بيروت", "--country", "LB",
+                 "--lang", "ar", "--date", DATE, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    reader = PdfReader(out)
+    assert icon_forms(reader.pages[0]) == 6 + 2   # six on the band, two in the list
+    assert len([p for p in reader.pages if icon_forms(p)]) >= 3   # cover + two sections
+    pdf = pypdfium2.PdfDocument(out)
+    cover = " ".join(pdf[0].get_textpage().get_text_range().split())
+    pdf.close()
+    for pid in ("protect", "families"):
+        title = next(p for p in pack.priorities if p.id == pid).title
+        assert inline.plain(title.nodes("ar"))[:15] in cover, pid
