@@ -16,6 +16,7 @@ from typing import Any
 from briefgen import inline
 from briefgen.diagnostics import Diagnostic, Location
 from briefgen.errors import ContentError, ProblemsError, SelectionError
+from briefgen.schema import REQUIRED, Field, Schema
 from briefgen.sources import LocDict, LocList, load_yaml
 
 ACTION_KINDS = ("local", "national")
@@ -307,98 +308,121 @@ def unknown_id(kind: str, value: str, valid: list[str], where: Location | None =
 
 # --------------------------------------------------------------------------- schema
 #
-# Each record type is declared once: field name -> (kind, required, description).
+# Each record type is declared once: field name -> Field(kind, default, description).
 # The loader checks types, unknown keys and references from these tables, and
-# `briefgen schema` prints them.
+# `briefgen schema pack` prints them (the kinds are listed in schema.CONTENT_TYPES).
 
-Spec = dict[str, tuple[str, bool, str]]
+Spec = Schema
 
-PACK_SCHEMA: Spec = {
-    "id": ("id", True, "pack identifier"),
-    "title": ("text", True, "document title, e.g. 'Children Uprooted'"),
-    "subtitle": ("text", True, "subtitle under the title"),
-    "languages": ("list:str", True, "languages the pack is written in"),
-    "intro": ("list:text", True, "introduction paragraphs"),
-    "agenda_lead": ("text", True, "sentence that introduces the agenda's list of priorities"),
-    "purpose": ("list:text", True, "paragraphs after the agenda list"),
-    "words": ("map", False, "the pack's topic words per language: " + ", ".join(TOPIC_WORDS)),
-    "sections": ("list:map", False, "extra sections or boxes of the brief, each placed "
+PACK_SCHEMA = Schema(
+    "pack.yaml",
+    "The pack's head: its title, introduction, topic words and extra sections.", {
+    "id": Field("id", REQUIRED, "pack identifier"),
+    "title": Field("text", REQUIRED, "the agenda's title, e.g. 'Clean Air Around Schools'"),
+    "subtitle": Field("text", REQUIRED, "subtitle under the title"),
+    "languages": Field("list:str", REQUIRED, "languages the pack is written in"),
+    "intro": Field("list:text", REQUIRED, "introduction paragraphs"),
+    "agenda_lead": Field("text", REQUIRED,
+                         "sentence that introduces the agenda's list of priorities"),
+    "purpose": Field("list:text", REQUIRED, "paragraphs after the agenda list"),
+    "words": Field("map", None, "the pack's topic words per language: " + ", ".join(TOPIC_WORDS)),
+    "sections": Field("list:map", (), "extra sections or boxes of the brief, each placed "
                                    "after or before a section of the layout"),
-    "roles": ("list:id", False, "roles a municipality may have (profile 'role'), if the "
+    "roles": Field("list:id", (), "roles a municipality may have (profile 'role'), if the "
                                 "actions use them"),
-    "child_friendly_cities": ("map", False, "older form of one extra section: title, "
+    "child_friendly_cities": Field("map", None, "older form of one extra section: title, "
                                             "paragraphs (placed before the endnotes)"),
-}
-CFCI_SCHEMA: Spec = {
-    "title": ("text", True, "box title"),
-    "paragraphs": ("list:text", True, "box paragraphs"),
-}
-SECTION_SCHEMA: Spec = {
-    "id": ("id", True, "section id: its bookmark, and a name a layout may list in its sections"),
-    "title": ("text", True, "heading of the section or title of the box"),
-    "paragraphs": ("list:text", True, "the paragraphs"),
-    "after": ("str?", False, "the brief section it follows (e.g. closing, introduction)"),
-    "before": ("str?", False, "the brief section it precedes (default: endnotes)"),
-    "box": ("bool", False, "draw it as a box instead of a headed section (default false)"),
-    "level": ("int?", False, "heading level of a section: 1 (listed in the contents with the "
+}, code="schema")
+CFCI_SCHEMA = Schema(
+    "pack.yaml child_friendly_cities",
+    "The older form of one extra section (still read): it becomes the section "
+    "child-friendly-cities, before the endnotes.", {
+    "title": Field("text", REQUIRED, "box title"),
+    "paragraphs": Field("list:text", REQUIRED, "box paragraphs"),
+}, code="schema")
+SECTION_SCHEMA = Schema(
+    "pack.yaml sections[]",
+    "An extra section or box of the brief, placed after or before a section of the layout.", {
+    "id": Field("id", REQUIRED,
+                "section id: its bookmark, and a name a layout may list in its sections"),
+    "title": Field("text", REQUIRED, "heading of the section or title of the box"),
+    "paragraphs": Field("list:text", REQUIRED, "the paragraphs"),
+    "after": Field("str?", None, "the brief section it follows (e.g. closing, introduction)"),
+    "before": Field("str?", None, "the brief section it precedes (default: endnotes)"),
+    "box": Field("bool", False, "draw it as a box instead of a headed section (default false)"),
+    "level": Field("int?", None, "heading level of a section: 1 (listed in the contents with the "
                              "priorities) or 2 (default)"),
-}
-PRIORITY_SCHEMA: Spec = {
-    "id": ("id", True, "unique priority id (not all digits: numbers are aliases)"),
-    "number": ("int?", False, "position in the agenda, 1 to the number of priorities; accepted "
+}, code="schema")
+PRIORITY_SCHEMA = Schema(
+    "priorities.yaml priorities[]",
+    "The agenda: one entry per priority, in order (1 to any number of them).", {
+    "id": Field("id", REQUIRED, "unique priority id (not all digits: numbers are aliases)"),
+    "number": Field("int?", None, "position in the agenda, 1 to the number of priorities; accepted "
                               "as an alias of the id (default: the order of the file)"),
-    "title": ("text", True, "the priority as the agenda words it"),
-    "short_title": ("text", True, "1-4 words for running heads"),
-    "summary": ("text", True, "1-2 sentences on why it matters (factsheets)"),
-    "intro": ("list:text", True, "lead paragraphs before the actions (may be empty)"),
-    "headline_action": ("ref:action", True, "the action shown on the at-a-glance sheet"),
-    "headline_example": ("ref:example", True, "the example shown on the at-a-glance sheet"),
-}
-ACTION_SCHEMA: Spec = {
-    "id": ("id", True, "unique action id"),
-    "priority": ("ref:priority", True, "the priority it belongs to"),
-    "kind": ("enum:" + ",".join(ACTION_KINDS), True,
+    "title": Field("text", REQUIRED, "the priority as the agenda words it"),
+    "short_title": Field("text", REQUIRED, "1-4 words for running heads"),
+    "summary": Field("text", REQUIRED, "1-2 sentences on why it matters (factsheets)"),
+    "intro": Field("list:text", REQUIRED, "lead paragraphs before the actions (may be empty)"),
+    "headline_action": Field("ref:action", REQUIRED, "the action shown on the at-a-glance sheet"),
+    "headline_example": Field("ref:example", REQUIRED,
+                              "the example shown on the at-a-glance sheet"),
+}, code="schema")
+ACTION_SCHEMA = Schema(
+    "actions.yaml actions[]",
+    "What a local government can do, or ask of national authorities, under one priority.", {
+    "id": Field("id", REQUIRED, "unique action id"),
+    "priority": Field("ref:priority", REQUIRED, "the priority it belongs to"),
+    "kind": Field("enum:" + ",".join(ACTION_KINDS), REQUIRED,
              "local action, or an ask to national authorities"),
-    "roles": ("list:str", False, "only for municipalities of these roles (pack.yaml 'roles')"),
-    "text": ("text", True, "the recommended action"),
-    "items": ("list:text", False, "sub-points"),
-    "short": ("text", True, "one-sentence version for factsheets"),
-}
-EXAMPLE_SCHEMA: Spec = {
-    "id": ("id", True, "unique example id"),
-    "title": ("text", True, "headline of the case study"),
-    "places": ("names", True, "municipalities involved (may be empty for national examples): "
-                              "a list, or a list per language where names differ"),
-    "country": ("country", True, "ISO 3166-1 alpha-2 code"),
-    "region": ("ref:region", True, "world region id"),
-    "year": ("int?", True, "year the seed gives for it, or null"),
-    "priority": ("ref:priority", True, "the priority it illustrates"),
-    "origin": ("str?", False, "which source document it comes from (a note for editors)"),
-    "text": ("text", True, "the full case study"),
-    "short": ("text", True, "1-2 sentences for factsheets"),
-    "source": ("ref:source?", True, "the endnote source it cites, or null"),
-}
-FOOTNOTE_SCHEMA: Spec = {
-    "id": ("id", True, "unique footnote id"),
-    "text": ("text", True, "the note"),
-}
-SOURCE_SCHEMA: Spec = {
-    "id": ("id", True, "unique source id"),
-    "label": ("text", True, "what the source documents"),
-    "url": ("str", True, "the URL exactly as published"),
-}
-REGION_SCHEMA: Spec = {
-    "id": ("id", True, "region id"),
-    "name": ("text", True, "region name"),
-    "countries": ("list:country", True, "ISO 3166-1 alpha-2 codes"),
-}
+    "roles": Field("list:str", (), "only for municipalities of these roles (pack.yaml 'roles')"),
+    "text": Field("text", REQUIRED, "the recommended action"),
+    "items": Field("list:text", (), "sub-points"),
+    "short": Field("text", REQUIRED, "one-sentence version for factsheets"),
+}, code="schema")
+EXAMPLE_SCHEMA = Schema(
+    "examples.yaml examples[]",
+    "Case studies: what has already been done elsewhere.", {
+    "id": Field("id", REQUIRED, "unique example id"),
+    "title": Field("text", REQUIRED, "headline of the case study"),
+    "places": Field("names", REQUIRED,
+                    "municipalities involved (may be empty for national examples): "
+                    "a list, or a list per language where names differ"),
+    "country": Field("country", REQUIRED, "ISO 3166-1 alpha-2 code"),
+    "region": Field("ref:region", REQUIRED, "world region id"),
+    "year": Field("int?", REQUIRED, "year the seed gives for it, or null"),
+    "priority": Field("ref:priority", REQUIRED, "the priority it illustrates"),
+    "origin": Field("str?", None, "which source document it comes from (a note for editors)"),
+    "text": Field("text", REQUIRED, "the full case study"),
+    "short": Field("text", REQUIRED, "1-2 sentences for factsheets"),
+    "source": Field("ref:source?", REQUIRED, "the endnote source it cites, or null"),
+}, code="schema")
+FOOTNOTE_SCHEMA = Schema(
+    "notes.yaml footnotes[]",
+    "Footnotes, cited in a text as [^ID].", {
+    "id": Field("id", REQUIRED, "unique footnote id"),
+    "text": Field("text", REQUIRED, "the note"),
+}, code="schema")
+SOURCE_SCHEMA = Schema(
+    "notes.yaml sources[]",
+    "Sources, cited in a text as [phrase](src:ID) and listed as endnotes.", {
+    "id": Field("id", REQUIRED, "unique source id"),
+    "label": Field("text", REQUIRED, "what the source documents"),
+    "url": Field("str", REQUIRED, "the URL exactly as published"),
+}, code="schema")
+REGION_SCHEMA = Schema(
+    "regions.yaml regions[]",
+    "World regions, so that examples from the same region come first.", {
+    "id": Field("id", REQUIRED, "region id"),
+    "name": Field("text", REQUIRED, "region name"),
+    "countries": Field("list:country", REQUIRED, "ISO 3166-1 alpha-2 codes"),
+}, code="schema")
 
 SCHEMAS = {
     "pack.yaml": PACK_SCHEMA, "pack.yaml sections[]": SECTION_SCHEMA,
-    "pack.yaml child_friendly_cities": CFCI_SCHEMA,
     "priorities.yaml priorities[]": PRIORITY_SCHEMA, "actions.yaml actions[]": ACTION_SCHEMA,
     "examples.yaml examples[]": EXAMPLE_SCHEMA, "notes.yaml footnotes[]": FOOTNOTE_SCHEMA,
     "notes.yaml sources[]": SOURCE_SCHEMA, "regions.yaml regions[]": REGION_SCHEMA,
+    "pack.yaml child_friendly_cities": CFCI_SCHEMA,
 }
 
 # Notes are drawn at the foot of a page: one longer than this could not fit beside text.
@@ -429,13 +453,16 @@ class _Checker:
                 self.error(f"unknown key '{key}'", data.loc_of(key).at(f"{keypath}.{key}"),
                            "schema.unknown-key", hint)
         values = {}
-        for name, (kind, required, _doc) in spec.items():
+        for name, f in spec.items():
+            kind = f.type
             where = data.loc_of(name).at(f"{keypath}.{name}")
             if name not in data:
-                if required:
+                if f.required:
                     self.error(f"missing field '{name}'", data.loc.at(keypath),
-                               "schema.missing", f"add '{name}:' ({_doc})")
-                values[name] = _EMPTY.get(kind.split(":")[0])
+                               "schema.missing", f"add '{name}:' ({f.doc})")
+                    values[name] = _EMPTY.get(kind.split(":")[0])
+                else:
+                    values[name] = f.default
                 continue
             values[name] = self.value(data[name], kind, where, data, name)
         return values
@@ -527,6 +554,10 @@ class _Checker:
             if not isinstance(value, str):
                 self.error("expected text", lwhere, "schema.type")
                 continue
+            if lang == "en" and not value.strip():
+                self.error("the English text is empty", lwhere, "schema.empty",
+                           "write the text; English is the reference language")
+                continue
             try:
                 nodes = _parse_cached(value)
             except inline.MarkupError as exc:
@@ -540,7 +571,7 @@ class _Checker:
                 elif isinstance(node, inline.SourceCite):
                     self.refs.append(("source", node.source_id, lwhere))
             texts[lang], locs[lang] = value, lwhere
-        if "en" not in texts and texts:
+        if "en" not in texts and "en" not in raw:
             self.error("no English ('en') text; English is the reference language", where,
                        "i18n.no-english")
         return LocalText(texts, locs, where)

@@ -16,62 +16,77 @@ from typing import Any
 from briefgen.content import Action, Example, Pack, Priority
 from briefgen.diagnostics import Location
 from briefgen.errors import SelectionError
+from briefgen.schema import Field, Schema
 from briefgen.sources import LocDict, load_yaml, refuse_control_characters
 
 DEFAULT_EXAMPLES_PER_PRIORITY = 2
 MAX_NAME_CHARS = 120
 
-# field -> (kind, description). The profile file, the flags and campaign columns share it.
-PROFILE_SCHEMA: dict[str, tuple[str, str]] = {
-    "municipality": ("str", "name of the municipality (none: the general edition; a "
-                            "campaign row needs one)"),
-    "country": ("str", "country: an ISO 3166-1 alpha-2 code or its name"),
-    "region": ("str", "world region id or name (derived from the country when omitted)"),
-    "role": ("role", "one of the roles the content pack declares (briefgen list roles)"),
-    "lang": ("str", "language code of the document, e.g. en"),
-    "organisation": ("str", "organisation that issues the brief"),
-    "contact": ("str", "contact line printed in the closing section"),
-    "date": ("date", "date of the brief, YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH)"),
-    "local_context": ("str", "a paragraph on the local situation, printed in the introduction"),
-    "priorities": ("list", "priority ids, or their numbers in the agenda"),
-    "actions": ("list", "action ids"),
-    "examples": ("list", "example ids"),
-    "examples_per_priority": ("int", "how many examples to pick per priority (default 2)"),
-    "layout": ("str", "layout name or folder (campaign rows)"),
-    "brand": ("str", "a brand file (Quarto _brand.yml style): name, logo, colours, fonts; "
-                     "relative to the file that names it"),
-    "logo": ("str", "a logo picture (PNG, JPEG or SVG) that replaces the brand's"),
-    "local_examples": ("local_examples", "the town's own programmes, shown first: a list of "
-                                         "{title, text, year, url, priority, picture}, or a "
-                                         "YAML file of one"),
-    "pictures": ("pictures", "photos for the pack's picture slots: slot -> {file, alt, credit}; "
-                             "slots: cover, priority.<id>, example.<id>"),
-    "all": ("bool", "select the whole agenda"),
-}
+# The profile file, the flags and campaign columns share this one declaration.
+PROFILE_SCHEMA = Schema(
+    "Profile: a municipality (PROFILE.yaml, the flags of brief and factsheet, a campaign row)",
+    "Every field is optional. Without a municipality, brief and factsheet build the general "
+    "edition. Flags override the file.", {
+        "municipality": Field("str", "", "name of the municipality (none: the general edition; "
+                                         "a campaign row needs one)"),
+        "country": Field("str", "", "country: an ISO 3166-1 alpha-2 code or its name"),
+        "region": Field("str", "", "world region id or name (default: from the country)"),
+        "role": Field("role", "", "one of the roles the content pack declares "
+                                  "(briefgen list roles)"),
+        "lang": Field("str", "en", "language code of the document, e.g. en"),
+        "organisation": Field("str", "", "organisation that issues the brief"),
+        "contact": Field("str", "", "contact line printed in the closing section"),
+        "date": Field("date", None, "date of the brief, YYYY-MM-DD (none: today, or "
+                                    "SOURCE_DATE_EPOCH)"),
+        "local_context": Field("str", "", "a paragraph on the local situation, printed in "
+                                          "the introduction"),
+        "priorities": Field("list", (), "priority ids, or their numbers in the agenda "
+                                        "(none: every priority)"),
+        "actions": Field("list", (), "action ids"),
+        "examples": Field("list", (), "example ids"),
+        "examples_per_priority": Field("int", DEFAULT_EXAMPLES_PER_PRIORITY,
+                                       "how many examples to pick per priority"),
+        "layout": Field("str", "", "layout name or folder (campaign rows)"),
+        "brand": Field("str", "", "a brand file (Quarto _brand.yml style): name, logo, colours, "
+                                  "fonts; relative to the file that names it"),
+        "logo": Field("str", "", "a logo picture (PNG, JPEG or SVG) that replaces the brand's"),
+        "local_examples": Field("local_examples", (), "the town's own programmes, shown first: "
+                                                      "a list of {title, text, year, url, "
+                                                      "priority, picture}, or a YAML file of one"),
+        "pictures": Field("pictures", (), "photos for the pack's picture slots: slot -> {file, "
+                                          "alt, credit}; slots: cover, priority.<id>, "
+                                          "example.<id>"),
+        "all": Field("bool", False, "select the whole agenda"),
+    }, code="profile")
+
+
+def _default(name: str):
+    return PROFILE_SCHEMA[name].default
 
 
 @dataclass(frozen=True)
 class Profile:
-    municipality: str = ""
-    country: str = ""
-    region: str = ""
-    role: str = ""
-    lang: str = "en"
-    organisation: str = ""
-    contact: str = ""
-    date: dt.date | None = None
-    local_context: str = ""
-    priorities: tuple[str, ...] = ()
-    actions: tuple[str, ...] = ()
-    examples: tuple[str, ...] = ()
-    examples_per_priority: int = DEFAULT_EXAMPLES_PER_PRIORITY
-    layout: str = ""
-    brand: str = ""
-    logo: str = ""
+    """A validated profile; each field's default is the schema's."""
+    municipality: str = _default("municipality")
+    country: str = _default("country")
+    region: str = _default("region")
+    role: str = _default("role")
+    lang: str = _default("lang")
+    organisation: str = _default("organisation")
+    contact: str = _default("contact")
+    date: dt.date | None = _default("date")
+    local_context: str = _default("local_context")
+    priorities: tuple[str, ...] = _default("priorities")
+    actions: tuple[str, ...] = _default("actions")
+    examples: tuple[str, ...] = _default("examples")
+    examples_per_priority: int = _default("examples_per_priority")
+    layout: str = _default("layout")
+    brand: str = _default("brand")
+    logo: str = _default("logo")
     # (slot, absolute file path, alt text, credit) for each picture the profile gives
-    pictures: tuple[tuple[str, str, str, str], ...] = ()
-    local_examples: tuple = ()          # briefgen.local.LocalExample, in the order given
-    all: bool = False
+    pictures: tuple[tuple[str, str, str, str], ...] = _default("pictures")
+    local_examples: tuple = _default("local_examples")  # briefgen.local.LocalExample, in order
+    all: bool = _default("all")
     # where each field was given, for messages: field -> Location
     where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
@@ -136,7 +151,7 @@ def coerce_fields(values: dict[str, Any], where: Location,
             raise SelectionError(f"unknown profile field '{name}'", loc,
                                  hint=f"did you mean '{close[0]}'?" if close else
                                  "fields: " + ", ".join(PROFILE_SCHEMA), code="profile.unknown")
-        kind = PROFILE_SCHEMA[name][0]
+        kind = PROFILE_SCHEMA[name].type
         out[name] = _coerce(name, kind, raw, loc)
     return out
 
@@ -239,8 +254,7 @@ def _pictures(raw: Any, loc: Location) -> tuple:
     return tuple(out)
 
 
-_DEFAULTS = {f.name: f.default for f in Profile.__dataclass_fields__.values()
-             if f.name != "where"}
+_DEFAULTS = {name: f.default for name, f in PROFILE_SCHEMA.items()}
 
 
 def load_profile(path: Path) -> Profile:

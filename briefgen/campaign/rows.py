@@ -16,6 +16,7 @@ from typing import Any
 
 from briefgen.diagnostics import Diagnostic, Location
 from briefgen.errors import BriefgenError, ProblemsError
+from briefgen.schema import Field, Schema
 from briefgen.selection import PROFILE_SCHEMA, Profile, coerce_fields
 from briefgen.sources import LocDict, LocList, load_yaml, read_bytes
 
@@ -29,13 +30,16 @@ OUTPUTS: dict[str, str] = {
 }
 DEFAULT_OUTPUTS = ("brief",)
 
-# column (CSV) or key (YAML) -> (kind, description): every profile field, plus what only a
-# campaign row has. The profile fields are checked by selection.coerce_fields.
-ROW_SCHEMA: dict[str, tuple[str, str]] = {
-    **PROFILE_SCHEMA,
-    "outputs": ("outputs", "what to build for the row: brief, factsheets, at-a-glance "
-                           "(default brief)"),
-}
+# column (CSV) or key (YAML): every profile field, plus what only a campaign row has.
+# The profile fields are checked by selection.coerce_fields.
+ROW_SCHEMA = Schema(
+    "Campaign row: a column of FILE.csv, or a key of a YAML campaign's entries",
+    "One row per municipality; the header row names the columns. Every profile field, "
+    "plus outputs. A row needs a municipality.", {
+        **PROFILE_SCHEMA,
+        "outputs": Field("outputs", list(DEFAULT_OUTPUTS),
+                         "what to build for the row: brief, factsheets, at-a-glance"),
+    }, code="campaign")
 
 YAML_KEYS = {"defaults": "profile fields every row starts from",
              "municipalities": "the rows: one profile mapping each"}
