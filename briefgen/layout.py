@@ -26,21 +26,46 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from briefgen import document as d
 from briefgen import inline
-from briefgen.diagnostics import Location, display_path
-from briefgen.errors import LayoutError, SelectionError
 from briefgen.cache import load_yaml  # parsed once per file content (the user's cache)
+from briefgen.diagnostics import Diagnostic, Location, display_path
+from briefgen.errors import LayoutError, ProblemsError, SelectionError
+from briefgen.schema import Each, Field, Schema
 from briefgen.sources import LocDict
 from briefgen.theme import Theme, build_theme, merge
 
 MAX_EXTENDS = 5
 
-LAYOUT_SCHEMA: dict[str, str] = {
-    "description": "one line on what the layout is for",
-    "extends": "name of the layout this one changes (its files are used where this has none)",
-    "brief": "brief options: sections (in order), priority_new_page",
-    "factsheet": "factsheet options: max_examples, max_actions",
-    "params": "template parameters: name -> {default, doc}",
-}
+LAYOUT_SCHEMA = Schema(
+    "Layout manifest: layouts/<name>/layout.yaml",
+    "A layout is a folder: layout.yaml (this), theme.yaml (`briefgen schema theme`), "
+    "labels.yaml (the words the layout draws, per language: a mapping of language to "
+    "label -> text) and templates/<name>.html.j2. A layout that extends another uses its "
+    "files where it has none, and merges its layout.yaml, theme.yaml and labels.yaml key "
+    "by key.",
+    {
+        "description": Field("str?", None, "one line on what the layout is for"),
+        "extends": Field("str?", None, "name or folder of the layout this one changes"),
+        "brief": Field(Schema("Brief", "", {
+            "sections": Field(Each("str", list=True), None,
+                              "section order (default: cover, contents, introduction, "
+                              "priorities, closing, endnotes). Built in: cover, contents, "
+                              "priorities, endnotes; the id of a pack section places it "
+                              "there; any other name is templates/<name>.html.j2"),
+            "priority_new_page": Field("bool", True, "each priority starts on a new page"),
+            "new_page_before": Field(Each("str", list=True), [],
+                                     "sections that start on a new page"),
+        }, code="layout"), None, "the brief"),
+        "factsheet": Field(Schema("Factsheet", "", {
+            "max_examples": Field("int", 2, "at most this many example boxes on a sheet"),
+            "max_actions": Field("int", 6, "at most this many actions on a sheet"),
+        }, code="layout"), None, "one-page factsheets"),
+        "params": Field(Each(Schema("Parameter", "", {
+            "default": Field("any", None, "its value unless a layout that extends this "
+                                          "one changes it"),
+            "doc": Field("str", "", "what it does"),
+        }, code="layout"), key_doc="parameter"), {},
+            "template parameters, read by templates as params.<name>"),
+    }, code="layout")
 
 BRIEF_SECTIONS = ("cover", "contents", "priorities", "endnotes")  # built in; others are templates
 
@@ -221,6 +246,7 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
     if key in _LAYOUT_CACHE:
         return _LAYOUT_CACHE[key]
     chain: list[tuple[Path, dict]] = []
+    problems: list[Diagnostic] = []
     current: Path | None = folder
     while current is not None:
         if any(current == p for p, _ in chain):
@@ -238,16 +264,19 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
                               hint="a layout folder needs layout.yaml", code="layout.missing")
         manifest = load_yaml(manifest_path, "layout manifest") or LocDict()
         if not isinstance(manifest, dict):
-            raise LayoutError("layout.yaml must be a mapping", Location(str(manifest_path), 1))
-        for k in manifest:
-            if k not in LAYOUT_SCHEMA:
-                loc = manifest.loc_of(k) if isinstance(manifest, LocDict) else None
-                raise LayoutError(f"unknown key '{k}' in layout.yaml", loc,
-                                  hint="allowed: " + ", ".join(LAYOUT_SCHEMA), code="layout.key")
+            raise LayoutError("layout.yaml must be a mapping", Location(str(manifest_path), 1),
+                              code="layout.type")
+        checked = LAYOUT_SCHEMA.validate(manifest, Location(str(manifest_path), 1), "",
+                                         problems)
         chain.append((current, manifest))
-        parent = manifest.get("extends")
+        parent = checked["extends"]
+        if problems:
+            break
         current = find_layout(str(parent), builtin_root).resolve() if parent else None
 
+    if problems:
+        n = len(problems)
+        raise ProblemsError(problems, f"{n} problem{'s' * (n != 1)} in layout '{ref}'")
     merged_manifest: dict = {}
     theme_data: dict = {}
     labels: dict = {}
@@ -256,7 +285,11 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
         merged_manifest = merge(merged_manifest, _plain(manifest))
         tpath = path / "theme.yaml"
         if tpath.is_file() and confined(tpath, path, "theme"):
-            theme_data = merge(theme_data, _plain(load_yaml(tpath, "theme") or {}))
+            raw = load_yaml(tpath, "theme")
+            if raw is not None and not isinstance(raw, dict):
+                raise LayoutError("theme.yaml must be a mapping", Location(str(tpath), 1),
+                                  code="theme.type")
+            theme_data = merge(theme_data, raw or {})   # keeps each value's file and line
             theme_files.append(str(tpath))
         lpath = path / "labels.yaml"
         if lpath.is_file() and confined(lpath, path, "labels"):

@@ -1,6 +1,9 @@
 """A layout's visual values: page, palette, fonts and paragraph styles. Pure data.
 
 `theme.yaml` files cascade: a layout that `extends:` another only states what differs.
+The schema below is the one declaration of the file: `build_theme` validates the merged
+files against it (every problem at once, each with the file and line that set the value)
+and `briefgen schema theme` prints it.
 """
 
 from __future__ import annotations
@@ -10,29 +13,101 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import fields
-from briefgen.diagnostics import Location
-from briefgen.errors import LayoutError
+from briefgen.diagnostics import Diagnostic, Location
+from briefgen.errors import ProblemsError
+from briefgen.schema import REQUIRED, Each, Field, Schema
 from briefgen.sources import LocDict
 
-# style key -> (kind, description)
-STYLE_SCHEMA: dict[str, tuple[str, str]] = {
-    "font": ("font-role", "font role: body, heading, ..."),
-    "bold": ("bool", "bold face"),
-    "italic": ("bool", "italic face"),
-    "size": ("measure", "type size"),
-    "leading": ("measure", "distance between baselines"),
-    "color": ("color", "text colour"),
-    "space_before": ("measure", "space above"),
-    "space_after": ("measure", "space below"),
-    "align": ("enum:left,right,center,justify", "alignment"),
-    "left_indent": ("measure", "indent of every line"),
-    "first_indent": ("measure", "extra indent of the first line"),
-    "background": ("color", "box background"),
-    "border": ("color", "box border colour"),
-    "border_width": ("measure", "box border width"),
-    "padding": ("measure", "box inner padding"),
-    "upper": ("bool", "set in capitals"),
-}
+ALIGNMENTS = ("left", "right", "center", "justify")
+FIT_STEPS = ("tighten", "examples", "actions")
+
+STYLE_SCHEMA = Schema("Style", "", {
+    "font": Field("font-role", None, "font role: body, heading, ... (inherits from body)"),
+    "bold": Field("bool", None, "bold face (inherits from body; default false)"),
+    "italic": Field("bool", None, "italic face (inherits from body; default false)"),
+    "size": Field("measure", None, "type size (inherits from body; default 10pt)"),
+    "leading": Field("measure", None, "distance between baselines (inherits; default 1.3 x size)"),
+    "color": Field("color", None, "text colour (inherits from body; default #000000)"),
+    "space_before": Field("measure", 0, "space above"),
+    "space_after": Field("measure", 0, "space below"),
+    "align": Field(ALIGNMENTS, None, "alignment (inherits from body; default left)"),
+    "left_indent": Field("measure", 0, "indent of every line"),
+    "first_indent": Field("measure", 0, "extra indent of the first line (negative: hanging)"),
+    "background": Field("color", None, "box background (none: no background)"),
+    "border": Field("color", None, "box border colour (none: no border)"),
+    "border_width": Field("measure", 0.75, "box border width"),
+    "padding": Field("measure", 0, "box inner padding"),
+    "upper": Field("bool", False, "set in capitals"),
+}, code="theme")
+
+THEME_SCHEMA = Schema(
+    "Theme: layouts/<name>/theme.yaml",
+    "The visual values of a layout. A layout that extends another states only what "
+    "differs: mappings merge key by key. Measurements take pt, mm, cm or in; colours are "
+    "#rrggbb or a palette name.",
+    {
+        "page": Field(Schema("Page", "", {
+            "size": Field("page-size", "A4", "paper size"),
+            "margins": Field(Schema("Margins", "", {
+                side: Field("measure", "20mm", f"{side} margin")
+                for side in ("top", "bottom", "left", "right")}, code="theme"),
+                None, "page margins"),
+            "digits": Field(("native", "western"), "native",
+                            "page and contents numbers: the language's own digits (e.g. "
+                            "Arabic-Indic for Arabic) or western 0-9 whatever the language"),
+        }, code="theme"), None, "paper and margins"),
+        "palette": Field(Each("color", key_doc="colour name"), {},
+                         "named colours for styles and the cover ('link' colours links, "
+                         "'rule' the footnote rule and footer line)"),
+        "fonts": Field(Each("any", key_doc="role"), REQUIRED,
+                       "font roles -> a family folder under fonts/ holding "
+                       "<Family>-Regular/-Bold/-Italic/-BoldItalic.ttf; 'body' is required, "
+                       "'fallback' (one face) draws characters the others lack; 'scripts' "
+                       "is a list of families tried, in order, for letters the role's font "
+                       "lacks (Arabic, Hebrew, Devanagari, ...), before the fallback"),
+        "font_files": Field(Each(Each("str", key_doc="face"), key_doc="family"), {},
+                            "families given by file (a brand kit's fonts): family -> face "
+                            "(regular, bold, italic, bolditalic) -> .ttf path"),
+        "styles": Field(Each(STYLE_SCHEMA, key_doc="style"), REQUIRED,
+                        "paragraph and box styles by name; each inherits font, size, leading, "
+                        "colour, weight and alignment from 'body'. Required: "
+                        "body, h1-h3, bullet, the box, cover, sheet and glance styles"),
+        "fit": Field(Schema("Fit", "", {
+            "order": Field(Each(FIT_STEPS, list=True), list(FIT_STEPS),
+                           "what a one-page sheet may do, in order, when it does not fit: "
+                           "tighten type and spacing, drop examples, drop actions"),
+            "min_scale": Field("number", 0.8, "the smallest scale of type and spacing, "
+                                              "from 0.3 to 1"),
+            "min_body_size": Field("measure", "8pt", "body text never smaller than this"),
+        }, code="theme"), None, "the one-page fit policy of factsheets and the overview"),
+        "logo": Field(Schema("Logo", "", {
+            place: Field(Schema("Logo place", "", {
+                "height": Field("measure", height, "height the logo is drawn at"),
+                "max_width": Field("measure", "60mm", "the logo is never wider than this"),
+                "size": Field("str", size, "which of the brand's logo sizes to use "
+                                           "(small, medium, large)"),
+            }, code="theme"), None, doc)
+            for place, height, size, doc in (
+                ("cover", "16mm", "large", "the logo at the foot of the cover page"),
+                ("footer", "4mm", "small", "the logo left of the footer line"))},
+            code="theme"), None, "where the issuer's logo (a brand kit's or --logo) goes and "
+                                 "how tall it is drawn"),
+        "pictures": Field(Schema("Pictures", "", {
+            key: Field("measure", default, doc) for key, default, doc in (
+                ("heading_icon", "24pt", "icon hung in the margin beside a priority's title"),
+                ("band_icon", "46pt", "icon on a factsheet's coloured band"),
+                ("panel_icon", "26pt", "icon beside each panel of the overview"),
+                ("cover_icon", "30pt", "the row of icons on the cover band"),
+                ("list_icon", "20pt", "icon beside a list item"),
+                ("photo_height", "70mm", "a photo's height at most, in a section"),
+                ("cover_photo_height", "85mm", "the cover photo's height at most"))},
+            code="theme"), None, "sizes of the pack's icons and the photos a profile gives"),
+        "cover": Field(Schema("Cover", "", {
+            "band": Field("color", "accent", "colour of the cover's band"),
+            "band_text": Field("color", "#ffffff", "text colour on the band"),
+            "band_height": Field("measure", "95mm", "height of the band"),
+        }, code="theme"), None, "the brief's cover"),
+    }, code="theme")
 
 REQUIRED_STYLES = ("body", "h1", "h2", "h3", "bullet", "small", "note", "box", "box_title",
                    "box_caption", "box_body", "toc1", "toc2", "endnote", "header", "footer",
@@ -87,143 +162,154 @@ class Theme:
     pictures: dict[str, float] = field(default_factory=dict)
 
 
+_SPACING = ("space_before", "space_after", "left_indent", "first_indent", "border_width",
+            "padding", "upper")
+
+
 def merge(base: dict, over: dict) -> dict:
-    """Deep merge: mappings merge key by key, everything else is replaced."""
-    out = dict(base)
+    """Deep merge: mappings merge key by key, everything else is replaced. Mappings read
+    from YAML keep, for each key, the location of the file that set it."""
+    out = LocDict(base)
+    out.loc = getattr(over, "loc", None) or getattr(base, "loc", None) or Location()
+    out.key_locs = dict(getattr(base, "key_locs", {}) or {})
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = merge(out[key], value)
         else:
             out[key] = value
+        if isinstance(over, LocDict):
+            out.key_locs[key] = over.loc_of(key)
     return out
 
 
+def _loc(data: Any, keys: list, fallback: Location) -> Location:
+    """Where the value at `keys` was written, as near as the data knows."""
+    loc = getattr(data, "loc", None) or fallback
+    node = data
+    for key in keys:
+        if not isinstance(node, LocDict) or key not in node:
+            break
+        loc = node.loc_of(key)
+        node = node[key]
+    return loc
+
+
 def build_theme(data: dict, where: str) -> Theme:
-    def err(message: str, keypath: str, node: Any = None) -> LayoutError:
-        loc = None
-        if isinstance(node, LocDict):
-            loc = node.loc.at(keypath)
-        return LayoutError(message, loc or Location(where, keypath=keypath),
-                           hint="fix the theme file", code="theme")
+    """Validate the merged theme files and build the theme; every problem is raised at once."""
+    problems: list[Diagnostic] = []
+    top = Location(where, 1)
+    v = THEME_SCHEMA.validate(data, top, "", problems)
 
-    def measure(value, keypath, node=None):
+    def problem(message: str, keys: list, hint: str | None = None) -> None:
+        problems.append(Diagnostic(message, _loc(data, keys, top).at(".".join(map(str, keys))),
+                                   code="theme", hint=hint))
+
+    page = v["page"] or {}
+    margins = page.get("margins") or {}
+    palette: dict[str, str] = {}
+    broken = set()   # palette names already reported: their uses are not reported again
+    for name, value in (v["palette"] or {}).items():
+        if value is None:
+            broken.add(name)
+            continue
         try:
-            return fields.measurement(value)
+            palette[name] = fields.color(value)
+        except (fields.FieldError, TypeError) as exc:
+            problem(str(exc), ["palette", name])
+
+    def color(value, keys) -> str | None:
+        if value is None or value in broken:
+            return None
+        try:
+            return fields.color(value, palette)
         except fields.FieldError as exc:
-            raise err(str(exc), keypath, node) from None
+            problem(str(exc), keys)
+            return None
 
-    try:
-        page = data.get("page") or {}
-        page_dims = fields.page_size(page.get("size", "A4"))
-        palette = {k: fields.color(v) for k, v in (data.get("palette") or {}).items()}
-    except fields.FieldError as exc:
-        raise err(str(exc), "page/palette") from None
-    margins = {side: measure((page.get("margins") or {}).get(side, "20mm"), f"page.margins.{side}")
-               for side in ("top", "bottom", "left", "right")}
-    raw_fonts = dict(data.get("fonts") or {})
-    scripts = raw_fonts.pop("scripts", None) or []
-    if isinstance(scripts, str) or not isinstance(scripts, list):
-        raise err("fonts.scripts must be a list of font family folders", "fonts.scripts")
-    fonts = {str(k): str(v) for k, v in raw_fonts.items()}
-    digits = str(page.get("digits", "native"))
-    if digits not in ("native", "western"):
-        raise err(f"'{digits}' is not a digit style (native, western)", "page.digits")
-    if "body" not in fonts:
-        raise err("the theme names no 'body' font", "fonts")
+    fonts: dict[str, str] = {}
+    scripts: list[str] = []
+    for k, val in (v["fonts"] or {}).items():
+        if k == "scripts":
+            if isinstance(val, str) or not isinstance(val, list) or \
+                    not all(isinstance(x, str) and x.strip() for x in val):
+                problem("fonts.scripts must be a list of font family folders",
+                        ["fonts", "scripts"], "e.g. scripts: [NotoSansArabic, NotoSansHebrew]")
+            else:
+                scripts = [str(x) for x in val]
+        elif isinstance(val, (int, float)) and not isinstance(val, bool) or \
+                isinstance(val, str) and val.strip():
+            fonts[str(k)] = str(val)
+        else:
+            problem("expected a non-empty text", ["fonts", k])
+    if v["fonts"] is not None and "body" not in fonts:
+        problem("the theme names no 'body' font", ["fonts"], "add 'body: <Family>' to fonts")
 
-    raw_styles = data.get("styles") or {}
-    base = raw_styles.get("body") or {}
+    raw_styles = v["styles"] or {}
+    body = raw_styles.get("body") or {}
     styles = {}
     for name, spec in raw_styles.items():
-        spec = spec or {}
-        for key in spec:
-            if key not in STYLE_SCHEMA:
-                raise err(f"unknown style key '{key}'", f"styles.{name}.{key}", spec)
-        full = {**base, **spec} if name != "body" else spec
-        try:
-            color = fields.color(full.get("color", "#000000"), palette)
-            background = fields.color(full["background"], palette) if full.get("background") \
-                else None
-            border = fields.color(full["border"], palette) if full.get("border") else None
-        except fields.FieldError as exc:
-            raise err(str(exc), f"styles.{name}", spec) from None
+        given = {k: val for k, val in spec.items() if val is not None}
+        inherit = {k: val for k, val in body.items() if val is not None} if name != "body" else {}
+        full = {**inherit, **given}
         role = str(full.get("font", "body"))
-        if role not in fonts:
-            raise err(f"style '{name}' uses font role '{role}', which the theme does not define",
-                      f"styles.{name}.font", spec)
-        align = str(full.get("align", "left"))
-        if align not in ("left", "right", "center", "justify"):
-            raise err(f"'{align}' is not an alignment (left, right, center, justify)",
-                      f"styles.{name}.align", spec)
-        size = measure(full.get("size", 10), f"styles.{name}.size", spec)
+        if fonts and role not in fonts:
+            problem(f"style '{name}' uses font role '{role}', which the theme does not define",
+                    ["styles", name, "font"], "roles: " + ", ".join(fonts))
+        size = full.get("size", 10.0)
+        spec = {k: (0 if val is None and k in _SPACING else val) for k, val in spec.items()}
         if not 1 <= size <= 500:
-            raise err(f"type size {size:g}pt is outside 1-500pt", f"styles.{name}.size", spec)
+            problem(f"type size {size:g}pt is outside 1-500pt", ["styles", name, "size"])
+            size = 10.0
+        leading = full.get("leading", size * 1.3)
+        if leading <= 0:
+            problem(f"leading {leading:g}pt is not above zero", ["styles", name, "leading"])
+        if min(spec["space_before"], spec["space_after"], spec["padding"],
+               spec["border_width"]) < 0:
+            problem("spacing, padding and border width cannot be negative", ["styles", name])
         styles[name] = Style(
             name=name, font=role, bold=bool(full.get("bold", False)),
             italic=bool(full.get("italic", False)), size=size,
-            leading=measure(full.get("leading", size * 1.3), f"styles.{name}.leading", spec),
-            color=color,
-            space_before=measure(spec.get("space_before", 0), f"styles.{name}.space_before"),
-            space_after=measure(spec.get("space_after", 0), f"styles.{name}.space_after"),
-            align=align,
-            left_indent=measure(spec.get("left_indent", 0), f"styles.{name}.left_indent"),
-            first_indent=measure(spec.get("first_indent", 0), f"styles.{name}.first_indent"),
-            background=background, border=border,
-            border_width=measure(spec.get("border_width", 0.75), f"styles.{name}.border_width"),
-            padding=measure(spec.get("padding", 0), f"styles.{name}.padding"),
-            upper=bool(spec.get("upper", False)),
+            leading=leading,
+            color=color(full.get("color", "#000000"), ["styles", name, "color"]) or "#000000",
+            space_before=spec["space_before"], space_after=spec["space_after"],
+            align=full.get("align", "left"),
+            left_indent=spec["left_indent"], first_indent=spec["first_indent"],
+            background=color(full.get("background"), ["styles", name, "background"]),
+            border=color(full.get("border"), ["styles", name, "border"]),
+            border_width=spec["border_width"], padding=spec["padding"],
+            upper=bool(spec["upper"]),
         )
     missing = [s for s in REQUIRED_STYLES if s not in styles]
-    if missing:
-        raise err("the theme lacks styles: " + ", ".join(missing), "styles")
+    if v["styles"] is not None and missing:
+        problem("the theme lacks styles: " + ", ".join(missing), ["styles"])
 
-    for name, st in styles.items():
-        if st.leading <= 0:
-            raise err(f"leading {st.leading:g}pt is not above zero", f"styles.{name}.leading")
-        if min(st.space_before, st.space_after, st.padding, st.border_width) < 0:
-            raise err("spacing, padding and border width cannot be negative", f"styles.{name}")
-    width, height = page_dims
-    if width - margins["left"] - margins["right"] < 72 or \
-            height - margins["top"] - margins["bottom"] < 72 or min(margins.values()) < 0:
-        raise err("the margins leave less than an inch of the page to print on, or are "
-                  "negative", "page.margins")
-
-    fit = dict(data.get("fit") or {})
-    raw_scale = fit.get("min_scale", 0.8)
-    try:
-        fit["min_scale"] = float(raw_scale)
-    except (TypeError, ValueError):
-        fit["min_scale"] = -1.0
-    if not 0.3 <= fit["min_scale"] <= 1:
-        raise err(f"'{raw_scale}' is not a scale from 0.3 to 1", "fit.min_scale")
-    fit["min_body_size"] = measure(fit.get("min_body_size", "8pt"), "fit.min_body_size")
-    fit["order"] = list(fit.get("order", ["tighten", "examples", "actions"]))
-    for step in fit["order"]:
-        if step not in ("tighten", "examples", "actions"):
-            raise err(f"unknown fit step '{step}' (tighten, examples, actions)", "fit.order")
-    cover = dict(data.get("cover") or {})
-    try:
-        cover["band"] = fields.color(cover.get("band", "accent"), palette)
-        cover["band_text"] = fields.color(cover.get("band_text", "#ffffff"), palette)
-        cover["band_height"] = fields.measurement(cover.get("band_height", "95mm"))
-    except fields.FieldError as exc:
-        raise err(str(exc), "cover") from None
-    logo = {}
-    for place, default_h, default_size in (("cover", "16mm", "large"), ("footer", "4mm", "small")):
-        spec = dict((data.get("logo") or {}).get(place) or {})
-        logo[place] = {"height": measure(spec.get("height", default_h), f"logo.{place}.height"),
-                       "width": measure(spec.get("max_width", "60mm"), f"logo.{place}.max_width"),
-                       "size": str(spec.get("size", default_size))}
-    pictures = {}
-    for key, default in (("heading_icon", "24pt"), ("band_icon", "46pt"), ("panel_icon", "26pt"),
-                         ("cover_icon", "30pt"), ("list_icon", "20pt"), ("photo_height", "70mm"),
-                         ("cover_photo_height", "85mm")):
-        pictures[key] = measure((data.get("pictures") or {}).get(key, default), f"pictures.{key}")
-    font_files = {str(k): {str(f): str(p) for f, p in v.items()}
-                  for k, v in (data.get("font_files") or {}).items()}
-    return Theme(page_dims, margins, palette, fonts, styles, fit, cover, where,
-                 tuple(str(x) for x in scripts), digits, font_files=font_files, logo=logo,
-                 pictures=pictures)
+    if page.get("size") and all(v is not None for v in margins.values()):
+        width, height = page["size"]
+        if width - margins["left"] - margins["right"] < 72 or \
+                height - margins["top"] - margins["bottom"] < 72 or min(margins.values()) < 0:
+            problem("the margins leave less than an inch of the page to print on, or are "
+                    "negative", ["page", "margins"])
+    fit = dict(v["fit"] or {})
+    if fit["min_scale"] is not None and not 0.3 <= fit["min_scale"] <= 1:
+        problem(f"'{fit['min_scale']:g}' is not a scale from 0.3 to 1", ["fit", "min_scale"],
+                "e.g. 0.82")
+    cover = dict(v["cover"] or {})
+    cover["band"] = color(cover["band"], ["cover", "band"])
+    cover["band_text"] = color(cover["band_text"], ["cover", "band_text"])
+    logo = {place: {"height": spec["height"], "width": spec["max_width"],
+                    "size": str(spec["size"])}
+            for place, spec in (v["logo"] or {}).items()}
+    pictures = dict(v["pictures"] or {})
+    font_files = {str(k): {str(f): str(p) for f, p in (faces or {}).items()}
+                  for k, faces in (v["font_files"] or {}).items()}
+    if problems:
+        n = len(problems)
+        problems.sort(key=lambda d: (d.location.path or "", d.location.line or 0,
+                                     d.location.column or 0))   # in reading order
+        raise ProblemsError(problems, f"{n} problem{'s' * (n != 1)} in theme {where}")
+    return Theme(page["size"], dict(margins), palette, fonts, styles, fit, cover, where,
+                 tuple(scripts), page.get("digits") or "native", font_files=font_files,
+                 logo=logo, pictures=pictures)
 
 
 def font_dirs(layout_dirs: list[Path], builtin: Path) -> list[Path]:
