@@ -496,6 +496,40 @@ def check(content, layout, lang, brand):
 
 @main.command(epilog="""\b
 Examples:
+  briefgen schema pack              every field of a content pack, and the inline markup
+  briefgen schema theme             every key of a layout's theme.yaml
+  briefgen schema > reference.txt   all of them""")
+@click.argument("name", required=False,
+                type=click.Choice(["pack", "profile", "campaign", "layout", "theme", "markup"]))
+def schema(name):
+    """Print the reference of a file format: each field's type, default and meaning.
+
+    NAME: pack (content pack files), profile (a municipality), campaign (a row),
+    layout (layout.yaml), theme (theme.yaml), markup (inline markup of pack texts);
+    none: all."""
+    from briefgen.schema import reference
+    click.echo(reference(name), nl=False)
+
+
+@main.command(epilog="""\b
+Examples:
+  briefgen new my-pack
+  briefgen check --content my-pack
+  briefgen brief --all --content my-pack -o agenda.pdf""")
+@click.argument("folder", metavar="PACKDIR", type=click.Path(file_okay=False, path_type=Path))
+@handled
+def new(folder):
+    """Write a small, commented content pack on a placeholder topic to start from.
+
+    Every command builds from it as written; change it a field at a time and run
+    `briefgen check --content PACKDIR` (`briefgen schema pack` lists every field)."""
+    from briefgen.newpack import write_new_pack
+    for path in write_new_pack(folder):
+        click.echo(f"wrote {path}", err=True)
+
+
+@main.command(epilog="""\b
+Examples:
   briefgen campaign towns.xlsx --out output/towns
   briefgen campaign towns.xlsx --sheet Spain --brand _brand.yml
   briefgen campaign towns.csv --out output/towns
