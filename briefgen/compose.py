@@ -1,9 +1,9 @@
-"""Composing documents: a selection, the pack and a layout become a `Document`.
+"""Composing documents: what every kind shares (briefgen/kinds/ holds each kind).
 
 Content texts are looked up in the document's language (falling back to English only
-when allowed, and saying so), templates are filled, and every footnote and endnote
-citation is numbered in reading order: footnotes 1, 2, 3 and endnotes i, ii, iii by
-first citation, counting only what this document contains.
+when allowed, and saying so), labels are filled, templates are rendered, and every
+footnote and endnote citation is numbered in reading order: footnotes 1, 2, 3 and
+endnotes i, ii, iii by first citation, counting only what this document contains.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from briefgen import inline
 from briefgen.content import TOPIC_WORDS, Example, LocalNames, LocalText, Pack
 from briefgen.countries import country_name
 from briefgen.diagnostics import Diagnostic
-from briefgen.errors import ContentError, LayoutError, ProblemsError
+from briefgen.errors import LayoutError, ProblemsError
 from briefgen.layout import Layout, Rich, blocks_from_template
 from briefgen.selection import Selection
 
@@ -173,7 +173,8 @@ def place_caption(example: Example, lang: str, loc: Localizer, comma: str = ", "
 
 
 class Composer:
-    """Everything one document needs: pack, layout, selection, language."""
+    """Everything one document needs: pack, layout, selection, language, and the parts
+    that every kind of document is made of. One Composer makes one document."""
 
     def __init__(self, pack: Pack, layout: Layout, selection: Selection, *,
                  allow_fallback: bool = False):
@@ -271,104 +272,7 @@ class Composer:
                         continued=self.labels.get("continued", d.Labels.continued),
                         digits=digits)
 
-    # ------------------------------------------------------------------ brief
-
-    def brief_sections(self, opts: dict) -> list:
-        """The layout's section order with the pack's extra sections put in their place."""
-        order = list(opts.get("sections") or ["cover", "contents", "introduction", "priorities",
-                                              "closing", "endnotes"])
-        extra = {x.id: x for x in self.pack.sections}
-        for section in self.pack.sections:
-            if section.id in order:
-                continue  # the layout names it: that is its place
-            target = section.after or section.before or "endnotes"
-            if target not in order:
-                if not (section.after or section.before):
-                    order.append(section.id)
-                    continue
-                raise ContentError(
-                    f"section '{section.id}' is placed {'after' if section.after else 'before'} "
-                    f"'{target}', which layout '{self.layout.name}' does not have",
-                    section.loc, hint="sections of this layout: " + ", ".join(order),
-                    code="section.place")
-            at = order.index(target) + (1 if section.after else 0)
-            order.insert(at, section.id)
-        return [extra.get(name, name) for name in order]
-
-    def pack_section(self, section) -> list:
-        paragraphs = [d.Paragraph(self.loc.nodes(t), "box_body" if section.box else "body")
-                      for t in section.paragraphs]
-        if section.box:
-            return [d.Box(self.loc.nodes(section.title), tuple(paragraphs))]
-        return [d.Heading(self.loc.nodes(section.title), section.level, key=section.id)] + \
-            paragraphs
-
-    def brief(self) -> d.Document:
-        opts = self.layout.manifest.get("brief") or {}
-        ctx = self.context()
-        cover: list = []
-        body: list = []
-        new_page = False  # a page break asked for before a section that turned out empty
-        for section in self.brief_sections(opts):
-            name = section if isinstance(section, str) else section.id
-            if name == "cover":
-                cover = self.template("cover", ctx)
-            elif name == "contents":
-                body += [d.Contents((inline.Text(self.label("contents")),)), d.PageBreak()]
-            elif name == "priorities":
-                for i, sp in enumerate(self.sel.priorities):
-                    if opts.get("priority_new_page", True) and body and \
-                            not isinstance(body[-1], d.PageBreak):
-                        body.append(d.PageBreak())
-                    body += self.priority_section(sp)
-            elif name == "endnotes":
-                body.append(_ENDNOTES_PLACEHOLDER)
-            else:
-                blocks = self.template(name, ctx) if isinstance(section, str) else \
-                    self.pack_section(section)
-                new_page = new_page or name in opts.get("new_page_before", [])
-                if not blocks:
-                    continue
-                if new_page and body and not isinstance(body[-1], d.PageBreak):
-                    body.append(d.PageBreak())
-                new_page = False
-                body += blocks
-        cover = self.numbering.resolve_blocks(cover)
-        body = self.numbering.resolve_blocks(body)
-        if _ENDNOTES_PLACEHOLDER in body:
-            at = body.index(_ENDNOTES_PLACEHOLDER)
-            notes = self.numbering.endnotes()
-            body[at:at + 1] = ([d.PageBreak(),
-                                d.Heading((inline.Text(self.label("endnotes")),), 1,
-                                          key="endnotes"), notes] if notes.entries else [])
-        self.loc.raise_missing()
-        name = self.profile.municipality
-        title = self.label("doc_title")
-        pack_title = self.loc.plain(self.pack.title)
-        return d.Document(
-            kind="brief", meta=self.meta(title, self.loc.plain(self.pack.subtitle)),
-            cover=tuple(cover), body=tuple(body), footnotes=dict(self.numbering.footnotes),
-            running_head=f"{pack_title} \u2014 {name}" if name else pack_title,
-            labels=self.doc_labels())
-
-    def priority_section(self, sp) -> list:
-        pr = sp.priority
-        title = (inline.Text(f"{pr.number}. "),) + self.loc.nodes(pr.title)
-        out: list = [d.Heading(title, 1, key=f"priority-{pr.id}")]
-        out += [d.Paragraph(self.loc.nodes(t)) for t in pr.intro]
-        local = [a for a in sp.actions if not a.national]
-        asks = [a for a in sp.actions if a.national]
-        if local:
-            out.append(d.Heading((inline.Text(self.label("actions_heading")),), 3, toc=False))
-            out.append(d.BulletList(tuple(self.action_item(a) for a in local)))
-        if asks:
-            out.append(d.Heading((inline.Text(self.label("asks_heading")),), 3, toc=False))
-            out.append(d.BulletList(tuple(self.action_item(a, tagged=True, tag=False)
-                                          for a in asks), "ask"))
-        if sp.examples:
-            out.append(d.Heading((inline.Text(self.label("examples_heading")),), 3, toc=False))
-            out += [self.example_box(e) for e in sp.examples]
-        return out
+    # ------------------------------------------------------------------ shared blocks
 
     def action_item(self, a, tagged: bool = False, short: bool = False,
                     tag: bool = True) -> d.ListItem:
@@ -381,113 +285,3 @@ class Composer:
         caption = (inline.Text(place_caption(e, self.lang, self.loc, self.comma)),)
         body = (d.Paragraph(self.loc.nodes(e.short if short else e.text), "box_body"),)
         return d.Box(self.loc.nodes(e.title), body, caption=caption, key=e.id)
-
-    # ------------------------------------------------------------------ one-page sheets
-
-    def sheet_plan(self, priority_ref: str) -> SheetPlan:
-        from briefgen.selection import rank_actions, rank_examples
-        pack, profile = self.pack, self.profile
-        pr = pack.resolve_priority(priority_ref, profile.loc("priorities"))
-        opts = self.layout.manifest.get("factsheet") or {}
-        named_a = {a for a in profile.actions if pack.resolve_action(a).priority == pr.id}
-        named_e = {e for e in profile.examples if pack.resolve_example(e).priority == pr.id}
-        actions = [a for a in pack.actions_of(pr.id) if a.id in named_a] if named_a else \
-            rank_actions(pack.actions_of(pr.id), profile.role)[:int(opts.get("max_actions", 6))]
-        if named_a:
-            actions = rank_actions(actions, profile.role)
-        if named_e:
-            examples = [e for e in pack.examples_of(pr.id) if e.id in named_e]
-        else:
-            examples = rank_examples(pack.examples_of(pr.id), self.sel.country,
-                                     self.sel.region)[:int(opts.get("max_examples", 2))]
-        return SheetPlan(actions, examples, named_a, named_e)
-
-
-    def factsheet(self, priority_ref: str, drop_examples: int = 0,
-                   drop_actions: int = 0) -> d.Document:
-        pack, p = self.pack, self.profile
-        pr = pack.resolve_priority(priority_ref, p.loc("priorities"))
-        plan = self.sheet_plan(priority_ref)
-        examples = plan.examples[:len(plan.examples) - drop_examples] if drop_examples else \
-            plan.examples
-        actions = plan.actions[:len(plan.actions) - drop_actions] if drop_actions else plan.actions
-        n_total = len(pack.priorities)
-        head = d.Box((), (
-            d.Paragraph((inline.Text(self.label("sheet_number", number=pr.number, total=n_total)),),
-                        "sheet_number"),
-            d.Paragraph(self.loc.nodes(pr.title), "sheet_title"),
-            d.Paragraph((inline.Text(self.label("sheet_for")),), "sheet_for"),
-        ), style="sheet_band", key=pr.id)
-        body: list = [head,
-                      d.Paragraph((inline.Text(self.label("sheet_why")),), "sheet_section"),
-                      d.Paragraph(self.loc.nodes(pr.summary), "sheet_lead"),
-                      d.Paragraph((inline.Text(self.label("sheet_actions")),), "sheet_section")]
-        local = [a for a in actions if not a.national]
-        asks = [a for a in actions if a.national]
-        items = [self.action_item(a, short=True) for a in local]
-        if items:
-            body.append(d.BulletList(tuple(items)))
-        if asks:
-            body.append(d.BulletList(tuple(self.action_item(a, tagged=True, short=True)
-                                           for a in asks), "ask"))
-        notes: dict[int, tuple] = {}
-        if examples:
-            body.append(d.Paragraph((inline.Text(self.label("sheet_examples")),), "sheet_section"))
-            for e in examples:
-                box = self.example_box(e, short=True)
-                if e.source:
-                    source = pack.sources[e.source]
-                    n = len(notes) + 1
-                    notes[n] = self.loc.nodes(source.label) + (
-                        inline.Text(" "), inline.Link(source.href, (inline.Text(source.url),)))
-                    box = _replace(box, caption=box.caption + (inline.FootnoteMark(n),))
-                body.append(box)
-        body.append(d.Paragraph((inline.Text(self.label("sheet_call")),), "sheet_call"))
-        if p.organisation or p.contact:
-            contact = " \u00b7 ".join(x for x in (p.organisation, p.contact) if x)
-            body.append(d.Paragraph((inline.Text(f"{self.label('contact')} {contact}"),), "small"))
-        self.loc.raise_missing()
-        title = self.label("sheet_doc_title", title=self.loc.plain(pr.short_title))
-        dropped = [("example", e.id) for e in plan.examples if e not in examples] + \
-                  [("action", a.id) for a in plan.actions if a not in actions]
-        return d.Document(kind="factsheet", meta=self.meta(title, self.loc.plain(pr.title)),
-                          body=tuple(body), footnotes=notes, labels=self.doc_labels(),
-                          one_page=True,
-                          footer_note=format_date(p.effective_date, self.lang, self.sel.country),
-                          droppable=tuple(dropped))
-
-
-    def at_a_glance(self, drop_examples: int = 0, drop_actions: int = 0) -> d.Document:
-        pack, p = self.pack, self.profile
-        body: list = [d.Box((), (
-            d.Paragraph((inline.Text(self.loc.plain(pack.title)),), "sheet_number"),
-            d.Paragraph((inline.Text(self.label("glance_title")),), "sheet_title"),
-            d.Paragraph((inline.Text(self.label("glance_lead")),), "sheet_for"),
-        ), style="sheet_band")]
-        for pr in pack.priorities:
-            action = pack.action_by_id[pr.headline_action]
-            example = pack.example_by_id[pr.headline_example]
-            inner = [d.Paragraph((inline.Text(f"{pr.number}. "),) + self.loc.nodes(pr.title),
-                                 "glance_title"),
-                     d.Paragraph(self.loc.nodes(action.short), "glance_action")]
-            inner.append(d.Paragraph((inline.Styled("b", self.loc.nodes(example.title)),
-                                      inline.Text(f" ({place_caption(example, self.lang, self.loc, self.comma)}). ")) +
-                                     self.loc.nodes(example.short), "glance_example"))
-            body.append(d.Box((), tuple(inner), style="glance_box", key=pr.id))
-        self.loc.raise_missing()
-        title = self.label("glance_title")
-        return d.Document(kind="at-a-glance", meta=self.meta(title, self.loc.plain(pack.subtitle)),
-                          body=tuple(body), labels=self.doc_labels(), one_page=True,
-                          footer_note=format_date(p.effective_date, self.lang, self.sel.country))
-
-
-_ENDNOTES_PLACEHOLDER = d.Spacer(-1.0)
-
-
-@dataclass
-class SheetPlan:
-    """What a factsheet holds, in rank order, and which of it the user named."""
-    actions: list
-    examples: list
-    named_actions: set
-    named_examples: set

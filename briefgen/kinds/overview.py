@@ -1,0 +1,40 @@
+"""The at-a-glance overview: every priority of the agenda, its headline action and
+example, on one page."""
+
+from __future__ import annotations
+
+from briefgen import document as d
+from briefgen import inline
+from briefgen.compose import Composer, format_date, place_caption
+from briefgen.kinds import Kind, register
+
+
+def compose(c: Composer) -> d.Document:
+    pack, p = c.pack, c.profile
+    body: list = [d.Box((), (
+        d.Paragraph((inline.Text(c.loc.plain(pack.title)),), "sheet_number"),
+        d.Paragraph((inline.Text(c.label("glance_title")),), "sheet_title"),
+        d.Paragraph((inline.Text(c.label("glance_lead")),), "sheet_for"),
+    ), style="sheet_band")]
+    for pr in pack.priorities:
+        action = pack.action_by_id[pr.headline_action]
+        example = pack.example_by_id[pr.headline_example]
+        inner = [d.Paragraph((inline.Text(f"{pr.number}. "),) + c.loc.nodes(pr.title),
+                             "glance_title"),
+                 d.Paragraph(c.loc.nodes(action.short), "glance_action"),
+                 d.Paragraph((inline.Styled("b", c.loc.nodes(example.title)),
+                              inline.Text(f" ({place_caption(example, c.lang, c.loc, c.comma)}). ")) +
+                             c.loc.nodes(example.short), "glance_example")]
+        body.append(d.Box((), tuple(inner), style="glance_box", key=pr.id))
+    c.loc.raise_missing()
+    return d.Document(kind="at-a-glance",
+                      meta=c.meta(c.label("glance_title"), c.loc.plain(pack.subtitle)),
+                      body=tuple(body), labels=c.doc_labels(), one_page=True,
+                      footer_note=format_date(p.effective_date, c.lang, c.sel.country))
+
+
+KIND = register(Kind(
+    name="at-a-glance", doc="every priority on one page", compose=compose,
+    output="at-a-glance", output_doc="the one-page overview: <slug>/at-a-glance.pdf",
+    files=lambda pack, profile: [("at-a-glance.pdf", {})],
+    samples=lambda pack: [{}], one_page=True))
