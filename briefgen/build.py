@@ -1,7 +1,8 @@
 """One document end to end: load, validate, select, compose, render.
 
-A `Workspace` loads the content pack once and each layout (with its fonts) once per
-process; campaign workers keep one for all their rows.
+A `Workspace` owns what a process keeps between documents: the content pack, layouts and
+renderers (with their fonts); campaign workers keep one for all their rows. The document
+kinds are the registry of briefgen/kinds/; the one-page fit loop is `Workspace.build`.
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefgen import resources
+from briefgen import kinds, resources
 from briefgen.compose import CREATOR, Composer
 from briefgen.content import Pack, load_pack
 from briefgen.diagnostics import Diagnostic, Location
 from briefgen.document import Document
 from briefgen.errors import RenderError, SelectionError
-from briefgen.layout import Layout, load_layout
+from briefgen.layout import Layout, find_layout, load_layout
 from briefgen.output import write_atomic
 from briefgen.selection import Profile, select, source_date_epoch
 
@@ -28,10 +29,16 @@ class Built:
 
 
 class Workspace:
+    """The process's state: the content pack, each layout and each renderer (with its
+    fonts), loaded once and kept for every document this process builds. The CLI keeps
+    one per command, a campaign worker one for all its rows; pass one to `build_brief`
+    to build several documents warm."""
+
     def __init__(self, content: Path | None = None, *, tagged: bool = True):
         self.content_dir = Path(content) if content else resources.content_dir()
         self.tagged = tagged        # PDF/UA-1 + PDF/A-2a; False only for quick drafts
         self._pack: Pack | None = None
+        self._layouts: dict[tuple[str, str], Layout] = {}
         self._renderers: dict[str, object] = {}
         self._brands: dict[tuple[str, str], object] = {}
 
@@ -43,7 +50,12 @@ class Workspace:
         return self._pack
 
     def layout(self, ref: str | None, brand=None) -> Layout:
-        return load_layout(ref or "default", resources.layouts_dir()).with_brand(brand)
+        ref = ref or "default"
+        builtin = resources.layouts_dir()
+        key = (str(find_layout(ref, builtin).resolve()), ref)
+        if key not in self._layouts:
+            self._layouts[key] = load_layout(ref, builtin)
+        return self._layouts[key].with_brand(brand)
 
     def brand(self, profile: Profile, brand=None):
         """The brand a document is built in: `brand` (a Brand or a path) or the profile's
@@ -119,24 +131,28 @@ class Workspace:
             raise SelectionError(f"language '{lang}' is not available",
                                  hint="available: " + ", ".join(available), code="lang")
 
+    def composer(self, profile: Profile, layout: Layout, *,
+                 allow_fallback: bool = False) -> Composer:
+        """A fresh composer for one document (it numbers notes as it goes)."""
+        self.check_language(profile.lang or "en", layout)
+        return Composer(self.pack, layout, select(self.pack, profile),
+                        allow_fallback=allow_fallback)
+
+    def _layout_of(self, layout_ref, profile: Profile) -> Layout:
+        return layout_ref if isinstance(layout_ref, Layout) else \
+            self.layout(layout_ref or profile.layout or None)
+
     def compose(self, kind: str, profile: Profile, layout_ref: str | Layout | None = None, *,
                 allow_fallback: bool = False, brand=None,
                 **options) -> tuple[Document, Layout, list]:
         source_date_epoch()  # ReportLab reads it too: a bad value is an error, here
+        doc_kind = kinds.get(kind)
         brand = self.brand(profile, brand)
-        layout = layout_ref if isinstance(layout_ref, Layout) else \
-            self.layout(layout_ref or profile.layout or None)
-        layout = layout.with_brand(brand)
-        self.check_language(profile.lang or "en", layout)
+        layout = self._layout_of(layout_ref, profile).with_brand(brand)
         if brand is not None and brand.name and not profile.organisation:
             profile = replace(profile, organisation=brand.name)
-        selection = select(self.pack, profile)
-        composer = Composer(self.pack, layout, selection, allow_fallback=allow_fallback)
-        from briefgen.documents import KINDS
-        if kind not in KINDS:
-            raise SelectionError(f"unknown document kind '{kind}'",
-                                 hint="kinds: " + ", ".join(KINDS), code="kind")
-        doc = KINDS[kind](composer, **options)
+        composer = self.composer(profile, layout, allow_fallback=allow_fallback)
+        doc = doc_kind.compose(composer, **options)
         warnings = list(composer.loc.fallbacks)
         if profile.local_examples:
             from briefgen.local import place
@@ -159,47 +175,26 @@ class Workspace:
                 logo_warnings
         return doc, layout, warnings
 
-    def build(self, kind: str, profile: Profile, layout_ref: str | None = None, *,
+    def build(self, kind: str, profile: Profile, layout_ref: str | Layout | None = None, *,
               allow_fallback: bool = False, brand=None, **options) -> Built:
+        doc_kind = kinds.get(kind)
         doc, layout, warnings = self.compose(kind, profile, layout_ref,
                                              allow_fallback=allow_fallback, brand=brand,
                                              **options)
         renderer = self.renderer(layout)
-        if doc.one_page:
-            return self._fit_one_page(kind, profile, layout, renderer, doc, warnings,
-                                      allow_fallback=allow_fallback, brand=brand, **options)
-        pdf, pages = renderer.render(doc, CREATOR)
-        return Built(pdf, doc, warnings, pages)
-
-    def _fit_one_page(self, kind, profile, layout, renderer, doc, warnings, *,
-                      allow_fallback, brand=None, **options) -> Built:
-        """Tighten, then drop the lowest-ranked examples, then actions, as the theme orders.
-
-        What the user named is never dropped: if it cannot fit, that is an error that says
-        by how much the sheet overflows.
-        """
-        order = layout.theme.fit["order"]
-        attempts = [(0, 0)]
-        if kind == "factsheet":
-            composer = Composer(self.pack, layout, select(self.pack, profile),
-                                allow_fallback=allow_fallback)
-            plan = composer.sheet_plan(options["priority"])
-            # a sheet keeps one example from elsewhere, or none when the town's own fill it
-            from briefgen.local import priorities_with_local
-            keep = 0 if options["priority"] in priorities_with_local(profile.local_examples,
-                                                                     self.pack) else 1
-            can_drop_e = 0 if plan.named_examples else max(0, len(plan.examples) - keep) \
-                if "examples" in order else 0
-            can_drop_a = 0 if plan.named_actions else max(0, len(plan.actions) - 2) \
-                if "actions" in order else 0
-            attempts += [(e, 0) for e in range(1, can_drop_e + 1)]
-            attempts += [(can_drop_e, a) for a in range(1, can_drop_a + 1)]
-        for drop_e, drop_a in attempts:
-            if (drop_e, drop_a) != (0, 0):
-                doc, _, _ = self.compose(kind, profile, layout, brand=brand,
-                                         allow_fallback=allow_fallback, drop_examples=drop_e,
-                                         drop_actions=drop_a, **options)
-            pdf, scale = renderer.render_one_page(doc, CREATOR)
+        if not doc_kind.one_page:
+            pdf, pages = renderer.render(doc, CREATOR)
+            return Built(pdf, doc, warnings, pages)
+        # One page: the renderer tightens type and spacing as the theme allows; when even
+        # that does not fit, the kind's shrink plan says what to leave out, step by step.
+        # What the user named is never dropped: if it cannot fit, that is an error that
+        # says by how much the sheet overflows.
+        composer = self.composer(profile, layout, allow_fallback=allow_fallback)
+        for attempt in [{}] + doc_kind.shrink(composer, options, layout.theme.fit):
+            if attempt:
+                doc, _, _ = self.compose(kind, profile, layout, allow_fallback=allow_fallback,
+                                         brand=brand, **options, **attempt)
+            pdf, _scale = renderer.render_one_page(doc, CREATOR)
             if pdf is not None:
                 notes = list(warnings)
                 if doc.droppable:
@@ -218,12 +213,13 @@ class Workspace:
 
 def build_brief(profile: Profile, output: Path | None = None, *, layout: str | None = None,
                 content: Path | None = None, allow_fallback: bool = False,
-                brand=None) -> Built:
-    """Build one brief; write it to `output` (atomically) when given.
+                brand=None, workspace: Workspace | None = None) -> Built:
+    """Build one brief; write it to `output` (atomically) when given. Pass the same
+    `workspace` to several calls to load the pack, layouts and fonts once.
 
     `brand` is a Brand (`briefgen.brand.load_brand(path)`) or the path of a brand file."""
-    built = Workspace(content).build("brief", profile, layout, allow_fallback=allow_fallback,
-                                     brand=brand)
+    ws = workspace or Workspace(content)
+    built = ws.build("brief", profile, layout, allow_fallback=allow_fallback, brand=brand)
     if output:
         write_atomic(Path(output), built.pdf)
     return built
@@ -231,9 +227,11 @@ def build_brief(profile: Profile, output: Path | None = None, *, layout: str | N
 
 def build_factsheet(profile: Profile, priority: str, output: Path | None = None, *,
                     layout: str | None = None, content: Path | None = None,
-                    allow_fallback: bool = False, brand=None) -> Built:
-    built = Workspace(content).build("factsheet", profile, layout, allow_fallback=allow_fallback,
-                                     priority=priority, brand=brand)
+                    allow_fallback: bool = False, brand=None,
+                    workspace: Workspace | None = None) -> Built:
+    ws = workspace or Workspace(content)
+    built = ws.build("factsheet", profile, layout, allow_fallback=allow_fallback,
+                     priority=priority, brand=brand)
     if output:
         write_atomic(Path(output), built.pdf)
     return built

@@ -48,12 +48,18 @@ class LocalText:
     texts: dict[str, str]
     locs: dict[str, Location]
     loc: Location
+    # inline nodes per language, parsed once when the pack is read: campaigns compose
+    # thousands of documents from the same texts
+    parsed: dict[str, tuple] = field(default_factory=dict, compare=False, repr=False)
 
     def has(self, lang: str) -> bool:
         return bool(self.texts.get(lang, "").strip())
 
     def nodes(self, lang: str) -> tuple:
-        return _parse_cached(self.texts[lang])
+        nodes = self.parsed.get(lang)
+        if nodes is None:
+            nodes = self.parsed[lang] = inline.parse(self.texts[lang])
+        return nodes
 
 
 @dataclass(frozen=True)
@@ -70,17 +76,6 @@ class LocalNames:
 
     def get(self, lang: str) -> tuple[str, ...]:
         return self.names.get(lang, self.names.get("en", ()))
-
-
-_PARSED: dict[str, tuple] = {}
-
-
-def _parse_cached(text: str) -> tuple:
-    # Campaigns compose thousands of documents from the same texts: parse each once.
-    nodes = _PARSED.get(text)
-    if nodes is None:
-        nodes = _PARSED[text] = inline.parse(text)
-    return nodes
 
 
 # --------------------------------------------------------------------------- records
@@ -545,7 +540,7 @@ class _Checker:
             self.error("expected a mapping of language to text, e.g. {en: \"...\"}", where,
                        "schema.text")
             return LocalText({}, {}, where)
-        texts, locs = {}, {}
+        texts, locs, parsed = {}, {}, {}
         for lang, value in raw.items():
             lwhere = raw.loc_of(lang).at(f"{where.keypath}.{lang}")
             if not isinstance(lang, str) or len(lang) != 2 or not lang.islower():
@@ -559,7 +554,7 @@ class _Checker:
                            "write the text; English is the reference language")
                 continue
             try:
-                nodes = _parse_cached(value)
+                nodes = parsed[lang] = inline.parse(value)
             except inline.MarkupError as exc:
                 self.error(f"bad markup: {exc}", lwhere, "markup")
                 continue
@@ -574,7 +569,7 @@ class _Checker:
         if "en" not in texts and "en" not in raw:
             self.error("no English ('en') text; English is the reference language", where,
                        "i18n.no-english")
-        return LocalText(texts, locs, where)
+        return LocalText(texts, locs, where, parsed)
 
 
 _EMPTY = {"text": LocalText({}, {}, Location()), "names": LocalNames({}, Location()),

@@ -221,8 +221,7 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-_LAYOUT_CACHE: dict[tuple[str, str], Layout] = {}
-_BRANDED: dict[tuple[str, str], Layout] = {}
+_BRANDED: dict[tuple[str, str], Layout] = {}   # (layout, brand) fingerprints
 
 
 def find_layout(ref: str, builtin_root: Path) -> Path:
@@ -241,10 +240,9 @@ def find_layout(ref: str, builtin_root: Path) -> Path:
 
 
 def load_layout(ref: str, builtin_root: Path) -> Layout:
+    """Read, check and merge a layout and what it extends. Callers keep the result: a
+    `Workspace` loads each layout once per process."""
     folder = find_layout(ref, builtin_root).resolve()
-    key = (str(folder), ref)
-    if key in _LAYOUT_CACHE:
-        return _LAYOUT_CACHE[key]
     chain: list[tuple[Path, dict]] = []
     problems: list[Diagnostic] = []
     current: Path | None = folder
@@ -314,9 +312,7 @@ def load_layout(ref: str, builtin_root: Path) -> Layout:
         extensions=[_LineMarks])
     from briefgen.content import fingerprint_folder
     fp = "".join(fingerprint_folder(p, "*") for p in dirs)
-    layout = Layout(folder.name, dirs, merged_manifest, theme, labels, env, fp, theme_data)
-    _LAYOUT_CACHE[key] = layout
-    return layout
+    return Layout(folder.name, dirs, merged_manifest, theme, labels, env, fp, theme_data)
 
 
 class _SafeBytecodeCache(jinja2.FileSystemBytecodeCache):

@@ -51,8 +51,12 @@ def shrink(c: Composer, options: dict, fit: dict) -> list[dict]:
     """The smaller sheets to try, in order, after the full one."""
     p = plan(c, options["priority"])
     order = fit["order"]
+    # a sheet keeps one example from elsewhere, or none when the town's own fill it
+    from briefgen.local import priorities_with_local
+    keep = 0 if options["priority"] in priorities_with_local(c.profile.local_examples,
+                                                             c.pack) else KEEP_EXAMPLES
     drop_e = 0 if p.named_examples or "examples" not in order else \
-        max(0, len(p.examples) - KEEP_EXAMPLES)
+        max(0, len(p.examples) - keep)
     drop_a = 0 if p.named_actions or "actions" not in order else \
         max(0, len(p.actions) - KEEP_ACTIONS)
     return [{"drop_examples": e, "drop_actions": 0} for e in range(1, drop_e + 1)] + \
