@@ -385,7 +385,7 @@ Examples:
   briefgen list examples --country ES
   briefgen list examples --region europe --priority services --json""")
 @click.argument("what", type=click.Choice(["priorities", "actions", "examples", "sources",
-                                          "roles"]))
+                                          "roles", "kinds"]))
 @click.option("-p", "--priority", help="Only items of this priority (id or number).")
 @click.option("--country", help="Examples: only those from this country (code or name).")
 @click.option("--region", help="Examples: only those from this world region (id or name).")
@@ -395,7 +395,17 @@ Examples:
 @verbosity
 @handled
 def list_(what, priority, country, region, as_json, content, lang):
-    """List the ids of the content pack."""
+    """List the ids of the content pack, or the document kinds briefgen builds."""
+    if what == "kinds":
+        from briefgen.kinds import KINDS
+        rows = [{"id": k.name, "doc": k.doc, "one_page": k.one_page, "output": k.output}
+                for k in KINDS.values()]
+        if as_json:
+            import json
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        for row in rows if not as_json else ():
+            click.echo(f"{row['id']:<14} {row['doc']} (campaign output '{row['output']}')")
+        return
     from briefgen import cache, resources
     from briefgen.errors import SelectionError
     from briefgen.inline import plain
@@ -476,14 +486,16 @@ def check(content, layout, lang, brand):
     # that template errors such as undefined variables show now, not in a campaign.
     if lang:
         ws.check_language(lang, lay)
+    from briefgen.kinds import KINDS
     for sample in (Profile(municipality="Sample", all=True, lang=lang or "en"),
                    Profile(all=True, lang=lang or "en")):   # and the general edition
-        for kind, options in (("brief", {}), ("factsheet", {"priority": pack.priorities[0].id}),
-                              ("at-a-glance", {})):
-            _, _, notes = ws.compose(kind, sample, lay, allow_fallback=True, brand=brand_kit,
-                                     **options)
-            if brand_kit is not None and kind == "brief" and sample.municipality:
-                _warn([n for n in notes if n.code and n.code.startswith(("brand", "picture"))])
+        for kind in KINDS.values():
+            for options in kind.samples(pack):
+                _, _, notes = ws.compose(kind.name, sample, lay, allow_fallback=True,
+                                         brand=brand_kit, **options)
+                if brand_kit is not None and kind.name == "brief" and sample.municipality:
+                    _warn([n for n in notes
+                           if n.code and n.code.startswith(("brand", "picture"))])
     ws.renderer(lay)  # fonts exist and load
     if lang:
         missing = pack.missing_translations(lang)

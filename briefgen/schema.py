@@ -318,10 +318,11 @@ def reference(name: str | None = None) -> str:
         from briefgen.selection import PROFILE_SCHEMA
         lines += PROFILE_SCHEMA.reference()
     elif name == "campaign":
-        from briefgen.campaign.rows import OUTPUTS, ROW_SCHEMA, YAML_KEYS
+        from briefgen import kinds
+        from briefgen.campaign.rows import ROW_SCHEMA, YAML_KEYS
         lines += ROW_SCHEMA.reference()
-        lines += ["", "outputs (several separated by ';'):"]
-        lines += [f"    {k}: {v}" for k, v in OUTPUTS.items()]
+        lines += ["", "outputs (several separated by ';'; one per document kind):"]
+        lines += [f"    {k}: {v}" for k, v in kinds.outputs().items()]
         lines += ["", "A YAML campaign is a mapping of:"]
         lines += [f"    {k}: {v}" for k, v in YAML_KEYS.items()]
     elif name == "layout":

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefgen import kinds
 from briefgen.diagnostics import Diagnostic, Location
 from briefgen.errors import BriefgenError, ProblemsError
 from briefgen.schema import Field, Schema
@@ -22,12 +23,8 @@ from briefgen.sources import LocDict, LocList, load_yaml, read_bytes
 
 # --------------------------------------------------------------------------- the row schema
 
-OUTPUTS: dict[str, str] = {
-    "brief": "the tailored brief: <slug>/brief.pdf",
-    "factsheets": "one sheet per priority of the row (every priority when none): "
-                  "<slug>/factsheet-<priority>.pdf",
-    "at-a-glance": "the one-page overview: <slug>/at-a-glance.pdf",
-}
+# What a row may ask for is the campaign output of each registered document kind
+# (kinds.outputs()).
 DEFAULT_OUTPUTS = ("brief",)
 
 # column (CSV) or key (YAML): every profile field, plus what only a campaign row has.
@@ -38,7 +35,7 @@ ROW_SCHEMA = Schema(
     "plus outputs. A row needs a municipality.", {
         **PROFILE_SCHEMA,
         "outputs": Field("outputs", list(DEFAULT_OUTPUTS),
-                         "what to build for the row: brief, factsheets, at-a-glance"),
+                         "what to build for the row: " + ", ".join(kinds.outputs())),
     }, code="campaign")
 
 YAML_KEYS = {"defaults": "profile fields every row starts from",
@@ -356,11 +353,12 @@ def coerce_outputs(raw: Any, where: Location) -> tuple[str, ...]:
     items = re.split(r"[;|,\s]+", raw) if isinstance(raw, str) else \
         [str(x) for x in raw] if isinstance(raw, (list, tuple)) else [str(raw)]
     wanted = {x.strip().lower() for x in items if x.strip()}
-    bad = sorted(wanted - set(OUTPUTS))
+    known = kinds.outputs()
+    bad = sorted(wanted - set(known))
     if bad:
         raise BriefgenError(f"unknown output '{bad[0]}'", where,
-                            hint="outputs: " + ", ".join(OUTPUTS), code="campaign.outputs")
-    return tuple(o for o in OUTPUTS if o in wanted) or DEFAULT_OUTPUTS
+                            hint="outputs: " + ", ".join(known), code="campaign.outputs")
+    return tuple(o for o in known if o in wanted) or DEFAULT_OUTPUTS
 
 
 def row_profile(row: Row, date: dt.date) -> tuple[Profile | None, tuple[str, ...],
@@ -391,14 +389,10 @@ def row_profile(row: Row, date: dt.date) -> tuple[Profile | None, tuple[str, ...
 def file_plan(profile: Profile, outputs: tuple[str, ...], pack) -> list[tuple[str, str, str]]:
     """(file name, document kind, priority id or '') for each file the row makes."""
     files = []
-    if "brief" in outputs:
-        files.append(("brief.pdf", "brief", ""))
-    if "factsheets" in outputs:
-        ids = [pack.resolve_priority(ref, profile.loc("priorities")).id
-               for ref in profile.priorities] or [p.id for p in pack.priorities]
-        files += [(f"factsheet-{pid}.pdf", "factsheet", pid) for pid in dict.fromkeys(ids)]
-    if "at-a-glance" in outputs:
-        files.append(("at-a-glance.pdf", "at-a-glance", ""))
+    for output in outputs:
+        kind = kinds.by_output(output)
+        files += [(name, kind.name, options.get("priority", ""))
+                  for name, options in kind.files(pack, profile)]
     return files
 
 
