@@ -206,9 +206,7 @@ class Workspace:
         raise RenderError(
             f"the {kind} does not fit one page: it overflows by {over:.0f} pt "
             f"(about {max(1, round(over / 14))} lines) at the smallest type the layout allows",
-            hint="remove some -a/--action or -e/--example choices (in a campaign: the "
-                 "'actions' and 'examples' cells), or shorten the local context",
-            code="fit.overflow")
+            hint=doc_kind.overflow_hint, code="fit.overflow")
 
 
 def build_brief(profile: Profile, output: Path | None = None, *, layout: str | None = None,

@@ -392,3 +392,38 @@ def test_no_count_of_the_bundled_agenda_in_code_labels_or_help():
         if re.search(r"\bsix\b|1-6", out, re.IGNORECASE):
             offenders.append(" ".join(["briefgen", *command, "--help"]))
     assert offenders == []
+
+
+def test_twelve_long_priorities_fit_the_overview(tmp_path, nine_pack):
+    """Past what fits at the smallest type, the overview drops the examples' sentences,
+    then the examples, and says so; every priority and headline action stays."""
+    dest = tmp_path / "twelve"
+    shutil.copytree(nine_pack, dest)
+    long = "and a title long enough to take the whole width of the box on the page"
+    extra = {"priorities": [], "actions": [], "examples": []}
+    for i in range(10, 13):
+        t = f"extra{i}"
+        extra["priorities"].append(
+            f"- id: {t}\n  title: {{en: \"Front {i} {long}\"}}\n  short_title: {{en: \"F{i}\"}}\n"
+            f"  summary: {{en: \"Front {i}.\"}}\n  intro: []\n  headline_action: {t}-act\n"
+            f"  headline_example: {t}-ex\n")
+        extra["actions"].append(
+            f"- id: {t}-act\n  priority: {t}\n  kind: local\n"
+            f"  text: {{en: \"Act on front {i} {long}.\"}}\n"
+            f"  short: {{en: \"Act on front {i} {long}.\"}}\n")
+        extra["examples"].append(
+            f"- id: {t}-ex\n  title: {{en: \"Town {i} acts\"}}\n  places: [Town {i}]\n"
+            f"  country: FR\n  region: west\n  year: 2020\n  priority: {t}\n"
+            f"  text: {{en: \"Town {i} acted.\"}}\n  short: {{en: \"Town {i} acted {long}.\"}}\n"
+            "  source:\n")
+    for name, items in extra.items():
+        path = dest / f"{name}.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "".join(items), encoding="utf-8")
+    out = tmp_path / "glance.pdf"
+    result = ok(run("factsheet", "--at-a-glance", "--content", dest, "--date", DATE, "-o", out))
+    assert "note: to fit one page, left out the examples" in result.stderr
+    page, = PdfReader(str(out)).pages
+    text = norm(page.extract_text())
+    for i in (1, 9, 12):
+        assert norm(f"{i}. ") in text
+    assert norm(f"Act on front 12 {long}.") in text

@@ -27,6 +27,9 @@ class Kind:
     # (composer, options, fit policy) -> the smaller versions to try, in order, when the
     # document does not fit one page at the smallest type; each is a dict of options
     shrink: Callable[..., list] = field(default=lambda composer, options, fit: [])
+    # what to tell the user when even the smallest version does not fit
+    overflow_hint: str = "remove some -a/--action or -e/--example choices, or shorten the " \
+                         "local context"
 
 
 KINDS: dict[str, Kind] = {}
