@@ -7,11 +7,15 @@ general edition), and a page break asked for before it then goes to the next sec
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from briefgen import document as d
 from briefgen import inline
-from briefgen.compose import Composer
 from briefgen.errors import ContentError
 from briefgen.kinds import Kind, register
+
+if TYPE_CHECKING:  # the registry is read without importing the composer (or Jinja)
+    from briefgen.compose import Composer
 
 DEFAULT_SECTIONS = ["cover", "contents", "introduction", "priorities", "closing", "endnotes"]
 _ENDNOTES = d.Spacer(-1.0)   # where the endnotes go, once every citation is numbered

@@ -9,12 +9,15 @@ what the user named is never dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from briefgen import document as d
 from briefgen import inline
-from briefgen.compose import Composer, format_date
 from briefgen.kinds import Kind, register
 from briefgen.selection import rank_actions, rank_examples
+
+if TYPE_CHECKING:  # the registry is read without importing the composer (or Jinja)
+    from briefgen.compose import Composer
 
 KEEP_EXAMPLES = 1   # a sheet never drops its last example...
 KEEP_ACTIONS = 2    # ...nor its last two actions
@@ -65,6 +68,7 @@ def shrink(c: Composer, options: dict, fit: dict) -> list[dict]:
 
 def compose(c: Composer, priority: str, drop_examples: int = 0,
             drop_actions: int = 0) -> d.Document:
+    from briefgen.compose import format_date
     pack, p = c.pack, c.profile
     pr = pack.resolve_priority(priority, p.loc("priorities"))
     sp = plan(c, priority)

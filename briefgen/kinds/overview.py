@@ -8,13 +8,18 @@ the examples, as far as the theme's `fit.order` allows dropping examples.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from briefgen import document as d
 from briefgen import inline
-from briefgen.compose import Composer, format_date, place_caption
 from briefgen.kinds import Kind, register
+
+if TYPE_CHECKING:  # the registry is read without importing the composer (or Jinja)
+    from briefgen.compose import Composer
 
 
 def compose(c: Composer, example_text: bool = True, examples: bool = True) -> d.Document:
+    from briefgen.compose import format_date, place_caption
     pack, p = c.pack, c.profile
     body: list = [d.Box((), (
         d.Paragraph((inline.Text(c.loc.plain(pack.title)),), "sheet_number"),
