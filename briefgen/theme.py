@@ -48,13 +48,13 @@ THEME_SCHEMA = Schema(
     {
         "page": Field(Schema("Page", "", {
             "size": Field("page-size", "A4", "paper size"),
+            "digits": Field(("native", "western"), "native",
+                            "page and contents numbers: the language's own digits (Arabic-"
+                            "Indic for Arabic) or western 0-9 whatever the language"),
             "margins": Field(Schema("Margins", "", {
                 side: Field("measure", "20mm", f"{side} margin")
                 for side in ("top", "bottom", "left", "right")}, code="theme"),
                 None, "page margins"),
-            "digits": Field(("native", "western"), "native",
-                            "page and contents numbers: the language's own digits (e.g. "
-                            "Arabic-Indic for Arabic) or western 0-9 whatever the language"),
         }, code="theme"), None, "paper and margins"),
         "palette": Field(Each("color", key_doc="colour name"), {},
                          "named colours for styles and the cover ('link' colours links, "
@@ -62,9 +62,9 @@ THEME_SCHEMA = Schema(
         "fonts": Field(Each("any", key_doc="role"), REQUIRED,
                        "font roles -> a family folder under fonts/ holding "
                        "<Family>-Regular/-Bold/-Italic/-BoldItalic.ttf; 'body' is required, "
-                       "'fallback' (one face) draws characters the others lack; 'scripts' "
-                       "is a list of families tried, in order, for letters the role's font "
-                       "lacks (Arabic, Hebrew, Devanagari, ...), before the fallback"),
+                       "'fallback' (one face) draws characters the others lack, 'scripts' "
+                       "is a list of families tried in order, before the fallback, for "
+                       "letters the role's font lacks (Arabic, Hebrew, Devanagari, ...)"),
         "font_files": Field(Each(Each("str", key_doc="face"), key_doc="family"), {},
                             "families given by file (a brand kit's fonts): family -> face "
                             "(regular, bold, italic, bolditalic) -> .ttf path"),
@@ -226,21 +226,17 @@ def build_theme(data: dict, where: str) -> Theme:
             problem(str(exc), keys)
             return None
 
-    fonts: dict[str, str] = {}
-    scripts: list[str] = []
-    for k, val in (v["fonts"] or {}).items():
-        if k == "scripts":
-            if isinstance(val, str) or not isinstance(val, list) or \
-                    not all(isinstance(x, str) and x.strip() for x in val):
-                problem("fonts.scripts must be a list of font family folders",
-                        ["fonts", "scripts"], "e.g. scripts: [NotoSansArabic, NotoSansHebrew]")
-            else:
-                scripts = [str(x) for x in val]
-        elif isinstance(val, (int, float)) and not isinstance(val, bool) or \
-                isinstance(val, str) and val.strip():
-            fonts[str(k)] = str(val)
-        else:
-            problem("expected a non-empty text", ["fonts", k])
+    raw_fonts = dict(v["fonts"] or {})
+    scripts = raw_fonts.pop("scripts", None) or []
+    if not isinstance(scripts, list) or not all(isinstance(x, str) for x in scripts):
+        problem("fonts.scripts must be a list of font family folders", ["fonts", "scripts"])
+        scripts = []
+    fonts = {}
+    for k, val in raw_fonts.items():
+        if not isinstance(val, str) or not val.strip():
+            problem("expected a font family folder name", ["fonts", k])
+            continue
+        fonts[str(k)] = val
     if v["fonts"] is not None and "body" not in fonts:
         problem("the theme names no 'body' font", ["fonts"], "add 'body: <Family>' to fonts")
 
@@ -308,7 +304,7 @@ def build_theme(data: dict, where: str) -> Theme:
                                      d.location.column or 0))   # in reading order
         raise ProblemsError(problems, f"{n} problem{'s' * (n != 1)} in theme {where}")
     return Theme(page["size"], dict(margins), palette, fonts, styles, fit, cover, where,
-                 tuple(scripts), page.get("digits") or "native", font_files=font_files,
+                 tuple(scripts), page["digits"], font_files=font_files,
                  logo=logo, pictures=pictures)
 
 
