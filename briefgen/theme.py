@@ -253,12 +253,17 @@ def build_theme(data: dict, where: str) -> Theme:
                     ["styles", name, "font"], "roles: " + ", ".join(fonts))
         size = full.get("size", 10.0)
         spec = {k: (0 if val is None and k in _SPACING else val) for k, val in spec.items()}
+        # a value out of range is reported where it is written, not in every style
+        # that inherits it
         if not 1 <= size <= 500:
-            problem(f"type size {size:g}pt is outside 1-500pt", ["styles", name, "size"])
+            if "size" in given:
+                problem(f"type size {size:g}pt is outside 1-500pt", ["styles", name, "size"])
             size = 10.0
         leading = full.get("leading", size * 1.3)
         if leading <= 0:
-            problem(f"leading {leading:g}pt is not above zero", ["styles", name, "leading"])
+            if "leading" in given:
+                problem(f"leading {leading:g}pt is not above zero", ["styles", name, "leading"])
+            leading = size * 1.3
         if min(spec["space_before"], spec["space_after"], spec["padding"],
                spec["border_width"]) < 0:
             problem("spacing, padding and border width cannot be negative", ["styles", name])
