@@ -43,14 +43,6 @@ def _quiet_broken_pipe() -> None:
     sys.exit(0)
 
 
-def _ignore_further_signals() -> None:
-    import signal
-    import threading
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, signal.SIG_IGN)
-
-
 def handled(fn):
     """Run a command; a BriefgenError becomes its message and exit code, never a traceback."""
     @functools.wraps(fn)
@@ -63,7 +55,6 @@ def handled(fn):
             _report(exc)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            _ignore_further_signals()  # the way out (joining workers) is not cut short
             click.echo("briefgen: interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:
