@@ -117,13 +117,13 @@ def _texts(node) -> list[str]:
 def _compose(pack, kind: str, country: str):
     from briefgen import resources
     from briefgen.compose import Composer
-    from briefgen.documents import KINDS
+    from briefgen.kinds import KINDS
     from briefgen.layout import load_layout
     from briefgen.selection import Profile, select
     profile = Profile(municipality="بيروت" if country == "LB" else "القاهرة", country=country,
                       lang="ar", all=True, date=dt.date(2026, 11, 23))
     composer = Composer(pack, load_layout("default", resources.layouts_dir()), select(pack, profile))
-    return KINDS[kind](composer)
+    return KINDS[kind].compose(composer)
 
 
 def test_arabic_brief_for_beirut_dates_and_places_as_in_lebanon(pack):
