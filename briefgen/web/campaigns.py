@@ -47,7 +47,7 @@ EXAMPLE_SHEET = ("municipality,country,lang,priorities,outputs,organisation,cont
 def columns() -> list[tuple[str, str]]:
     """Every column a row may have, as the row schema declares it (files excepted: a
     spreadsheet uploaded here cannot name them)."""
-    return [(name, doc) for name, (_, doc) in row_reading.ROW_SCHEMA.items()
+    return [(name, f.doc) for name, f in row_reading.ROW_SCHEMA.items()
             if name not in FILE_FIELDS or name == "layout"]
 
 
