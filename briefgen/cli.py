@@ -519,7 +519,7 @@ def schema(name):
     NAME: pack (content pack files), profile (a municipality), campaign (a row),
     layout (layout.yaml), theme (theme.yaml), markup (inline markup of pack texts);
     none: all."""
-    from briefgen.schema import reference
+    from briefgen.reference import reference
     click.echo(reference(name), nl=False)
 
 

@@ -59,3 +59,13 @@ def test_model_modules_do_not_import_the_renderer():
         names = modules[f"briefgen/{name}.py"]
         bad = {n for n in names if n == "briefgen.render" or n.startswith("briefgen.render.")}
         assert not bad, (name, bad)
+
+
+def test_the_schema_machinery_imports_no_module_that_declares_a_schema():
+    # schema.py sits under content, selection, campaign rows, layout and theme, which all
+    # declare their fields with it; an import back up (even inside a function) makes a
+    # cycle. The reference that gathers them lives in reference.py, above them all.
+    names = _modules()["briefgen/schema.py"]
+    declaring = {"briefgen.content", "briefgen.selection", "briefgen.campaign.rows",
+                 "briefgen.layout", "briefgen.theme", "briefgen.kinds"}
+    assert not {n for n in names if any(n == m or n.startswith(m + ".") for m in declaring)}
