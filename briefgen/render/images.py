@@ -92,25 +92,10 @@ def draw_image(canv, img: d.Image, x: float, y: float, width: float, height: flo
 
 def _draw_image(canv, img: d.Image, x: float, y: float, width: float, height: float) -> None:
     if Path(img.path).suffix.lower() == ".svg":
-        from briefgen.pictures import load_svg
-        drawing = load_svg(Path(img.path))
-        if img.tint:
-            drawing = _tinted(drawing, img.tint)
-        # named by content, not path: the same PDF wherever briefgen is installed
-        name = "svg-" + hashlib.sha256(Path(img.path).read_bytes() + img.tint.encode()
-                                       ).hexdigest()[:12]
-        known = getattr(canv, "_briefgen_forms", None)
-        if known is None:
-            known = canv._briefgen_forms = set()
-        if name not in known:
-            canv.beginForm(name, lowerx=0, lowery=0, upperx=drawing.width, uppery=drawing.height)
-            _draw_without_helvetica(drawing, canv)
-            canv.endForm()
-            known.add(name)
-        sx, sy = width / drawing.width, height / drawing.height
-        s = min(sx, sy)
+        name, (form_w, form_h) = _svg_form(canv, img)
+        s = min(width / form_w, height / form_h)
         canv.saveState()
-        canv.translate(x + (width - drawing.width * s) / 2, y + (height - drawing.height * s) / 2)
+        canv.translate(x + (width - form_w * s) / 2, y + (height - form_h * s) / 2)
         canv.scale(s, s)
         canv.doForm(name)
         canv.restoreState()
@@ -119,6 +104,41 @@ def _draw_image(canv, img: d.Image, x: float, y: float, width: float, height: fl
                        preserveAspectRatio=True, anchor="c")
     if img.link:
         canv.linkURL(img.link, (x, y, x + width, y + height), relative=1, thickness=0)
+
+
+# (path, size, mtime, tint) -> form name and the tinted drawing: an icon drawn on every
+# page costs a dictionary lookup, not a file read, a hash and a deep copy each time
+_FORMS: dict[tuple, tuple[str, object]] = {}
+
+
+def _svg_form(canv, img: d.Image) -> tuple[str, tuple[float, float]]:
+    """The form XObject of an SVG picture in this document, made on its first use, and
+    the artwork's size. Rendering does not change a drawing, so one tinted copy serves
+    every document of the process."""
+    from briefgen.pictures import load_svg
+    path = Path(img.path)
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, img.tint)
+    form = _FORMS.get(key)
+    if form is None:
+        drawing = load_svg(path)
+        if img.tint:
+            drawing = _tinted(drawing, img.tint)
+        # named by content, not path: the same PDF wherever briefgen is installed
+        name = "svg-" + hashlib.sha256(path.read_bytes() + img.tint.encode()).hexdigest()[:12]
+        if len(_FORMS) > 500:
+            _FORMS.clear()
+        form = _FORMS[key] = (name, drawing)
+    name, drawing = form
+    known = getattr(canv, "_briefgen_forms", None)
+    if known is None:
+        known = canv._briefgen_forms = set()
+    if name not in known:
+        canv.beginForm(name, lowerx=0, lowery=0, upperx=drawing.width, uppery=drawing.height)
+        _draw_without_helvetica(drawing, canv)
+        canv.endForm()
+        known.add(name)
+    return name, (drawing.width, drawing.height)
 
 
 class Picture(Flowable):
