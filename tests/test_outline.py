@@ -55,20 +55,33 @@ def test_outline_destinations_hold_their_heading_full(full_brief):
     _check_destinations(full_brief)
 
 
-def _contents_rows(pdf) -> list[tuple[str, int]]:
-    """(title, printed page number) rows of the contents page."""
+def _contents_rows(pdf, with_leaders: bool = False) -> list[tuple]:
+    """(title, printed page number) rows of the contents page; with_leaders adds how many
+    leader dots the row has."""
     page = next(i for i, t in enumerate(pdf.texts) if LABELS["contents"] in t.splitlines())
     lines = pdf.texts[page].splitlines()
     lines = lines[lines.index(LABELS["contents"]) + 1:]
-    rows, title = [], []
+    rows, title, dots = [], [], 0
     for line in lines:
         if re.fullmatch(r"\s*\d+\s*", line):
             if title:
-                rows.append((" ".join(" ".join(title).split()), int(line)))
-            title = []
+                row = (" ".join(" ".join(title).split()), int(line))
+                rows.append(row + (dots,) if with_leaders else row)
+            title, dots = [], 0
+        elif re.fullmatch(r"\s*(\.\s*)+", line):
+            dots += line.count(".")
         else:
             title.append(line)
     return rows
+
+
+def test_every_contents_entry_has_a_dot_leader(full_brief):
+    """The dots lead the eye from each title to its page number, also after a title of
+    one font (a regression: those leaders started past the right edge and never showed)."""
+    rows = _contents_rows(full_brief, with_leaders=True)
+    assert len(rows) >= 7
+    for title, _, dots in rows:
+        assert dots >= 5, f"contents entry {title!r} has {dots} leader dots"
 
 
 def test_contents_page_numbers_match_bookmarks(full_brief):

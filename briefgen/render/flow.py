@@ -301,7 +301,10 @@ class Contents(Flowable):
             else:
                 lines = para.blPara.lines
                 n_lines = len(lines)
-                used = getattr(lines[-1], "extraSpace", None)
+                # a line of one-font text (kind 0) is a tuple (extraSpace, words); a line of
+                # mixed fragments (kind 1) has the attribute
+                last = lines[-1]
+                used = last[0] if para.blPara.kind == 0 else getattr(last, "extraSpace", None)
                 text_end = style.leftIndent + (para.width - used if used is not None
                                                else para.width)
             # the number and leader sit on the baseline of the entry's last line
@@ -312,16 +315,15 @@ class Contents(Flowable):
             canv.setFont(self.number_font, style.fontSize * 0.8)
             canv.setFillColor(HexColor("#9aa5b1"))
             dot_w = canv.stringWidth(". ", self.number_font, style.fontSize * 0.8)
+            # one string of spaced dots between the entry's end and the number's room
             if rtl:
-                x = text_end - 6 - dot_w
-                while x > 30:
-                    canv.drawString(x, baseline, ".")
-                    x -= dot_w
+                dots = int((text_end - 6 - 30) // dot_w)
+                if dots > 0:
+                    canv.drawRightString(text_end - 6, baseline, ". " * dots)
             else:
-                x = text_end + 6
-                while x < self.width - 30:
-                    canv.drawString(x, baseline, ".")
-                    x += dot_w
+                dots = int((self.width - 30 - text_end - 6) // dot_w)
+                if dots > 0:
+                    canv.drawString(text_end + 6, baseline, ". " * dots)
             canv.restoreState()
             canv.saveState()
             canv.translate(0 if rtl else self.width, baseline)
