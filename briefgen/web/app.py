@@ -12,6 +12,7 @@ import base64
 import contextlib
 import logging
 import multiprocessing
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from briefgen.errors import BriefgenError
 from briefgen.web import forms, pages, tasks
+from briefgen.web.brands import MAX_PIXELS, BrandProblems, Brands, Upload
 from briefgen.web.campaigns import Campaigns, clean
 from briefgen.web.i18n import STRINGS, pick_language
 from briefgen.web.security import Guard
@@ -59,6 +61,7 @@ class Server:
     def __init__(self, config: Config):
         self.config = config
         self.store = Store(config.data)
+        self.brands = Brands(self.store)
         self.secret = self.store.secret()
         self.pool = None
         self.campaigns: Campaigns | None = None
@@ -121,7 +124,10 @@ class Server:
         html = pages.brief_page(ui, request.state.csrf, priorities=priorities,
                                 languages=[x for x in pack.languages if x in ("en", "es", "fr")]
                                 or list(pack.languages),
-                                layouts=layouts, countries=countries)
+                                layouts=layouts, countries=countries,
+                                brands=await asyncio.to_thread(self.brands.list,
+                                                               request.state.session),
+                                max_megapixels=MAX_PIXELS // 1_000_000)
         return self._page(request, html)
 
     async def campaign_page(self, request: Request):
@@ -152,13 +158,16 @@ class Server:
             return parsed
         fields, what = parsed
         session = request.state.session
+        brand = self._brand(session, fields)
+        if isinstance(brand, Response):
+            return brand
         if self.waiting >= self.config.preview_queue:
             return _message("the server is busy; the preview will come back in a moment", 503)
         earlier = self.previews.get(session)
         if earlier is not None:
             earlier.cancel()  # only succeeds while it waits: a newer form replaces it
         future = self.pool.submit(tasks.preview, fields, what, _ui(request),
-                                  priority=self.pool.INTERACTIVE)
+                                  tasks.PREVIEW_WIDTH, brand, priority=self.pool.INTERACTIVE)
         self.previews[session] = future
         self.waiting += 1
         try:
@@ -185,8 +194,11 @@ class Server:
         if isinstance(parsed, Response):
             return parsed
         fields, what = parsed
+        brand = self._brand(request.state.session, fields)
+        if isinstance(brand, Response):
+            return brand
         try:
-            result = await self.run(tasks.download, fields, what)
+            result = await self.run(tasks.download, fields, what, brand)
         except asyncio.TimeoutError:
             return _message("the build took too long; try again in a moment", 503)
         if "internal" in result:
@@ -204,6 +216,64 @@ class Server:
         if path is None:
             raise HTTPException(404)
         return FileResponse(path, media_type="application/pdf", filename=path.name)
+
+    # ------------------------------------------------------------------ brands
+
+    def _brand(self, session: str, fields: dict):
+        """The saved brand the form names (its id), as the worker needs it; None for
+        briefgen's own design."""
+        brand_id = fields.get("brand")
+        if not brand_id:
+            return None
+        state = self.brands.get(session, str(brand_id))
+        if state is None:
+            return JSONResponse({"problems": [{
+                "field": "brand", "level": "error",
+                "message": "that brand is not saved here (any more); upload it again"}],
+                "pages": [], "examples": [], "warnings": []}, status_code=422)
+        folder = Path(state["path"]).parent
+        override = state.get("logo_override")
+        return {"path": state["path"], "shown": state.get("shown", {}),
+                "logo_override": str(folder / override) if override else ""}
+
+    async def brand_list(self, request: Request):
+        return JSONResponse(await asyncio.to_thread(self.brands.list, request.state.session))
+
+    async def brand_upload(self, request: Request):
+        """A brand file, a logo and the other files the brand names: checked at once
+        (every problem next to its field), then kept for this session."""
+        limit = self.config.max_upload_mb * 1_000_000
+        uploads: dict[str, list[Upload]] = {"brand_file": [], "logo": [], "brand_files": []}
+        async with request.form(max_files=12, max_fields=5, max_part_size=limit) as form:
+            for key in uploads:
+                for item in form.getlist(key):
+                    if isinstance(item, str) or not item.filename:
+                        continue
+                    uploads[key].append(Upload(key, item.filename, await item.read()))
+        brand = (uploads["brand_file"] or [None])[0]
+        logo = (uploads["logo"] or [None])[0]
+        session = request.state.session
+        try:
+            folder, state = await asyncio.to_thread(self.brands.prepare, session, brand, logo,
+                                                    uploads["brand_files"])
+        except BrandProblems as exc:
+            return JSONResponse({"problems": [p.as_dict() for p in exc.problems]},
+                                status_code=422)
+        override = state.get("logo_override")
+        try:
+            verdict = await self.run(tasks.check_brand, str(folder / "brand.yml"),
+                                     str(folder / override) if override else "",
+                                     state["shown"])
+        except asyncio.TimeoutError:
+            verdict = {"problems": [{"field": "brand_file", "message":
+                                     "checking the brand took too long; try again"}]}
+        if "internal" in verdict:
+            log.error("brand check failed:\n%s", verdict.pop("internal"))
+        if verdict["problems"]:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
+            return JSONResponse({"problems": verdict["problems"]}, status_code=422)
+        state.update(name=verdict["name"], notes=verdict["notes"])
+        return JSONResponse(await asyncio.to_thread(self.brands.keep, folder, state))
 
     # ------------------------------------------------------------------ campaigns
 
@@ -303,6 +373,8 @@ def create_app(config: Config) -> Starlette:
         Route("/campaigns/example.csv", server.example_sheet),
         Route("/api/preview", server.preview, methods=["POST"]),
         Route("/api/build", server.build, methods=["POST"]),
+        Route("/api/brands", server.brand_list),
+        Route("/api/brands", server.brand_upload, methods=["POST"]),
         Route("/files/{folder}/{name}", server.file),
         Route("/api/campaigns", server.campaign_list),
         Route("/api/campaigns", server.upload, methods=["POST"]),

@@ -39,10 +39,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang": "Language of the brief",
         "layout": "Page layout",
         "brand": "Brand",
-        "brand_soon": "Your organisation's logo and colours: coming in a later version of "
-                      "briefgen. Until then the documents use briefgen's own design.",
-        "brand_file": "Brand file",
-        "logo": "Logo",
+        "brand_help": "Your organisation's name, logo and colours on every page. Pick a "
+                      "brand you uploaded before, or upload one below.",
+        "brand_choice": "Brand of the documents",
+        "brand_none": "None: briefgen's own design",
+        "brand_upload": "Upload a brand",
+        "brand_file": "Brand file (_brand.yml, optional)",
+        "brand_file_help": "The brand file your organisation keeps for Quarto reports: "
+                           "name, colours, logo. It may name only the files you upload with "
+                           "it.",
+        "logo": "Logo (PNG, JPEG or SVG)",
+        "logo_help": "Up to {mp} megapixels. With no brand file, the logo alone is the brand.",
+        "brand_files": "Other files the brand file names (fonts as .ttf, more logos; optional)",
+        "brand_save": "Upload the brand",
+        "brand_uploading": "Checking the brand…",
+        "brand_saved": "Brand saved: {name}. The preview and downloads now use it.",
         "content": "What the brief covers",
         "priorities": "Priorities",
         "priorities_help": "Tick the priorities to include. With none ticked, the brief "
@@ -150,11 +161,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang": "Idioma del informe",
         "layout": "Formato de página",
         "brand": "Marca",
-        "brand_soon": "El logotipo y los colores de su organización llegarán en una versión "
-                      "posterior de briefgen. Mientras tanto, los documentos usan el diseño "
-                      "propio de briefgen.",
-        "brand_file": "Archivo de marca",
-        "logo": "Logotipo",
+        "brand_help": "El nombre, el logotipo y los colores de su organización en cada "
+                      "página. Elija una marca que ya subió o suba una abajo.",
+        "brand_choice": "Marca de los documentos",
+        "brand_none": "Ninguna: el diseño propio de briefgen",
+        "brand_upload": "Subir una marca",
+        "brand_file": "Archivo de marca (_brand.yml, opcional)",
+        "brand_file_help": "El archivo de marca que su organización usa para los informes "
+                           "de Quarto: nombre, colores, logotipo. Solo puede nombrar los "
+                           "archivos que suba con él.",
+        "logo": "Logotipo (PNG, JPEG o SVG)",
+        "logo_help": "Hasta {mp} megapíxeles. Sin archivo de marca, el logotipo solo es la "
+                     "marca.",
+        "brand_files": "Otros archivos que nombra el archivo de marca (fuentes .ttf, más "
+                       "logotipos; opcional)",
+        "brand_save": "Subir la marca",
+        "brand_uploading": "Comprobando la marca…",
+        "brand_saved": "Marca guardada: {name}. La vista previa y las descargas ya la usan.",
         "content": "Qué abarca el informe",
         "priorities": "Prioridades",
         "priorities_help": "Marque las prioridades que desea incluir. Si no marca ninguna, "
@@ -265,11 +288,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang": "Langue de la note",
         "layout": "Mise en page",
         "brand": "Charte graphique",
-        "brand_soon": "Le logo et les couleurs de votre organisation arriveront dans une "
-                      "version ultérieure de briefgen. D’ici là, les documents gardent la "
-                      "présentation de briefgen.",
-        "brand_file": "Fichier de charte",
-        "logo": "Logo",
+        "brand_help": "Le nom, le logo et les couleurs de votre organisation sur chaque "
+                      "page. Choisissez une charte déjà envoyée, ou envoyez-en une ci-dessous.",
+        "brand_choice": "Charte des documents",
+        "brand_none": "Aucune : la présentation de briefgen",
+        "brand_upload": "Envoyer une charte",
+        "brand_file": "Fichier de charte (_brand.yml, facultatif)",
+        "brand_file_help": "Le fichier de charte que votre organisation tient pour ses "
+                           "rapports Quarto : nom, couleurs, logo. Il ne peut nommer que les "
+                           "fichiers envoyés avec lui.",
+        "logo": "Logo (PNG, JPEG ou SVG)",
+        "logo_help": "Jusqu’à {mp} mégapixels. Sans fichier de charte, le logo seul fait la "
+                     "charte.",
+        "brand_files": "Autres fichiers nommés par la charte (polices .ttf, autres logos ; "
+                       "facultatif)",
+        "brand_save": "Envoyer la charte",
+        "brand_uploading": "Vérification de la charte…",
+        "brand_saved": "Charte enregistrée : {name}. L’aperçu et les téléchargements "
+                       "l’utilisent désormais.",
         "content": "Ce que couvre la note",
         "priorities": "Priorités",
         "priorities_help": "Cochez les priorités à inclure. Si aucune n’est cochée, la note "

@@ -73,9 +73,11 @@ def _described(name: str, help_text: str) -> str:
     return f'aria-describedby="{ids}"'
 
 
-def brief_page(ui: str, csrf: str, *, priorities, languages, layouts, countries) -> str:
+def brief_page(ui: str, csrf: str, *, priorities, languages, layouts, countries,
+               brands=(), max_megapixels: int = 25) -> str:
     """priorities: (id, number, title); languages: codes; layouts: (name, description);
-    countries: (code, name) in the page's language."""
+    countries: (code, name) in the page's language; brands: the session's saved brands
+    (brands.public), newest first."""
     t = STRINGS[ui]
 
     def text_input(name, kind="text", extra=""):
@@ -110,15 +112,28 @@ def brief_page(ui: str, csrf: str, *, priorities, languages, layouts, countries)
                f'<select id="f-layout" name="layout" {_described("layout", "")}>'
                f'{layout_options}</select>'),
     ])
-    brand = f"""<fieldset class="brand-kit" disabled aria-describedby="brand-soon">
+    brand_options = f'<option value="">{h(t["brand_none"])}</option>' + "".join(
+        f'<option value="{h(b["id"])}">{h(b["label"])}</option>' for b in brands)
+
+    def upload_field(name, label, accept, help_text="", multiple=False):
+        return _field(name, label,
+                      f'<input id="f-{name}" name="{name}" type="file" accept="{accept}"'
+                      f'{" multiple" if multiple else ""} {_described(name, help_text)}>',
+                      help_text)
+    brand = f"""<fieldset class="brand-kit" aria-describedby="help-brand">
   <legend>{h(t['brand'])}</legend>
-  <p class="help" id="brand-soon">{h(t['brand_soon'])}</p>
-  <div class="row2">
-    <div class="field"><label for="f-brand">{h(t['brand_file'])}</label>
-      <input id="f-brand" type="file" accept=".yml,.yaml" disabled></div>
-    <div class="field"><label for="f-logo">{h(t['logo'])}</label>
-      <input id="f-logo" type="file" accept="image/png,image/jpeg,image/svg+xml" disabled></div>
-  </div>
+  <p class="help" id="help-brand">{h(t['brand_help'])}</p>
+  {_field("brand", t["brand_choice"],
+          f'<select id="f-brand" name="brand" {_described("brand", "")}>{brand_options}</select>')}
+  <details class="brand-upload" id="brand-upload"{"" if brands else " open"}>
+    <summary>{h(t['brand_upload'])}</summary>
+    {upload_field("brand_file", t["brand_file"], ".yml,.yaml", t["brand_file_help"])}
+    {upload_field("logo", t["logo"], ".png,.jpg,.jpeg,.svg,image/png,image/jpeg,image/svg+xml",
+                  t["logo_help"].format(mp=max_megapixels))}
+    {upload_field("brand_files", t["brand_files"], ".ttf,.png,.jpg,.jpeg,.svg", multiple=True)}
+    <button type="button" id="brand-save">{h(t['brand_save'])}</button>
+    <p class="status" id="brand-status" role="status" aria-live="polite"></p>
+  </details>
 </fieldset>"""
     content = f"""<fieldset class="priorities" aria-describedby="help-priorities problem-priorities">
   <legend>{h(t['priorities'])}</legend>

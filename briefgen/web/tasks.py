@@ -8,6 +8,8 @@ They return plain data and never raise for bad input: problems come back as data
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from briefgen.campaign.workers import workspace
@@ -24,22 +26,85 @@ def _internal(exc: Exception) -> list[dict]:
                     f"error ({type(exc).__name__}); the server log has the details").as_dict()]
 
 
-def _documents(ws, form: FormResult, what: str, lang: str):
-    """(file name, Built) for the documents of one download button."""
+def _documents(ws, form: FormResult, what: str, lang: str, brand: dict | None = None):
+    """(file name, Built) for the documents of one download button, in the brand chosen
+    (brand: what app.py found of the session's saved brand; its paths are the server's)."""
     profile = form.profile
+    kit = None
+    if brand:
+        kit = brand["path"]
+        if brand.get("logo_override"):
+            # as --logo beside --brand on the command line: it replaces the brand's logos
+            profile = replace(profile, logo=brand["logo_override"])
+    layout = profile.layout or None
     if what == "brief":
-        return [("brief.pdf", ws.build("brief", profile, profile.layout or None))]
+        return [("brief.pdf", ws.build("brief", profile, layout, brand=kit))]
     if what == "at-a-glance":
-        return [("at-a-glance.pdf", ws.build("at-a-glance", profile, profile.layout or None))]
+        return [("at-a-glance.pdf", ws.build("at-a-glance", profile, layout, brand=kit))]
     ids = [ws.pack.resolve_priority(ref, profile.loc("priorities")).id
            for ref in profile.priorities] or [p.id for p in ws.pack.priorities]
     return [(f"factsheet-{pid}.pdf",
-             ws.build("factsheet", profile, profile.layout or None, priority=pid))
+             ws.build("factsheet", profile, layout, priority=pid, brand=kit))
             for pid in dict.fromkeys(ids)]
 
 
+def _brand_problems(exc: BriefgenError, brand: dict | None) -> list[Problem]:
+    """problems_of, with the brand's own problems next to the brand field and in the
+    names the person uploaded (never the server's paths)."""
+    if not brand:
+        return problems_of(exc)
+    from briefgen.web.brands import located, unshown
+    folder = Path(brand["path"]).parent
+    out = []
+    for diag, problem in zip(exc.diagnostics, problems_of(exc)):
+        path = diag.location.path if diag.location else None
+        ours = bool(path) and Path(path).resolve().parent == folder.resolve()
+        if ours or (diag.code or "").startswith(("brand", "picture")):
+            text = located(diag.location if ours else None, problem.message)
+            problem = Problem("brand", unshown(text, folder, brand.get("shown", {})),
+                              problem.level)
+        out.append(problem)
+    return out
+
+
+def _shown(text: str, brand: dict | None) -> str:
+    if not brand:
+        return text
+    from briefgen.web.brands import unshown
+    return unshown(text, Path(brand["path"]).parent, brand.get("shown", {}))
+
+
+def check_brand(path: str, logo_override: str = "", shown: dict | None = None) -> dict:
+    """The brand reader's verdict on an uploaded brand, every picture decoded: its
+    problems and notes in the command line's words, and its name."""
+    from briefgen.pictures import inspect
+    from briefgen.selection import Profile
+    from briefgen.web.brands import located, unshown
+    from briefgen.web.forms import said
+    ws = workspace()
+    folder = Path(path).parent
+    out: dict[str, Any] = {"problems": [], "notes": [], "name": ""}
+
+    def words(diag) -> str:
+        loc = diag.location if diag.location and diag.location.path == path else None
+        return unshown(located(loc, said(diag)), folder, shown or {})
+    try:
+        kit = ws.brand(Profile(logo=logo_override), path)
+        for logo in {str(x.path) for x in kit.logos.values()}:
+            inspect(logo)
+        out["name"] = kit.name
+        out["notes"] = [words(n) for n in kit.notes]
+    except BriefgenError as exc:
+        out["problems"] = [{"field": "brand_file" if d.location and d.location.path == path
+                            else "logo", "message": words(d)} for d in exc.diagnostics]
+    except Exception as exc:  # noqa: BLE001
+        out["problems"] = [p.as_dict() for p in _internal(exc)]
+        out["internal"] = _traceback()
+    return out
+
+
 def preview(values: dict[str, Any], what: str = "brief", ui_lang: str = "en",
-            width: int = PREVIEW_WIDTH) -> dict[str, Any]:
+            width: int = PREVIEW_WIDTH, brand: dict | None = None) -> dict[str, Any]:
     """Thumbnails of one document of the form, the suggested examples, every problem."""
     from briefgen.thumbnails import thumbnails
     started, cpu = time.perf_counter(), time.process_time()
@@ -52,15 +117,15 @@ def preview(values: dict[str, Any], what: str = "brief", ui_lang: str = "en",
         return out
     try:
         out["examples"] = suggestions(ws.pack, form.profile, ui_lang)
-        built = _documents(ws, form, what, ui_lang)
+        built = _documents(ws, form, what, ui_lang, brand)
         pages = []
         for _, b in built:
             pages += thumbnails(b.pdf, width)
-            out["warnings"] += [Problem("", str(w.message), "warning").as_dict()
+            out["warnings"] += [Problem("", _shown(str(w.message), brand), "warning").as_dict()
                                 for w in b.warnings]
         out["pages"] = pages
     except BriefgenError as exc:
-        out["problems"] = [p.as_dict() for p in problems_of(exc)]
+        out["problems"] = [p.as_dict() for p in _brand_problems(exc, brand)]
     except Exception as exc:  # noqa: BLE001 - a bug: a message here, the traceback logged
         out["problems"] = _internal(exc)
         out["internal"] = _traceback()
@@ -71,7 +136,7 @@ def preview(values: dict[str, Any], what: str = "brief", ui_lang: str = "en",
     return out
 
 
-def download(values: dict[str, Any], what: str) -> dict[str, Any]:
+def download(values: dict[str, Any], what: str, brand: dict | None = None) -> dict[str, Any]:
     """The PDF of one download button: the brief, the overview, or the factsheets of the
     chosen priorities in one file with a bookmark each. Named after the place
     (zaragoza-brief.pdf), as the command line names its default output."""
@@ -83,7 +148,7 @@ def download(values: dict[str, Any], what: str) -> dict[str, Any]:
         return {"problems": [p.as_dict() for p in problems]}
     place = row_slug(form.profile.municipality, 0)
     try:
-        built = _documents(ws, form, what, "en")
+        built = _documents(ws, form, what, "en", brand)
         if len(built) == 1:
             name, b = built[0]
             return {"problems": [], "name": f"{place}-{name}", "pdf": b.pdf}
@@ -93,7 +158,7 @@ def download(values: dict[str, Any], what: str) -> dict[str, Any]:
                          title=first.title.split(":")[0], lang=first.lang)
         return {"problems": [], "name": f"{place}-factsheets.pdf", "pdf": pdf}
     except BriefgenError as exc:
-        return {"problems": [p.as_dict() for p in problems_of(exc)]}
+        return {"problems": [p.as_dict() for p in _brand_problems(exc, brand)]}
     except Exception as exc:  # noqa: BLE001
         return {"problems": _internal(exc), "internal": _traceback()}
 

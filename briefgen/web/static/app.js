@@ -46,7 +46,7 @@ function briefPage() {
 
   function fields() {
     const data = {};
-    for (const name of ["municipality", "country", "lang", "layout", "organisation",
+    for (const name of ["municipality", "country", "lang", "layout", "brand", "organisation",
                         "contact", "local_context", "date"]) {
       const input = form.elements[name];
       if (input) data[name] = input.value;
@@ -79,6 +79,7 @@ function briefPage() {
       }
     }
     for (const box of form.querySelectorAll(".problem")) {
+      if (box.closest("#brand-upload")) continue;   // the upload's own, see uploadBrand
       const field = box.id.replace("problem-", "");
       const text = texts.get(field) || "";
       if (box.textContent !== text) box.textContent = text;
@@ -170,6 +171,7 @@ function briefPage() {
 
   form.addEventListener("input", (event) => {
     const t = event.target;
+    if (t.type === "file") return;   // a brand is used once it is uploaded
     if (t.name) touched.add(t.name);
     if (t.closest("#examples-list")) examplesTouched = true;
     if (t.name === "country" || t.name === "priorities") examplesTouched = false;
@@ -205,6 +207,65 @@ function briefPage() {
       }
     });
   }
+  // ---------------------------------------------------------------- brand upload
+  const brandSelect = form.elements.brand;
+  const brandStatus = document.getElementById("brand-status");
+  const brandSave = document.getElementById("brand-save");
+  const uploadFields = ["brand_file", "logo", "brand_files"];
+
+  function uploadProblems(problems) {
+    const texts = new Map();
+    for (const p of problems) {
+      const field = uploadFields.includes(p.field) ? p.field : "brand_file";
+      texts.set(field, (texts.has(field) ? texts.get(field) + " " : "") + p.message);
+    }
+    let first = null;
+    for (const field of uploadFields) {
+      const box = document.getElementById("problem-" + field);
+      const input = document.getElementById("f-" + field);
+      const text = texts.get(field) || "";
+      box.textContent = text;
+      box.hidden = !text;
+      if (text) { input.setAttribute("aria-invalid", "true"); first = first || input; }
+      else input.removeAttribute("aria-invalid");
+    }
+    return first;
+  }
+
+  brandSave.addEventListener("click", async () => {
+    const body = new FormData();
+    for (const field of uploadFields) {
+      for (const file of document.getElementById("f-" + field).files) body.append(field, file);
+    }
+    uploadProblems([]);
+    brandSave.disabled = true;
+    brandStatus.textContent = T.brand_uploading;
+    let result;
+    try {
+      result = await api("/api/brands", { method: "POST", body });
+    } catch (e) {
+      result = { ok: false, data: { error: T.server_error } };
+    } finally {
+      brandSave.disabled = false;
+    }
+    if (result.ok) {
+      const b = result.data;
+      const option = el("option", { value: b.id }, b.label);
+      brandSelect.insertBefore(option, brandSelect.options[1] || null);
+      brandSelect.value = b.id;
+      touched.add("brand");
+      for (const field of uploadFields) document.getElementById("f-" + field).value = "";
+      brandStatus.textContent = fmt(T.brand_saved, { name: b.name }) +
+        (b.notes && b.notes.length ? " " + T.warning + ": " + b.notes.join(" ") : "");
+      schedule(0);
+      return;
+    }
+    brandStatus.textContent = "";
+    const first = uploadProblems(result.data.problems ||
+                                 [{ field: "brand_file", message: result.data.error || T.server_error }]);
+    if (first) first.focus();
+  });
+
   if (form.elements.municipality.value.trim()) schedule(0);
 }
 
