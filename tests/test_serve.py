@@ -258,6 +258,23 @@ def test_download_the_brief_factsheets_and_overview(app, browser):
     assert "Malmö" in page.extract_text()
 
 
+def test_an_arabic_brief_from_the_page(app, browser):
+    c, csrf = browser
+    page = c.get("/").text
+    assert '<option value="ar" lang="ar">العربية</option>' in page   # every pack language
+    fields = dict(MALMO, lang="ar")
+    r = c.post("/api/preview", json={"fields": fields}, headers=csrf)
+    assert r.status_code == 200 and r.json()["problems"] == [] and r.json()["pages"]
+    r = c.post("/api/build", json={"fields": fields, "what": "brief"}, headers=csrf)
+    assert r.status_code == 200, r.text
+    pdf = PdfReader(io.BytesIO(c.get(r.json()["url"]).content))
+    title = pack_text("protect", "ar")
+    text = "".join(p.extract_text() for p in pdf.pages[:6])
+    assert re.search("[\u0600-\u06ff]{4}", text)            # Arabic letters, as text
+    assert pdf.pdf_header and pdf.trailer["/Root"].get("/Lang") == "ar"
+    assert title.split()[0] in text or title.split()[-1] in text
+
+
 def test_a_download_with_problems_says_what_they_are(app, browser):
     c, csrf = browser
     r = c.post("/api/build", json={"fields": {"country": "SE"}, "what": "brief"},

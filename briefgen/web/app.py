@@ -122,8 +122,7 @@ class Server:
         countries = sorted(((c, n) for c, n in territories.items()
                             if len(c) == 2 and c.isalpha()), key=lambda x: x[1])
         html = pages.brief_page(ui, request.state.csrf, priorities=priorities,
-                                languages=[x for x in pack.languages if x in ("en", "es", "fr")]
-                                or list(pack.languages),
+                                languages=list(pack.languages),
                                 layouts=layouts, countries=countries,
                                 brands=await asyncio.to_thread(self.brands.list,
                                                                request.state.session),

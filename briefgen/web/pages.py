@@ -87,7 +87,7 @@ def brief_page(ui: str, csrf: str, *, priorities, languages, layouts, countries,
     country_list = "".join(f'<option value="{h(name)}">{h(code)}</option>'
                            for code, name in countries)
     lang_options = "".join(
-        f'<option value="{h(code)}"{" selected" if code == ui else ""}>'
+        f'<option value="{h(code)}" lang="{h(code)}"{" selected" if code == ui else ""}>'
         f'{h(LANGUAGE_NAMES.get(code, code))}</option>' for code in languages)
     layout_options = "".join(
         f'<option value="{h(name)}">'
