@@ -8,13 +8,14 @@ executable_path. Without chromium (or playwright) these tests skip and say why.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import DATE
+from conftest import DATE, REPO
 from serving import running_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -126,3 +127,100 @@ def test_a_campaign_with_a_bad_row(server, page, tmp_path):
         assert "Saint-Denis" in brief.pages[0].extract_text()
     # the campaign is listed for this browser
     expect(page.locator("#campaign-list tbody tr").first).to_contain_text("towns.csv")
+
+
+EXAMPLE_BRAND = REPO / "examples" / "brand"
+
+
+def _images(pdf_path) -> list[tuple[int, int]]:
+    import pikepdf
+    with pikepdf.open(pdf_path) as doc:
+        return [(int(x.Width), int(x.Height)) for p in doc.pages
+                for x in p.get_images().values()]
+
+
+def test_a_branded_brief(server, page, tmp_path):
+    from PIL import Image
+    expect = sync_api.expect
+    page.goto(server + "/")
+    page.get_by_label("Municipality").fill("Malmö")
+    page.get_by_label("Country", exact=True).fill("Sweden")
+    expect(page.locator("#preview-status")).to_contain_text("Preview up to date")
+    # a brand naming a file outside its folder is refused, next to the field
+    bad = tmp_path / "_brand.yml"
+    bad.write_text((EXAMPLE_BRAND / "_brand.yml").read_text(encoding="utf-8")
+                   .replace("mark: logo.png", "mark: ../etc/passwd"), encoding="utf-8")
+    page.get_by_label("Brand file (_brand.yml").set_input_files(bad)
+    page.get_by_label("Logo (PNG").set_input_files(EXAMPLE_BRAND / "logo.png")
+    page.get_by_role("button", name="Upload the brand").click()
+    problem = page.locator("#problem-brand_file")
+    expect(problem).to_contain_text("logo '../etc/passwd' goes up a folder ('..')")
+    expect(page.locator("#f-brand_file")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-brand_file")).to_be_focused()
+    # the example brand and its logo
+    page.get_by_label("Brand file (_brand.yml").set_input_files(EXAMPLE_BRAND / "_brand.yml")
+    page.get_by_label("Logo (PNG").set_input_files(EXAMPLE_BRAND / "logo.png")
+    page.get_by_role("button", name="Upload the brand").click()
+    expect(page.locator("#brand-status")).to_contain_text("Brand saved: Children First Network")
+    expect(problem).to_be_hidden()
+    expect(page.get_by_label("Brand of the documents")).to_have_value(
+        page.locator("#f-brand option").nth(1).get_attribute("value"))
+    expect(page.locator("#preview-status")).to_contain_text("Preview up to date")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the brief").click()
+    path = download.value.path()
+    pdf = PdfReader(path)
+    assert "Children First Network" in pdf.pages[0].extract_text()
+    with Image.open(EXAMPLE_BRAND / "logo.png") as im:
+        assert im.size in _images(path)
+
+
+def test_an_arabic_brief(server, page):
+    expect = sync_api.expect
+    page.goto(server + "/")
+    page.get_by_label("Municipality").fill("Malmö")
+    page.get_by_label("Language of the brief").select_option("ar")
+    expect(page.locator("#preview-status")).to_contain_text("Preview up to date")
+    assert page.locator("#pages img").count() >= 4
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the brief").click()
+    pdf = PdfReader(download.value.path())
+    text = "".join(p.extract_text() for p in pdf.pages[:4])
+    assert re.search("[\u0600-\u06ff]{4}", text), text[:200]
+
+
+def test_an_excel_campaign_with_a_bad_row(server, page, tmp_path):
+    from openpyxl import Workbook
+    expect = sync_api.expect
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["municipality", "country", "lang", "priorities", "outputs"])
+    sheet.append(["Malmö", "SE", "en", "protect", "brief"])
+    sheet.append(["Lund", "SE", "en", "protect", "brief"])
+    sheet.append(["Nowhere", "SE", "en", "no-such-priority", "brief"])
+    towns = tmp_path / "towns.xlsx"
+    book.save(towns)
+    page.goto(server + "/campaigns")
+    page.get_by_label("Spreadsheet (Excel or CSV)").set_input_files(towns)
+    page.get_by_role("button", name="Upload and check").click()
+    row = page.locator("#problems tbody tr")
+    expect(row).to_have_count(1)
+    cells = row.locator("td")
+    expect(cells.nth(0)).to_have_text("4")            # the row Excel shows
+    expect(cells.nth(1)).to_have_text("Nowhere")
+    expect(cells.nth(3)).to_contain_text("no-such-priority")
+    page.get_by_role("button", name="Build the campaign").click()
+    zip_link = page.locator("#zip")
+    expect(zip_link).to_be_visible(timeout=120_000)
+    expect(page.locator("#progress-line")).to_contain_text("3 of 3 rows done: 2 built")
+    failures = page.locator("#failures tbody tr")
+    expect(failures).to_have_count(1)
+    expect(failures.locator("td").nth(0)).to_have_text("4")
+    with page.expect_download() as download:
+        zip_link.click()
+    with zipfile.ZipFile(download.value.path()) as zf:
+        names = set(zf.namelist())
+        assert {"manifest.json", "manifest.xlsx", "packet.pdf", "malmo/brief.pdf",
+                "lund/brief.pdf"} <= names, names
+        brief = PdfReader(io.BytesIO(zf.read("lund/brief.pdf")))
+        assert "Lund" in brief.pages[0].extract_text()
