@@ -2,8 +2,9 @@
 
 Each part's structure tree becomes a `Part` of the packet's `Document` (with the part's
 language and title), its ParentTree keys and IDs renumbered so that they stay unique; the
-packet is then finished like any other briefgen PDF (XMP, OutputIntent, PDF/A-2 syntax).
-A packet with an untagged part (a PDF from before briefgen tagged) is merged untagged.
+packet is then finished for PDF/A-2 here (XMP for the packet, OutputIntent, ToUnicode
+maps of parts made before briefgen wrote them right, saved by qpdf). A packet with an
+untagged part (a PDF from before briefgen tagged) is merged untagged.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from pikepdf import Array, Dictionary, Name, String
 def merge_pdfs(parts: list[tuple[str, bytes]], *, title: str, lang: str,
                labels: list[str] | None = None) -> bytes:
     """parts: (bookmark title, pdf bytes)."""
-    from briefgen.render.archive import archival, save
-
     out = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(pdf)) for _, pdf in parts]
     tagged = all("/StructTreeRoot" in s.Root for s in sources)
@@ -198,3 +197,64 @@ def _write_outline(out: pikepdf.Pdf, parts: list) -> None:
 
 def _shift(entries, start):
     return [(t, None if p is None else p + start, d, _shift(c, start)) for t, p, d, c in entries]
+
+
+# --------------------------------------------------------------------------- PDF/A
+
+
+def archival(p: pikepdf.Pdf, *, tagged: bool) -> None:
+    from briefgen.render import archive
+    info = p.docinfo
+    if "/Trapped" in info:
+        del info["/Trapped"]
+    values = {str(k)[1:]: str(v) for k, v in info.items()}
+    p.Root.Metadata = p.make_stream(archive.xmp(values, tagged).encode("utf-8"),
+                                    Type=Name.Metadata, Subtype=Name.XML)
+    profile = p.make_stream(archive.icc_profile(), N=3)
+    p.Root.OutputIntents = Array([Dictionary(
+        Type=Name.OutputIntent, S=Name.GTS_PDFA1,
+        OutputConditionIdentifier=String(archive.OUTPUT_CONDITION),
+        Info=String(archive.OUTPUT_CONDITION), RegistryName=String(archive.REGISTRY),
+        DestOutputProfile=profile)])
+    for tu in _to_unicode_maps(p):
+        data = tu.read_bytes().decode("latin-1")
+        new = archive.to_unicode_cmap(data)
+        if new != data:
+            tu.write(new.encode("latin-1"))
+
+
+def save(p: pikepdf.Pdf) -> bytes:
+    """PDF 1.7 with object streams and an /ID derived from the content (same bytes in,
+    same bytes out); qpdf writes the end of line before `endstream` that PDF/A wants."""
+    out = io.BytesIO()
+    p.save(out, force_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.generate,
+           deterministic_id=True, fix_metadata_version=False,
+           stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def _to_unicode_maps(p: pikepdf.Pdf):
+    """The ToUnicode streams of every font of the pages and of their forms (page numbers),
+    each once: ReportLab shares one font dictionary among all pages."""
+    seen: set = set()
+    maps = {}
+    stack = [page.obj.get("/Resources") for page in p.pages]
+    while stack:
+        res = stack.pop()
+        if res is None or (res.is_indirect and res.objgen in seen):
+            continue
+        if res.is_indirect:
+            seen.add(res.objgen)
+        fonts = res.get("/Font")
+        if fonts is not None and not (fonts.is_indirect and fonts.objgen in seen):
+            if fonts.is_indirect:
+                seen.add(fonts.objgen)
+            for font in fonts.values():
+                tu = font.get("/ToUnicode")
+                if tu is not None:
+                    maps[tu.objgen] = tu
+        for xobj in res.get("/XObject", {}).values():
+            if xobj.get("/Subtype") == Name.Form and xobj.objgen not in seen:
+                seen.add(xobj.objgen)
+                stack.append(xobj.get("/Resources"))
+    return [maps[k] for k in sorted(maps)]

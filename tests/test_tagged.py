@@ -117,6 +117,29 @@ def test_same_inputs_same_bytes(tagged_docs):
     assert again.pdf == path.read_bytes()
 
 
+def test_every_stream_ends_with_an_end_of_line(tagged_docs):
+    """PDF/A wants an end of line before each `endstream` (not counted in /Length);
+    ReportLab writes none unless briefgen's archival writer adds it."""
+    for name, (path, _) in tagged_docs.items():
+        data = path.read_bytes()
+        assert data.count(b"endstream") == len(re.findall(rb"(?:\r\n|\n|\r)endstream", data)), name
+        assert data.startswith(b"%PDF-1.7\n"), name
+
+
+def test_a_single_document_is_built_without_pikepdf():
+    """The archival parts are written by ReportLab's save: building one tagged document
+    does not load pikepdf (start-up time)."""
+    code = ("import sys, datetime as dt\n"
+            "from briefgen.build import Workspace\n"
+            "from briefgen.selection import Profile\n"
+            "Workspace().build('factsheet', Profile(municipality='Malmö', country='SE', "
+            "date=dt.date(2026, 11, 23)), priority='protect')\n"
+            "print('pikepdf' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "False"
+
+
 # --------------------------------------------------------------------------- reading order
 
 
@@ -437,8 +460,8 @@ def test_figure_hook_tags_a_picture_with_alt_and_bbox(tmp_path):
     from briefgen.render.fonts import load_family
     from briefgen.resources import fonts_dir
     family = load_family("NotoSans", [fonts_dir()])
-    canv = tags.tagging_canvas(Canvas)(io.BytesIO(), invariant=1, lang="en",
-                                       initialFontName=family.faces["regular"])
+    canv = archive.archival_canvas(tags.tagging_canvas(Canvas))(
+        io.BytesIO(), invariant=1, lang="en", initialFontName=family.faces["regular"])
     canv.tagger = tagger
     canv.setTitle("A picture")
     canv.setViewerPreference("DisplayDocTitle", "true")
@@ -451,7 +474,7 @@ def test_figure_hook_tags_a_picture_with_alt_and_bbox(tmp_path):
     canv.showPage()
     canv.save()
     path = tmp_path / "figure.pdf"
-    path.write_bytes(archive.finish(canv.getpdfdata(), tagger))
+    path.write_bytes(canv.getpdfdata())
     assert pdfua_checks.problems(path) == []
     with pikepdf.open(path) as pdf:
         figure, = [e for e in _all(pdf.Root.StructTreeRoot) if _role(e) == "Figure"]
@@ -471,18 +494,20 @@ _JARS = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax
                     reason="PDFBox Preflight (Debian libpdfbox2-java, libactivation-java, "
                            "libjaxb-api-java) or java is not installed")
 def test_pdfbox_preflight_on_a_copy_labelled_1b(tagged_docs, tmp_path):
-    """Preflight knows PDF/A-1b only: a copy relabelled 1b, without object streams (which
-    PDF/A-1 forbids), must validate; everything else in the file is as written."""
+    """Preflight knows PDF/A-1b only: a copy relabelled 1b must validate. The label is
+    changed in place, byte for byte (same lengths, so every offset stays right), and
+    everything else is the file as briefgen wrote it: its syntax (an end of line before
+    every endstream, the header, the cross-reference table) is what Preflight checks."""
     path, _ = _en_brief(tagged_docs)
+    data = path.read_bytes()
+    for old, new in ((b"<pdfaid:part>2</pdfaid:part>", b"<pdfaid:part>1</pdfaid:part>"),
+                     (b"<pdfaid:conformance>A</pdfaid:conformance>",
+                      b"<pdfaid:conformance>B</pdfaid:conformance>"),
+                     (b"%PDF-1.7\n", b"%PDF-1.4\n")):
+        assert data.count(old) == 1, old     # the XMP is written uncompressed
+        data = data.replace(old, new)
     copy = tmp_path / "a1b.pdf"
-    with pikepdf.open(path) as pdf:
-        xml = pdf.Root.Metadata.read_bytes().decode()
-        xml = xml.replace("<pdfaid:part>2</pdfaid:part>", "<pdfaid:part>1</pdfaid:part>")
-        xml = xml.replace("<pdfaid:conformance>A</pdfaid:conformance>",
-                          "<pdfaid:conformance>B</pdfaid:conformance>")
-        pdf.Root.Metadata.write(xml.encode())
-        pdf.save(copy, object_stream_mode=pikepdf.ObjectStreamMode.disable,
-                 force_version="1.4", fix_metadata_version=False)
+    copy.write_bytes(data)
     cp = ":".join(f"/usr/share/java/{j}.jar" for j in _JARS)
     run = subprocess.run(["java", "-cp", cp, "org.apache.pdfbox.preflight.Validator_A1b",
                           str(copy)], capture_output=True, text=True, timeout=300)

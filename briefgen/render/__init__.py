@@ -33,8 +33,8 @@ class Renderer:
 
     def __init__(self, theme: Theme, font_search: list[Path], *, tagged: bool = True):
         self.theme = theme
-        # Tagged PDF/UA-1 and PDF/A-2a by default; untagged output skips the marked content
-        # and the pikepdf post-pass (drafts only).
+        # Tagged PDF/UA-1 and PDF/A-2a by default (written by ReportLab's save, see
+        # render.archive); untagged output skips the marked content and all that (drafts).
         self.tagged = tagged
         self.families: dict[str, Family] = {}
         for role, family in theme.fonts.items():
@@ -64,14 +64,8 @@ class Renderer:
 
     def render(self, doc: d.Document, creator: str) -> tuple[bytes, int]:
         """The PDF and its page count (known from layout, so nobody parses the PDF for it)."""
-        pdf, pages, tagger = self._build(doc, creator, self.styles)
-        return self._finish(pdf, tagger), pages
-
-    def _finish(self, pdf: bytes, tagger) -> bytes:
-        if not self.tagged:
-            return pdf
-        from briefgen.render.archive import finish
-        return finish(pdf, tagger)
+        pdf, pages, _ = self._build(doc, creator, self.styles)
+        return pdf, pages
 
     def _build(self, doc: d.Document, creator: str, styles):
         # Layout allocates hundreds of thousands of short-lived objects that reference
@@ -108,9 +102,9 @@ class Renderer:
     def render_one_page(self, doc: d.Document, creator: str) -> tuple[bytes | None, float]:
         """The largest type scale at which the sheet fits one page: (pdf, scale), or (None, 0)."""
         for scale in self.scales():
-            pdf, pages, tagger = self._build(doc, creator, self.styles_at(scale))
+            pdf, pages, _ = self._build(doc, creator, self.styles_at(scale))
             if pages == 1:
-                return self._finish(pdf, tagger), scale
+                return pdf, scale
         return None, 0.0
 
     def overflow(self, doc: d.Document) -> float:

@@ -1,267 +1,374 @@
-"""The post-pass that makes ReportLab's PDF tagged PDF/UA-1 and archival PDF/A-2a (pikepdf).
+"""Tagged PDF/UA-1 and archival PDF/A-2a, written by ReportLab's own save.
 
-ReportLab has catalog slots for a structure tree but writes none; patching its object
-model would tie briefgen to its internals, while pikepdf (qpdf) edits the finished file:
+Everything a tagged, archival file needs beyond what ReportLab writes is added to its
+`PDFDocument` just before it numbers and writes out its objects, so the file is written
+once (re-writing the finished file with pikepdf took more than half of a tagged build):
 
-- the structure tree from the `Tagger` (StructTreeRoot, ParentTree, IDTree, RoleMap),
-  appended as PDF syntax in an incremental update (several hundred elements made one by
-  one through pikepdf's object API took most of the post-pass), then page StructParents
-  and Tabs /S, MarkInfo, Lang, DisplayDocTitle;
+- the structure tree of the `Tagger` (StructTreeRoot, ParentTree with the pages' arrays
+  and the annotations' keys, ParentTreeNextKey, IDTree, RoleMap), one object per element
+  written straight as PDF syntax; page StructParents and Tabs /S; catalog MarkInfo, Lang,
+  ViewerPreferences DisplayDocTitle (each link annotation's StructParent, Contents and F
+  are set when the canvas makes it: `render.tags`);
 - XMP metadata in step with the Info dictionary, declaring PDF/A-2a and PDF/UA-1 (with
-  the extension schema PDF/A requires for the pdfuaid namespace);
+  the extension schema PDF/A requires for the pdfuaid namespace); no /Trapped in Info;
 - an sRGB OutputIntent (a v2 ICC profile, zlib licence, in `icc/`);
 - ToUnicode maps without U+0000 entries, in bfchar blocks of at most 100, astral
   characters as UTF-16 surrogate pairs (ReportLab writes all three wrong);
-- saved as PDF 1.7 with object streams and a deterministic /ID; qpdf writes an end of
-  line before every `endstream`, which PDF/A requires and ReportLab omits.
+- an end of line before every `endstream` (PDF/A requires it, ReportLab writes none), a
+  PDF 1.7 header, and the /ID ReportLab derives in invariant mode, fed with the pages'
+  content as well: same inputs, same bytes. No object streams (PDF/A-2 does not ask
+  for them).
+
+pikepdf is not used here: a single document is built without importing it. Merged
+packets (`briefgen.packet`) use pikepdf and the XMP and ICC helpers below.
+
+ReportLab internals this relies on (ReportLab is pinned >=5.1,<5.2). Every hook briefgen's
+archival writing has into ReportLab's internals is in this module, marked INTERNAL:
+
+1. `Canvas.__init__` makes its `PDFDocument` itself (`self._doc`) and takes no class for
+   it: `archival_canvas` swaps the instance's class to `ArchivalDocument`.
+2. `PDFDocument.GetPDFData(canvas)` realises the fonts (their ToUnicode streams are made
+   then), registers Catalog and Info, prepares the outline and calls `format()`, which
+   numbers the objects in the order `Reference()` registered them and writes them. Our
+   objects are added at the start of `format()`; numbers come from
+   `idToObjectNumberAndVersion`, so the tree refers to pages ("Page<n>") and annotations
+   ("Annot.<name>") by ReportLab's own numbers.
+3. `PDFCatalog.format` / `PDFPage.format` write the keys named in the class attribute
+   `__NoDefault__` (references for those in `__Refs__`): OutputIntents, StructParents and
+   Tabs are added to those lists (a catalog subclass, per-page instance attributes).
+4. `PDFInfo.format` always writes /Trapped: `_Info` writes the same without it.
+5. `PDFStream.format` ends with the data followed directly by `endstream`: patched to put
+   an end of line between them when the document is an `ArchivalDocument` (every stream
+   goes through it: pages, forms, fonts, images, ours).
+6. ReportLab's TrueType subsets keep their ToUnicode CMap as text in the `content` of a
+   stream registered as "toUnicodeCMap:<font>" until it is written: rewritten there.
+7. `PDFFile` takes the header's version from `PDFDocument._pdfVersion`.
 """
 
 from __future__ import annotations
 
-import io
 import re
+import zlib
 from pathlib import Path
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfdoc import (LinkAnnotation, PDFArray, PDFCatalog, PDFDate,
+                                      PDFDictionary, PDFDocument, PDFInfo, PDFObject,
+                                      PDFStream, PDFString)
 
 from briefgen.render.tags import ROLE_MAP, Elem, Tagger
 
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 ICC = Path(__file__).with_name("icc") / "sRGB.icc"
-_icc_bytes: bytes | None = None
+_icc: dict[str, bytes] = {}
 
 
-def finish(pdf: bytes, tagger: Tagger | None) -> bytes:
-    p = open_with_structure(pdf, tagger) if tagger is not None else \
-        pikepdf.open(io.BytesIO(pdf))
-    with p:
-        archival(p, tagged=tagger is not None)
-        return save(p)
+def icc_profile() -> bytes:
+    if "raw" not in _icc:
+        _icc["raw"] = ICC.read_bytes()
+    return _icc["raw"]
 
 
-def save(p: pikepdf.Pdf) -> bytes:
-    """PDF 1.7 with object streams and an /ID derived from the content (same bytes in,
-    same bytes out); qpdf writes the end of line before `endstream` that PDF/A wants."""
-    out = io.BytesIO()
-    p.save(out, force_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.generate,
-           deterministic_id=True, fix_metadata_version=False,
-           stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    return out.getvalue()
+def _icc_deflated() -> bytes:
+    if "flate" not in _icc:
+        _icc["flate"] = zlib.compress(icc_profile(), 9)
+    return _icc["flate"]
+
+
+OUTPUT_CONDITION = "sRGB IEC61966-2.1"
+REGISTRY = "http://www.color.org"
+
+
+# --------------------------------------------------------------------------- the hook
+
+
+def archival_canvas(base: type) -> type:
+    """`base` (a Canvas class) whose document is written tagged and archival on save; the
+    tree comes from the canvas's `tagger` (set by the doc template), if any."""
+
+    class ArchivalCanvas(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._doc.__class__ = ArchivalDocument   # INTERNAL 1
+
+    return ArchivalCanvas
+
+
+class ArchivalDocument(PDFDocument):
+    _tagger: Tagger | None = None
+
+    def GetPDFData(self, canvas):                    # INTERNAL 2
+        self._tagger = getattr(canvas, "tagger", None)
+        return super().GetPDFData(canvas)
+
+    def format(self):                                # INTERNAL 2
+        self.archival(self._tagger)
+        return super().format()
+
+    def archival(self, tagger: Tagger | None) -> None:
+        """Add the structure tree (with a tagger) and the PDF/A parts to the document."""
+        cat = self.Catalog
+        cat.__class__ = _Catalog                     # INTERNAL 3
+        self.info.__class__ = _Info                  # INTERNAL 4
+        self._pdfVersion = max(self._pdfVersion, (1, 7))   # INTERNAL 7
+        tagged = tagger is not None
+        if tagged:
+            _write_structure(self, tagger)
+            cat.MarkInfo = PDFDictionary({"Marked": "true"})
+            cat.Lang = PDFString(tagger.lang)
+        prefs = getattr(cat, "ViewerPreferences", None)
+        if prefs is None:
+            prefs = cat.ViewerPreferences = pdfdoc.ViewerPreferencesPDFDictionary()
+        prefs["DisplayDocTitle"] = "true"
+        for name, obj in self.idToObject.items():   # INTERNAL 6
+            if name.startswith("toUnicodeCMap:") and isinstance(obj.content, str):
+                obj.content = to_unicode_cmap(obj.content)
+        cat.Metadata = _stream(xmp(self._info_values(), tagged).encode("utf-8"),
+                               {"Type": "/Metadata", "Subtype": "/XML"})
+        profile = _stream(_icc_deflated(), {"N": 3, "Filter": "/FlateDecode"})
+        cat.OutputIntents = PDFArray([PDFDictionary({
+            "Type": "/OutputIntent", "S": "/GTS_PDFA1",
+            "OutputConditionIdentifier": PDFString(OUTPUT_CONDITION),
+            "Info": PDFString(OUTPUT_CONDITION), "RegistryName": PDFString(REGISTRY),
+            "DestOutputProfile": self.Reference(profile)})])
+        # the /ID (invariant mode: a digest of title, author, subject, keywords and date)
+        # also follows what the pages show
+        for page in self.Pages.pages:
+            if isinstance(page.stream, str):
+                self.updateSignature(page.stream)
+
+    def _info_values(self) -> dict[str, str]:
+        info = self.info
+        date = PDFDate(ts=self._timeStamp, dateFormatter=info._dateFormatter).format(self)
+        date = date.decode("latin-1").strip("()")
+        return {"Title": info.title, "Author": info.author, "Subject": info.subject,
+                "Keywords": info.keywords, "Creator": info.creator,
+                "Producer": info.producer, "CreationDate": date, "ModDate": date}
+
+
+class _Catalog(PDFCatalog):
+    __NoDefault__ = PDFCatalog.__NoDefault__ + ["OutputIntents"]
+    # MarkInfo and OutputIntents stay direct; the rest as ReportLab has them
+    __Refs__ = [k for k in PDFCatalog.__Refs__ if k != "MarkInfo"]
+
+
+class _Info(PDFInfo):
+    def format(self, document):
+        PD = PDFDictionary({
+            "Title": PDFString(self.title), "Author": PDFString(self.author),
+            "CreationDate": PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter),
+            "ModDate": PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter),
+            "Producer": PDFString(self.producer), "Creator": PDFString(self.creator),
+            "Subject": PDFString(self.subject), "Keywords": PDFString(self.keywords)})
+        return PD.format(document)
+
+
+_PAGE_KEYS = pdfdoc.PDFPage.__NoDefault__ + ["StructParents", "Tabs"]
+
+
+class _Literal(PDFObject):
+    """An object whose PDF syntax is written beforehand (a structure element)."""
+
+    __RefOnly__ = 1
+    data = b""
+
+    def format(self, document):
+        return self.data
+
+
+def _stream(content: bytes, entries: dict) -> PDFStream:
+    return PDFStream(PDFDictionary(entries), content, filters=None)
+
+
+_format_stream = PDFStream.format
+
+
+def _format_stream_eol(self, document):              # INTERNAL 5
+    out = _format_stream(self, document)
+    if isinstance(document, ArchivalDocument):
+        assert out.endswith(b"endstream\n")
+        out = out[:-10] + b"\nendstream\n"
+    return out
+
+
+PDFStream.format = _format_stream_eol
 
 
 # --------------------------------------------------------------------------- structure
 
 
-def spans(tagger: Tagger) -> None:
+def _pdf_string(s: str) -> str:
+    """A PDF text string: literal when printable ASCII, else UTF-16BE with BOM, as hex."""
+    if s.isascii() and all(32 <= ord(c) < 127 for c in s):
+        return "(" + s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+    return "<FEFF" + s.encode("utf-16-be").hex().upper() + ">"
+
+
+def _pdf_name(s: str) -> str:
+    return "/" + "".join(c if "!" <= c <= "~" and c not in "%()<>[]{}/#" else
+                         "".join(f"#{b:02X}" for b in c.encode("utf-8")) for c in s)
+
+
+def _pdf_value(v) -> str:
+    """An attribute value: a str is a name, numbers and lists as such, a dict nested."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return f"{v:g}" if isinstance(v, float) else str(v)
+    if isinstance(v, Text):
+        return _pdf_string(v)
+    if isinstance(v, str):
+        return _pdf_name(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + " ".join(_pdf_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "<<" + "".join(f"{_pdf_name(k)} {_pdf_value(x)}" for k, x in v.items()) + ">>"
+    raise TypeError(f"attribute value {v!r}")
+
+
+class Text(str):
+    """An attribute value written as a text string, not a name."""
+
+
+def _annotation_key(obj) -> int | None:
+    """The StructParent render.tags gave an annotation (LinkAnnotation or dictionary)."""
+    if isinstance(obj, LinkAnnotation):
+        return obj.otherkw.get("StructParent")
+    if isinstance(obj, PDFDictionary):
+        return obj.dict.get("StructParent")
+    return None
+
+
+def _spans(elem: Elem, page_mcids: dict) -> None:
     """Text runs of an element that also holds elements (a P with a link inside) become
     Spans, so that every element's text sits in one place in the tree: checkers that list
     an element's own text before its children's (outloud's reading-order check) then see
     the order a reader does."""
-    for elem in list(tagger.root.walk()):
-        kids = elem.kids
-        if not any(isinstance(k, Elem) for k in kids) or \
-                not any(isinstance(k, tuple) and k[0] == "mcr" for k in kids):
-            continue
-        out: list = []
-        run: Elem | None = None
-        for k in kids:
-            if isinstance(k, tuple) and k[0] == "mcr":
-                if run is None:
-                    run = Elem("Span")
-                    run.placed = True
-                    out.append(run)
-                run.kids.append(k)
-                tagger.page_mcids[k[1]][k[2]] = run
-            else:
-                run = None
-                out.append(k)
-        elem.kids = out
+    out: list = []
+    run: Elem | None = None
+    for k in elem.kids:
+        if k.__class__ is tuple and k[0] == "mcr":
+            if run is None:
+                run = Elem("Span")
+                run.placed = True
+                out.append(run)
+            run.kids.append(k)
+            page_mcids[k[1]][k[2]] = run
+        else:
+            run = None
+            out.append(k)
+    elem.kids = out
 
 
-def _pdf_string(s: str) -> str:
-    """A PDF text string: UTF-16BE with BOM, as hex."""
-    if s.isascii():
-        esc = s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        if all(32 <= ord(c) < 127 for c in s):
-            return f"({esc})"
-    return "<FEFF" + s.encode("utf-16-be").hex().upper() + ">"
-
-
-def open_with_structure(pdf: bytes, tagger) -> pikepdf.Pdf:
-    """The PDF with the structure tree appended as an incremental update.
-
-    Creating each of several hundred structure elements through pikepdf's object API took
-    most of the post-pass; written as PDF syntax, qpdf parses them at C++ speed."""
+def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
     for note in tagger.notes.values():
         if not note.placed and note.kids:   # cited where no marker placed it (shaped text)
             tagger.root.add(note)
-    spans(tagger)
-    with pikepdf.open(io.BytesIO(pdf)) as p:
-        pages = [f"{pg.obj.objgen[0]} 0 R" for pg in p.pages]
-        annots = {}
-        for pg in p.pages:
-            for a in pg.obj.get("/Annots", []):
-                if "/StructParent" in a:
-                    annots[int(a.StructParent)] = f"{a.objgen[0]} {a.objgen[1]} R"
-        size = int(p.trailer.Size)
-        root_ref = p.Root.objgen
-        info_ref = p.trailer.Info.objgen if "/Info" in p.trailer else None
-    prev = int(re.search(rb"startxref\s+(\d+)\s*%%EOF\s*$", pdf).group(1))
+    numbers = doc.idToObjectNumberAndVersion
+    objects = doc.idToObject
+    pages = []
+    annots: dict[int, str] = {}
+    for page in doc.Pages.pages:
+        pages.append("%d 0 R" % numbers[getattr(page, "__InternalName__")][0])
+        for ref in page.Annots or ():
+            key = _annotation_key(objects.get(ref.name))
+            if key is not None:
+                annots[key] = "%d 0 R" % numbers[ref.name][0]
+        page.__NoDefault__ = _PAGE_KEYS                         # INTERNAL 3
+        page.Tabs = "/S"
+        page.StructParents = None
 
-    # number every element first: parents and ParentTree refer to them
+    def new() -> tuple[_Literal, int]:
+        obj = _Literal()
+        return obj, numbers[doc.Reference(obj).name][0]
+
+    # Number every element first (parents and the ParentTree refer to them), in reading
+    # order, turning mixed content into Spans on the way.
+    page_mcids = tagger.page_mcids
     nums: dict[int, int] = {}
-    order: list[Elem] = []
-    stack = [tagger.root]
+    order: list[tuple[Elem, _Literal, int]] = []     # (element, its object, parent number)
+    stack = [(tagger.root, 0)]
     while stack:
-        e = stack.pop()
-        nums[id(e)] = size + len(order)
-        order.append(e)
-        stack.extend(reversed([k for k in e.kids if isinstance(k, Elem)]))
-    root_num = size + len(order)
-    tree_num = root_num + 1
-    ids_num = root_num + 2
-    parent_of = {id(k): nums[id(e)] for e in order for k in e.kids if isinstance(k, Elem)}
+        e, parent = stack.pop()
+        obj, n = new()
+        nums[id(e)] = n
+        order.append((e, obj, parent))
+        kids = e.kids
+        elems = [k for k in kids if k.__class__ is not tuple]
+        if elems:
+            if len(elems) < len(kids) and any(k[0] == "mcr" for k in kids
+                                              if k.__class__ is tuple):
+                _spans(e, page_mcids)
+                elems = [k for k in e.kids if k.__class__ is not tuple]
+            stack.extend((k, n) for k in reversed(elems))
+    root_obj, root_num = new()
+    tree_obj, tree_num = new()
 
-    objects: list[str] = []
-    for e in order:
-        first_page = next((k[1] for k in e.kids if isinstance(k, tuple)), None)
+    roles: dict[str, str] = {}
+    for e, obj, parent in order:
+        first_page = None
         kids = []
         for k in e.kids:
-            if isinstance(k, Elem):
+            if k.__class__ is not tuple:
                 kids.append(f"{nums[id(k)]} 0 R")
-            elif k[0] == "mcr":
-                kids.append(str(k[2]) if k[1] == first_page else
-                            f"<</Type/MCR/Pg {pages[k[1]]}/MCID {k[2]}>>")
             else:
-                kids.append(f"<</Type/OBJR/Obj {annots[k[2]]}/Pg {pages[k[1]]}>>")
-        parent = parent_of.get(id(e), root_num)
-        parts = [f"/Type/StructElem/S/{e.role}/P {parent} 0 R"]
-        if first_page is not None:
-            parts.append(f"/Pg {pages[first_page]}")
-        parts.append("/K " + (kids[0] if len(kids) == 1 else "[" + " ".join(kids) + "]"))
-        if e.alt is not None:
-            parts.append("/Alt " + _pdf_string(e.alt))
-        if e.lang:
-            parts.append("/Lang " + _pdf_string(e.lang))
-        if e.id:
-            parts.append("/ID " + _pdf_string(e.id))
-        if e.actual is not None:
-            parts.append("/ActualText " + _pdf_string(e.actual))
-        if e.attrs:
-            attrs = []
-            for key, v in e.attrs.items():
-                if isinstance(v, str):
-                    attrs.append(f"/{key}/{v}")
-                elif isinstance(v, list):
-                    attrs.append(f"/{key}[" + " ".join(f"{x:g}" for x in v) + "]")
+                kind, page, n = k
+                if first_page is None:
+                    first_page = page
+                if kind == "mcr":
+                    kids.append(str(n) if page == first_page else
+                                f"<</Type/MCR/Pg {pages[page]}/MCID {n}>>")
                 else:
-                    attrs.append(f"/{key} {v}")
-            parts.append("/A<<" + "".join(attrs) + ">>")
-        objects.append("<<" + "".join(parts) + ">>")
+                    kids.append(f"<</Type/OBJR/Obj {annots[n]}/Pg {pages[page]}>>")
+        role = roles.get(e.role)
+        if role is None:
+            role = roles[e.role] = _pdf_name(e.role)
+        text = f"<</Type/StructElem/S{role}/P {parent or root_num} 0 R"
+        if first_page is not None:
+            text += f"/Pg {pages[first_page]}"
+        text += "/K " + (kids[0] if len(kids) == 1 else "[" + " ".join(kids) + "]")
+        if e.title:
+            text += "/T " + _pdf_string(e.title)
+        if e.alt is not None:
+            text += "/Alt " + _pdf_string(e.alt)
+        if e.lang:
+            text += "/Lang " + _pdf_string(e.lang)
+        if e.id:
+            text += "/ID " + _pdf_string(e.id)
+        if e.actual is not None:
+            text += "/ActualText " + _pdf_string(e.actual)
+        if e.attrs:
+            text += "/A" + _pdf_value(e.attrs)
+        obj.data = (text + ">>").encode("latin-1")
 
     n_annots = len(tagger.annots)
-    entries = []
-    for key, (page, elem) in enumerate(tagger.annots):
-        if id(elem) in nums:
-            entries.append(f"{key} {nums[id(elem)]} 0 R")
-    for i in range(len(pages)):
-        seq = tagger.page_mcids.get(i)
+    entries = [f"{key} {nums[id(elem)]} 0 R" for key, (_, elem) in enumerate(tagger.annots)
+               if id(elem) in nums]
+    for i, page in enumerate(doc.Pages.pages):
+        seq = page_mcids.get(i)
         if seq:
-            entries.append(f"{n_annots + i} [" + " ".join(f"{nums[id(e)]} 0 R" for e in seq) + "]")
-    ids = sorted((e.id, nums[id(e)]) for e in order if e.id)
-    role_map = "".join(f"/{k}/{v}" for k, v in ROLE_MAP.items())
-    root = (f"<</Type/StructTreeRoot/K {nums[id(tagger.root)]} 0 R/ParentTree {tree_num} 0 R"
-            f"/ParentTreeNextKey {n_annots + len(pages)}/RoleMap<<{role_map}>>"
-            + (f"/IDTree {ids_num} 0 R" if ids else "") + ">>")
-    objects.append(root)
-    objects.append("<</Nums[" + " ".join(entries) + "]>>")
+            page.StructParents = n_annots + i
+            entries.append(f"{n_annots + i} [" + " ".join(f"{nums[id(e)]} 0 R" for e in seq)
+                           + "]")
+    tree_obj.data = ("<</Nums[" + " ".join(entries) + "]>>").encode("latin-1")
+    ids = sorted((e.id, nums[id(e)]) for e, _, _ in order if e.id)
+    id_tree = ""
     if ids:
-        objects.append("<</Names[" + " ".join(f"{_pdf_string(k)} {n} 0 R" for k, n in ids)
-                       + "]>>")
-
-    out = bytearray(pdf)
-    if not out.endswith(b"\n"):
-        out += b"\n"
-    offsets = []
-    for i, body in enumerate(objects):
-        offsets.append(len(out))
-        out += f"{size + i} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref_at = len(out)
-    out += f"xref\n0 1\n0000000000 65535 f \n{size} {len(objects)}\n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    info = f"/Info {info_ref[0]} {info_ref[1]} R" if info_ref else ""
-    out += (f"trailer\n<</Size {size + len(objects)}/Root {root_ref[0]} {root_ref[1]} R{info}"
-            f"/Prev {prev}>>\nstartxref\n{xref_at}\n%%EOF\n").encode()
-
-    p = pikepdf.open(io.BytesIO(bytes(out)))
-    for i, pg in enumerate(p.pages):
-        pg.obj.Tabs = Name.S
-        if tagger.page_mcids.get(i):
-            pg.obj.StructParents = n_annots + i
-    cat = p.Root
-    cat.StructTreeRoot = p.get_object(root_num, 0)
-    cat.MarkInfo = pikepdf.Dictionary(Marked=True)
-    cat.Lang = pikepdf.String(tagger.lang)
-    prefs = cat.get("/ViewerPreferences", pikepdf.Dictionary())
-    prefs.DisplayDocTitle = True
-    cat.ViewerPreferences = prefs
-    return p
+        ids_obj, ids_num = new()
+        ids_obj.data = ("<</Names[" + " ".join(f"{_pdf_string(k)} {n} 0 R" for k, n in ids)
+                        + "]>>").encode("latin-1")
+        id_tree = f"/IDTree {ids_num} 0 R"
+    role_map = "".join(f"{_pdf_name(k)}{_pdf_name(v)}" for k, v in ROLE_MAP.items())
+    root_obj.data = (f"<</Type/StructTreeRoot/K {nums[id(tagger.root)]} 0 R"
+                     f"/ParentTree {tree_num} 0 R/ParentTreeNextKey {n_annots + len(pages)}"
+                     f"/RoleMap<<{role_map}>>{id_tree}>>").encode("latin-1")
+    doc.Catalog.StructTreeRoot = root_obj
 
 
 # --------------------------------------------------------------------------- PDF/A
 
 
-def archival(p: pikepdf.Pdf, *, tagged: bool) -> None:
-    info = p.docinfo
-    if "/Trapped" in info:
-        del info["/Trapped"]
-    p.Root.Metadata = p.make_stream(xmp(info, tagged).encode("utf-8"),
-                                    Type=Name.Metadata, Subtype=Name.XML)
-    p.Root.OutputIntents = Array([output_intent(p)])
-    for tu in _to_unicode_maps(p):
-        fix_to_unicode(tu)
-
-
-def _to_unicode_maps(p: pikepdf.Pdf):
-    """The ToUnicode streams of every font of the pages and of their forms (page numbers),
-    each once: ReportLab shares one font dictionary among all pages."""
-    seen: set = set()
-    maps = {}
-    stack = [page.obj.get("/Resources") for page in p.pages]
-    while stack:
-        res = stack.pop()
-        if res is None or (res.is_indirect and res.objgen in seen):
-            continue
-        if res.is_indirect:
-            seen.add(res.objgen)
-        fonts = res.get("/Font")
-        if fonts is not None and not (fonts.is_indirect and fonts.objgen in seen):
-            if fonts.is_indirect:
-                seen.add(fonts.objgen)
-            for font in fonts.values():
-                tu = font.get("/ToUnicode")
-                if tu is not None:
-                    maps[tu.objgen] = tu
-        for xobj in res.get("/XObject", {}).values():
-            if xobj.get("/Subtype") == Name.Form and xobj.objgen not in seen:
-                seen.add(xobj.objgen)
-                stack.append(xobj.get("/Resources"))
-    return [maps[k] for k in sorted(maps)]
-
-
-def output_intent(p: pikepdf.Pdf):
-    global _icc_bytes
-    if _icc_bytes is None:
-        _icc_bytes = ICC.read_bytes()
-    profile = p.make_stream(_icc_bytes, N=3)
-    return Dictionary(Type=Name.OutputIntent, S=Name.GTS_PDFA1,
-                      OutputConditionIdentifier=String("sRGB IEC61966-2.1"),
-                      Info=String("sRGB IEC61966-2.1"), RegistryName=String("http://www.color.org"),
-                      DestOutputProfile=profile)
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _xmp_date(pdf_date: str) -> str:
@@ -277,14 +384,15 @@ def _xmp_date(pdf_date: str) -> str:
     return f"{y}-{mo}-{d}T{h}:{mi}:{s}{tz}"
 
 
-def xmp(info, tagged: bool) -> str:
+def xmp(info: dict[str, str], tagged: bool) -> str:
+    """XMP in step with the Info values `info` (keys as in the Info dictionary, no slash)."""
     def get(key):
         v = info.get(key)
         return str(v) if v is not None else ""
 
-    title, author, subject = get("/Title"), get("/Author"), get("/Subject")
-    keywords, creator, producer = get("/Keywords"), get("/Creator"), get("/Producer")
-    created, modified = _xmp_date(get("/CreationDate")), _xmp_date(get("/ModDate"))
+    title, author, subject = get("Title"), get("Author"), get("Subject")
+    keywords, creator, producer = get("Keywords"), get("Creator"), get("Producer")
+    created, modified = _xmp_date(get("CreationDate")), _xmp_date(get("ModDate"))
     e = escape
     ua = ('    <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
           '      <pdfuaid:part>1</pdfuaid:part>\n'
@@ -342,35 +450,35 @@ def xmp(info, tagged: bool) -> str:
 
 # --------------------------------------------------------------------------- fonts
 
-_BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+_BFCHAR = re.compile(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
 
-def _utf16(hexvalue: bytes) -> str | None:
-    """ReportLab writes each code point as %04X, astral ones as 5-6 hex digits."""
+def _utf16(hexvalue: str) -> str | None:
+    """ReportLab writes each code point as %04X, astral ones as 5-6 hex digits; a map
+    already in UTF-16 (render.shaping's) has 4, 8 or more digits and is kept."""
     cp = int(hexvalue, 16)
     if cp == 0:
         return None
     if len(hexvalue) <= 4 or cp > 0x10FFFF:
-        return f"{cp:04X}" if len(hexvalue) <= 4 else hexvalue.decode().upper()
+        return f"{cp:04X}" if len(hexvalue) <= 4 else hexvalue.upper()
     return chr(cp).encode("utf-16-be").hex().upper()
 
 
-def fix_to_unicode(tu) -> None:
-    data = tu.read_bytes()
-    if b"beginbfchar" not in data:
-        return
-    head, _, rest = data.partition(b"beginbfchar")
-    head = head.rsplit(b"\n", 1)[0]
-    body, _, tail = rest.partition(b"endbfchar")
+def to_unicode_cmap(data: str) -> str:
+    """A ToUnicode CMap as ReportLab writes it, made right: no entry to U+0000 (nor an
+    empty one), bfchar blocks of at most 100 entries, astral characters as UTF-16."""
+    if "beginbfchar" not in data:
+        return data
+    head, _, rest = data.partition("beginbfchar")
+    head = head.rsplit("\n", 1)[0]
+    body, _, tail = rest.partition("endbfchar")
     pairs = []
     for code, value in _BFCHAR.findall(body):
         u = _utf16(value)
         if u is not None:
-            pairs.append(f"<{code.decode().upper()}> <{u}>")
+            pairs.append(f"<{code.upper()}> <{u}>")
     blocks = []
     for i in range(0, len(pairs), 100):
         chunk = pairs[i:i + 100]
         blocks.append(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar")
-    new = head + b"\n" + "\n".join(blocks).encode() + tail
-    if new != data:
-        tu.write(new)
+    return head + "\n" + "\n".join(blocks) + tail

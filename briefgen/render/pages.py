@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, NextPageTemplate, PageTemplate
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
+from briefgen.render.archive import archival_canvas
 from briefgen.render.flow import HeadingParagraph
 from briefgen.render.images import draw_image
 from briefgen.render.footnotes import FootnoteFrame, NoteStore
@@ -44,7 +45,7 @@ def canvas_maker(date: tuple[int, int, int], tagged: bool = True):
             signature.update(b"a reportlab document")
             signature.update(repr(tuple(date)).encode())
             self._doc.signature = signature
-    return tagging_canvas(DatedCanvas) if tagged else DatedCanvas
+    return archival_canvas(tagging_canvas(DatedCanvas)) if tagged else DatedCanvas
 
 
 class BriefDocTemplate(BaseDocTemplate):
