@@ -270,7 +270,9 @@ class Composer:
                                                                  "0123456789")
         return d.Labels(page_of=self.labels["page_of"], back=self.labels["back"],
                         continued=self.labels.get("continued", d.Labels.continued),
-                        digits=digits)
+                        digits=digits,
+                        footnote=self.labels.get("footnote_link", d.Labels.footnote),
+                        endnote=self.labels.get("endnote_link", d.Labels.endnote))
 
     # ------------------------------------------------------------------ shared blocks
 

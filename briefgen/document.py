@@ -128,9 +128,10 @@ class Labels:
     back: str = "back to text"
     continued: str = "(continued)"    # opens the rest of a box too tall for one page
     digits: str = "0123456789"   # the language's digits, zero to nine, for page numbers
-    # what a screen reader says for a callout's link (tagged PDF)
-    footnote: str = "Footnote {n}"
-    endnote: str = "Endnote {n}"
+    # what a screen reader says for a callout's link (tagged PDF); {number} is the
+    # callout's number or label
+    footnote: str = "Footnote {number}"
+    endnote: str = "Endnote {number}"
 
 
 @dataclass(frozen=True)

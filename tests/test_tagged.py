@@ -523,3 +523,32 @@ def test_no_tags_gives_an_untagged_draft(tmp_path):
     with pikepdf.open(out) as pdf:
         assert "/StructTreeRoot" not in pdf.Root and "/MarkInfo" not in pdf.Root
         assert "/Metadata" not in pdf.Root    # and it claims no PDF/A either
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _link_contents(path) -> list[str]:
+    with pikepdf.open(path) as pdf:
+        return [str(a.get("/Contents", "")) for pg in pdf.pages for a in pg.obj.get("/Annots", [])
+                if a.get("/Subtype") == pikepdf.Name.Link]
+
+
+@pytest.mark.parametrize("lang,words", [
+    ("es", ("Nota al pie", "Nota final", "volver al texto")),
+    ("fr", ("Note de bas de page", "Note de fin", "retour au texte"))])
+def test_callout_links_speak_the_documents_language(tagged_docs, lang, words):
+    """What a screen reader announces for a footnote callout, an endnote callout and a
+    note's way back is in the document's language, with the callout's own number."""
+    path, built = tagged_docs[f"brief-{lang}-default"]
+    doc = built.document
+    contents = _link_contents(path)
+    footnote, endnote, back = words
+    numbers = [m.group(1) for c in contents if (m := re.fullmatch(f"{footnote} (\\d+)", c))]
+    assert sorted(map(int, numbers)) == sorted(doc.footnotes)      # one callout each
+    labels = {m.group(1) for c in contents if (m := re.fullmatch(f"{endnote} ([ivxlc]+)", c))}
+    endnotes = next(b for b in doc.body if isinstance(b, d.Endnotes))
+    assert labels == {e.label for e in endnotes.entries}
+    # every footnote and every endnote links back to where it is cited
+    assert contents.count(back) == len(doc.footnotes) + len(endnotes.entries)
+    assert not [c for c in contents if re.search(r"Footnote|Endnote|back to text", c)]

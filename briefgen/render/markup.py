@@ -127,7 +127,7 @@ class Marker:
         # Tagged PDF: the document's structure tree (None: untagged), and the words
         # link annotations say for footnote and endnote callouts.
         self.tagger: tags.Tagger | None = None
-        self.callout_words = ("Footnote {n}", "Endnote {n}", "back to text")
+        self.callout_words = ("Footnote {number}", "Endnote {number}", "back to text")
 
     def text(self, value: str) -> str:
         cover = self.main.coverage
@@ -195,7 +195,7 @@ class Marker:
             elif isinstance(node, inline.FootnoteMark):
                 n = node.number
                 out.append(f'<a name="fnref-{n}"/>')
-                i = self._inline(out, inlines, f"#fn-{n}", self.callout_words[0].format(n=n),
+                i = self._inline(out, inlines, f"#fn-{n}", self.callout_words[0].format(number=n),
                                  note=n)
                 out.append(f'<super><a href="#fn-{n}" '
                            f'color={quoteattr(self.link_color)}>{n}</a></super>')
@@ -205,7 +205,7 @@ class Marker:
                 anchor = f'<a name="enref-{label}"/>' if node.first else ""
                 out.append(anchor)
                 i = self._inline(out, inlines, f"#en-{label}",
-                                 self.callout_words[1].format(n=label))
+                                 self.callout_words[1].format(number=label))
                 out.append(f'<super><a href="#en-{label}" '
                            f'color={quoteattr(self.link_color)}>{label}</a></super>')
                 self._close(out, i)
