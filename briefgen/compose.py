@@ -48,7 +48,10 @@ class Localizer:
         if text.has(self.lang):
             return text.nodes(self.lang)
         self._missing("text", text.loc)
-        return text.nodes("en") if text.has("en") else ()
+        if not text.has("en"):
+            return ()
+        # said in English: marked, so that a tagged PDF tells a reader the language
+        return (inline.Lang("en", text.nodes("en")),)
 
     def names(self, names: LocalNames) -> tuple[str, ...]:
         if not names.has(self.lang):
@@ -100,7 +103,7 @@ class Numbering:
                     label = self.endnote_labels[source.id] = roman(len(self.endnote_labels) + 1)
                 out.append(inline.Link(source.href, self.resolve(node.children)))
                 out.append(inline.EndnoteMark(label, first))
-            elif isinstance(node, (inline.Styled, inline.Link)):
+            elif isinstance(node, (inline.Styled, inline.Link, inline.Lang)):
                 out.append(type(node)(*(_fields(node)[:-1]), self.resolve(node.children)))
             else:
                 out.append(node)

@@ -34,6 +34,14 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Lang:
+    """Text in another language than the document's (an English text standing in for a
+    missing translation); `lang` is its BCP 47 tag, so that a reader can say it right."""
+    lang: str
+    children: tuple
+
+
+@dataclass(frozen=True)
 class LineBreak:
     pass
 
@@ -181,7 +189,7 @@ def plain(nodes) -> str:
     for node in nodes:
         if isinstance(node, Text):
             out.append(node.text)
-        elif isinstance(node, (Styled, Link, SourceCite)):
+        elif isinstance(node, (Styled, Link, SourceCite, Lang)):
             out.append(plain(node.children))
         elif isinstance(node, LineBreak):
             out.append(" ")

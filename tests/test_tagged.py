@@ -552,3 +552,115 @@ def test_callout_links_speak_the_documents_language(tagged_docs, lang, words):
     # every footnote and every endnote links back to where it is cited
     assert contents.count(back) == len(doc.footnotes) + len(endnotes.entries)
     assert not [c for c in contents if re.search(r"Footnote|Endnote|back to text", c)]
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def _mcid_texts(path) -> dict:
+    """(page index, MCID) -> the text pdfium reads in that marked-content sequence."""
+    import ctypes
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+    pdf = pdfium.PdfDocument(str(path))
+    out: dict = {}
+    for i in range(len(pdf)):
+        page = pdf[i]
+        textpage = page.get_textpage()
+        for obj in page.get_objects(max_depth=1):
+            if obj.type != raw.FPDF_PAGEOBJ_TEXT:
+                continue
+            mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
+            if mcid < 0:
+                continue
+            n = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+            buf = (ctypes.c_ushort * (n // 2))()
+            raw.FPDFTextObj_GetText(obj.raw, textpage.raw, buf, n)
+            out[(i, mcid)] = out.get((i, mcid), "") + bytes(buf)[:n - 2].decode("utf-16-le")
+    return out
+
+
+def _elements(path) -> list[dict]:
+    """Every structure element in tree order: role, own /Lang, the language in force
+    (its own or an ancestor's, else the catalog's), /Alt, and the text of its subtree
+    (footnotes placed inside it and callout numbers left out)."""
+    texts = _mcid_texts(path)
+    out = []
+    with pikepdf.open(path) as pdf:
+        pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+
+        def visit(e, lang) -> str:
+            own = str(e.Lang) if "/Lang" in e else None
+            entry = {"role": _role(e), "lang": own, "in": own or lang,
+                     "alt": str(e.Alt) if "/Alt" in e else None, "elem": e.objgen}
+            out.append(entry)
+            k = e.get("/K")
+            parts = []
+            for item in (list(k) if isinstance(k, pikepdf.Array) else [k]):
+                if isinstance(item, int) and "/Pg" in e:
+                    parts.append(texts.get((pages[e.Pg.objgen], int(item)), ""))
+                elif isinstance(item, pikepdf.Dictionary) and item.get("/Type") == pikepdf.Name.MCR:
+                    parts.append(texts.get((pages[item.Pg.objgen], int(item.MCID)), ""))
+                elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                    text = visit(item, own or lang)
+                    callout = item.S == pikepdf.Name.Link and re.fullmatch(r"[0-9ivxlc]+", text)
+                    parts.append("" if item.S == pikepdf.Name.Note or callout else text)
+            entry["text"] = "".join(parts)
+            return entry["text"]
+
+        visit(pdf.Root.StructTreeRoot.K, str(pdf.Root.Lang))
+    return out
+
+
+@pytest.fixture(scope="module")
+def fallback_brief(tmp_path_factory):
+    """A Spanish brief from a pack where one action (a whole list item) and one priority's
+    summary (placed after its title in the closing list) have no Spanish: English stands in."""
+    import yaml
+    from conftest import CONTENT
+    folder = tmp_path_factory.mktemp("fallback")
+    pack = folder / "content"
+    shutil.copytree(CONTENT, pack)
+    english = {}
+    for name, key, field in (("actions.yaml", "actions", "text"),
+                             ("priorities.yaml", "priorities", "summary")):
+        path = pack / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        item = next(x for x in data[key] if x["id"].startswith("protect"))
+        del item[field]["es"]
+        english[field] = inline.plain(inline.parse(item[field]["en"]))
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    profile = Profile(municipality="Cádiz", country="ES", lang="es", priorities=("protect",),
+                      date=dt.date(2026, 11, 23))
+    built = Workspace(pack).build("brief", profile, "default", allow_fallback=True)
+    out = folder / "brief.pdf"
+    out.write_bytes(built.pdf)
+    return out, english
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\u00ad-]+", "", text)
+
+
+def test_english_fallback_text_says_it_is_english(fallback_brief):
+    path, english = fallback_brief
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == "es"
+    elems = _elements(path)
+    # a Spanish footnote cited inside the English text says it is Spanish again
+    assert all(e["role"] == "Note" for e in elems if e["lang"] == "es")
+    marked = [e for e in elems if e["lang"] == "en"]
+    assert marked and {e["lang"] for e in elems} == {None, "en", "es"}
+    # the action is a whole list item: its LBody says "en"
+    action = _squash(english["text"])
+    body = [e for e in marked if e["role"] == "LBody"]
+    assert body and all(_squash(e["text"]) == action for e in body)
+    # the summary follows the (Spanish) priority title inside one item: a Span says "en"
+    summary = _squash(english["summary"])
+    spans = [e for e in marked if e["role"] == "Span"]
+    assert spans and all(_squash(e["text"]) == summary for e in spans)
+    # and no Spanish text is said to be English
+    for e in elems:
+        if e["in"] == "en" and not re.fullmatch(r"[0-9ivxlc]*", e["text"]):   # callouts
+            assert _squash(e["text"]) in action or _squash(e["text"]) in summary, e
+    assert not pdfua_checks.problems(path)

@@ -429,7 +429,8 @@ class Flow:
     def para(self, nodes, style: str, cls=None, in_box: bool = False) -> Paragraph:
         st = self.styles[style]
         inlines = [] if self.tagger else None
-        markup = self.m.nodes(nodes, upper=self._upper(style), inlines=inlines)
+        lang, own = _whole_lang(nodes)
+        markup = self.m.nodes(own, upper=self._upper(style), inlines=inlines, lang=lang)
         if cls is None:
             cls = NoteParagraph if _has_notes(nodes) else BodyParagraph
         para = self.cache.make(self.script.cls(cls, markup), markup, st)
@@ -437,6 +438,7 @@ class Flow:
             level = HEADING_STYLES.get(style)
             role = self.heading_role(level, in_box) if level else "P"
             self.tag(para, role, inlines)
+            para._tag.block.lang = lang
         return para
 
     def blocks(self, blocks) -> list:
@@ -467,13 +469,16 @@ class Flow:
             anchor = f'<a name="{b.key}"/>' if b.key else ""
             st = self.styles[style]
             inlines = [] if self.tagger else None
-            markup = anchor + self.m.nodes(b.text, upper=self._upper(style), inlines=inlines)
+            lang, own = _whole_lang(b.text)
+            markup = anchor + self.m.nodes(own, upper=self._upper(style), inlines=inlines,
+                                           lang=lang)
             para = self.cache.make(self.script.cls(HeadingParagraph, markup), markup, st)
             para.key, para.level, para.toc = b.key, b.level, b.toc
             para.label = b.label or inline.plain(b.text)
             para.icon = b.icon
             if self.tagger is not None:
                 self.tag(para, self.heading_role(b.level), inlines)
+                para._tag.block.lang = lang
             return [para]
         if isinstance(b, d.Paragraph):
             return [self.para(b.text, b.style)]
@@ -515,7 +520,8 @@ class Flow:
                           f'color="{tag_theme.color}">'
                           f'{self.m.nodes(item.tag, upper=tag_theme.upper, inlines=inlines)}'
                           f'</font><br/>')
-            markup += self.m.nodes(text, inlines=inlines)
+            lang, own = _whole_lang(text) if not item.tag else (None, text)
+            markup += self.m.nodes(own, inlines=inlines, lang=lang)
             if depth:
                 st = self.cache.nested(st, depth)
             cls = NoteParagraph if (_has_notes(text)) else BodyParagraph
@@ -535,6 +541,7 @@ class Flow:
                 # with a sub-list, the item's own text is a P before it: text is added to
                 # the tree as it is drawn, the sub-list now
                 text_elem = body.add(Elem("P")) if item.children else body
+                text_elem.lang = lang
                 self.tag(para, None, inlines, label=label, block=text_elem)
             out.append(para)
             if item.children:
@@ -637,6 +644,15 @@ class Flow:
 def _attr(url: str) -> str:
     from briefgen.render.markup import escape
     return escape(url).replace('"', "&quot;")
+
+
+def _whole_lang(nodes) -> tuple[str | None, tuple]:
+    """A block's text wholly in another language: (that language, the text), so that the
+    block's element carries the language; else (None, nodes), any part in another
+    language becoming a Span of its own."""
+    if len(nodes) == 1 and isinstance(nodes[0], inline.Lang):
+        return nodes[0].lang, nodes[0].children
+    return None, nodes
 
 
 def _has_notes(nodes) -> bool:

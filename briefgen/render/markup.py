@@ -171,9 +171,16 @@ class Marker:
         return "".join(out)
 
     def nodes(self, nodes, *, upper: bool = False, in_link: bool = False,
-              inlines: list | None = None) -> str:
+              inlines: list | None = None, lang: str | None = None) -> str:
         """Markup for `nodes`. With `inlines` (a list; tagged PDF), every link is also
-        delimited by markers and its structure element appended to `inlines`."""
+        delimited by markers and its structure element appended to `inlines`. `lang`:
+        the nodes are in that language, not the document's (hyphenation)."""
+        if lang is not None and lang != self.lang:
+            own, self.lang = self.lang, lang
+            try:
+                return self.nodes(nodes, upper=upper, in_link=in_link, inlines=inlines)
+            finally:
+                self.lang = own
         out: list[str] = []
         kw = {"inlines": inlines} if inlines is not None else {}
         for node in nodes:
@@ -189,6 +196,12 @@ class Marker:
                 i = self._inline(out, inlines, node.url, _link_words(node))
                 out.append(f"<a href={quoteattr(node.url)} color={quoteattr(self.link_color)}>"
                            f"{self.nodes(node.children, upper=upper, in_link=True)}</a>")
+                self._close(out, i)
+            elif isinstance(node, inline.Lang):
+                # another language: a Span with its /Lang (tagged PDF), hyphenated as it
+                i = self._open(out, inlines, tags.Elem("Span", lang=node.lang))
+                out.append(self.nodes(node.children, upper=upper, in_link=in_link,
+                                      lang=node.lang, **kw))
                 self._close(out, i)
             elif isinstance(node, inline.LineBreak):
                 out.append("<br/>")
@@ -218,8 +231,14 @@ class Marker:
         """Open a Link element (tagged PDF only): its marker goes into `out`."""
         if inlines is None:
             return None
-        elem = tags.link(target, words, self.tagger.note(note)
-                         if note is not None and self.tagger is not None else None)
+        return self._open(out, inlines, tags.link(target, words, self.tagger.note(note)
+                          if note is not None and self.tagger is not None else None))
+
+    @staticmethod
+    def _open(out: list, inlines: list | None, elem) -> int | None:
+        """Open an inline element (tagged PDF only): its marker goes into `out`."""
+        if inlines is None:
+            return None
         inlines.append(elem)
         out.append(tags.marker(f"o{len(inlines) - 1}"))
         return len(inlines) - 1

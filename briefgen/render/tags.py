@@ -379,6 +379,8 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                     for note in st.notes:
                         if not note.placed:
                             st.tag.block.add(note)
+                            if st.tag.block.lang:   # cited in another language's text
+                                note.lang = self.tagger.lang
                         self._slots[id(note)] = slot
                     st.notes = []
             elif st.tag.label is not None:
