@@ -482,6 +482,128 @@ def test_figure_hook_tags_a_picture_with_alt_and_bbox(tmp_path):
         assert [float(v) for v in figure.A.BBox] == [100, 200, 150, 240]
 
 
+@pytest.fixture(scope="module")
+def pictured(tmp_path_factory):
+    """A brief with three photos (one with its own credit) and a brand's logo on the cover
+    and in every footer, and a factsheet with the logo in its footer: name -> path."""
+    from PIL import Image, ImageDraw
+    from conftest import REPO, run as cli
+    folder = tmp_path_factory.mktemp("pictured")
+    for name, mode, fill in (("cover.jpg", "RGB", (30, 90, 160)), ("grey.png", "L", 90),
+                             ("red.png", "RGB", (200, 30, 40))):
+        im = Image.new(mode, (1200, 800), "white" if mode == "RGB" else 240)
+        ImageDraw.Draw(im).rectangle((100, 100, 1100, 700), fill=fill)
+        im.save(folder / name, dpi=(300, 300))
+    (folder / "town.yaml").write_text(
+        "municipality: Malmö\npriorities: [services]\nexamples: [coto-brus]\npictures:\n"
+        "  cover: {file: cover.jpg, alt: A blue panel on white}\n"
+        "  priority.services: {file: grey.png, alt: A grey panel}\n"
+        "  example.coto-brus: {file: red.png, alt: A red panel, credit: 'Photo: us'}\n",
+        encoding="utf-8")
+    brand = REPO / "examples" / "brand" / "_brand.yml"
+    out = {}
+    for name, args in (("brief", ["brief", folder / "town.yaml"]),
+                       ("factsheet", ["factsheet", "-m", "Malmö", "-p", "protect"])):
+        path = folder / f"{name}.pdf"
+        result = cli(*args, "--brand", brand, "--date", "2026-11-23", "-o", path)
+        assert result.exit_code == 0, result.stderr
+        out[name] = path
+    return out
+
+
+def _figures(path):
+    """(Figure element, its parent, the (page, MCID) it draws, the content it draws)."""
+    out = []
+    with pikepdf.open(path) as pdf:
+        pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+        for e in _all(pdf.Root.StructTreeRoot):
+            if _role(e) != "Figure":
+                continue
+            k = e.K
+            assert isinstance(k, int), "a Figure is one marked sequence"
+            page = pages[e.Pg.objgen]
+            ops, inside, depth = [], False, 0
+            for operands, op in pikepdf.parse_content_stream(pdf.pages[page]):
+                op = str(op)
+                if op == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and \
+                        int(operands[1].get("/MCID", -1)) == int(k):
+                    inside, depth = True, 0
+                elif inside and op in ("BDC", "BMC"):
+                    depth += 1
+                elif inside and op == "EMC":
+                    if depth == 0:
+                        inside = False
+                    depth -= 1
+                elif inside:
+                    ops.append(op)
+            out.append({"alt": str(e.get("/Alt", "")), "bbox": [float(v) for v in e.A.BBox]
+                        if "/A" in e and "/BBox" in e.A else None, "page": page,
+                        "parent": _role(e.P), "parent_kids": [_role(x) for x in _kids(e.P)],
+                        "parent_alt": str(e.P.get("/Alt", "")), "ops": ops,
+                        "box": [float(v) for v in pdf.pages[page].MediaBox]})
+    return out
+
+
+def test_pictures_with_alt_text_are_figures(pictured):
+    figures = _figures(pictured["brief"])
+    alts = [f["alt"] for f in figures]
+    # the three photos in reading order, then the logo read after the cover's text;
+    # icons and the footer logo repeats are artifacts
+    assert sorted(alts) == sorted(["A blue panel on white", "A grey panel", "A red panel",
+                                   "Children First Network"])
+    for f in figures:
+        assert "Do" in f["ops"], f        # the picture is drawn inside its sequence
+        x0, y0, x1, y1 = f["bbox"]
+        assert 0 <= x0 < x1 <= f["box"][2] and 0 <= y0 < y1 <= f["box"][3], f
+    logo, = [f for f in figures if f["alt"] == "Children First Network"]
+    assert logo["page"] == 0 and logo["parent"] == "Link"   # it links to the brand's home
+    assert logo["parent_alt"] == "Children First Network"
+    assert logo["bbox"][1] < 100                              # at the foot of the cover
+    # each photo with its credit line (the pack's, or the profile's own): a Div of Figure
+    # and Caption, in reading order
+    for f in figures:
+        if f is not logo:
+            assert f["parent"] == "Div" and f["parent_kids"] == ["Figure", "Caption"], f
+    caption = [e for e in _elements(pictured["brief"]) if e["role"] == "Caption"]
+    assert [_squash(e["text"]) for e in caption] == [
+        "©UNICEF/UN020011/GilbertsonVIIPhoto", "©UNICEF/UN043770/AshleyGilbertsonVIIPhoto",
+        "Photo:us"]
+
+
+def test_a_one_page_sheet_shows_its_footer_logo_once_as_a_figure(pictured):
+    figures = _figures(pictured["factsheet"])
+    assert [f["alt"] for f in figures] == ["Children First Network logo"]
+    assert figures[0]["parent"] == "Link" and figures[0]["bbox"][1] < 40
+    with pikepdf.open(pictured["factsheet"]) as pdf:
+        links = [a for a in pdf.pages[0].obj.Annots if "/URI" in a.get("/A", {})
+                 and str(a.A.URI) == "https://example.org/"]
+        assert [str(a.Contents) for a in links] == \
+            ["Children First Network logo (https://example.org/)"]
+
+
+def test_pictured_documents_pass_the_validators(pictured, tmp_path):
+    paths = [str(p) for p in pictured.values()]
+    assert {p: pdfua_checks.problems(p) for p in paths} == {p: [] for p in paths}
+    run = subprocess.run([str(BIN / "pdfua"), "check", *paths], capture_output=True, text=True)
+    assert run.returncode == 0 and "skip ]" not in run.stdout, run.stdout[-3000:]
+    report = tmp_path / "outloud.json"
+    subprocess.run([str(BIN / "outloud"), "--json", str(report), "--fail-on", "warning", *paths],
+                   capture_output=True, text=True)
+    found = {r["path"]: [f"{f['rule']} {f['message']}" for f in r["findings"]]
+             for r in json.loads(report.read_text())["results"]}
+    assert found == {p: [] for p in paths}
+
+
+def test_mutation_picture_figure_without_alt_is_caught(pictured, tmp_path):
+    with pikepdf.open(pictured["brief"]) as pdf:
+        figure = next(e for e in _all(pdf.Root.StructTreeRoot)
+                      if _role(e) == "Figure" and str(e.Alt) == "A grey panel")
+        del figure["/Alt"]
+        out = tmp_path / "no-alt.pdf"
+        pdf.save(out)
+    assert "Figure without Alt" in pdfua_checks.problems(out)
+
+
 # --------------------------------------------------------------------------- PDFBox
 
 

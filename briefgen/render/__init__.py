@@ -16,7 +16,7 @@ from briefgen import document as d
 from briefgen import inline
 from briefgen.errors import RenderError
 from briefgen.render.fonts import Family, char_name, load_family, load_script_family
-from briefgen.render.flow import Flow, ParagraphCache
+from briefgen.render.flow import Flow, ParagraphCache, figure_elems, has_alt
 from briefgen.render.footnotes import NoteStore
 from briefgen.render.markup import Marker
 from briefgen.render.pages import BriefDocTemplate, canvas_maker
@@ -142,10 +142,15 @@ class Renderer:
         flow.contents_labels = {h.key: h.label or inline.plain(h.text)
                                 for h in doc.body if isinstance(h, d.Heading) and h.key}
         story = []
+        place, logo_elems = logo_place(doc), (None, None)
         if doc.cover:
             story += flow.blocks(doc.cover)
             story += [NextPageTemplate("body"), PageBreak()]
+        if place == "cover" and tagger is not None:   # read after what the cover says
+            logo_elems = figure_elems(tagger.root, doc.logos["cover"])
         story += flow.blocks(doc.body)
+        if place == "footer" and tagger is not None:  # drawn when the first page ends
+            logo_elems = figure_elems(tagger.root, doc.logos["footer"])
         note_inlines = {n: [Elem("Lbl"), link(f"#fnref-{n}", doc.labels.back)]
                         for n in doc.footnotes} if tagger else {}
         notes = NoteStore({n: marker.nodes(text, inlines=note_inlines.get(n))
@@ -159,7 +164,7 @@ class Renderer:
         template = BriefDocTemplate(
             buf, theme=self.theme, styles=styles, doc=doc, notes=notes,
             body_font=self.families["body"].faces["regular"], runs=self.runs, script=script,
-            tagger=tagger,
+            tagger=tagger, logo_place=place, logo_elems=logo_elems,
             **metadata(doc, creator))
         template.toc_keys = [key for _, _, key in flow.contents_entries]
         try:
@@ -203,6 +208,18 @@ class Renderer:
                 if cp not in cover and cp not in fallback and not ch.isspace() and \
                         not any(cp in c for c in scripts):
                     marker.missing.setdefault(ch, text[:60])
+
+
+def logo_place(doc: d.Document) -> str | None:
+    """Where the issuer's logo is a Figure (with its link): once a document, on the cover,
+    else in the footer of the first page. Repeated in every footer, it is page furniture
+    (an artifact, without a link), like the issuer's name beside it. A logo without alt
+    text is an artifact everywhere."""
+    for place in ("cover", "footer"):
+        logo = doc.logos.get(place)
+        if logo is not None and (place == "footer" or doc.cover):
+            return place if has_alt(logo) else None
+    return None
 
 
 def check_glyphs(marker: Marker) -> None:

@@ -426,7 +426,8 @@ class Flow:
             para._tag = ParaTag(block or self.elem(role), label, inlines)
         return para
 
-    def para(self, nodes, style: str, cls=None, in_box: bool = False) -> Paragraph:
+    def para(self, nodes, style: str, cls=None, in_box: bool = False,
+             role: str | None = None) -> Paragraph:
         st = self.styles[style]
         inlines = [] if self.tagger else None
         lang, own = _whole_lang(nodes)
@@ -436,7 +437,7 @@ class Flow:
         para = self.cache.make(self.script.cls(cls, markup), markup, st)
         if self.tagger is not None:
             level = HEADING_STYLES.get(style)
-            role = self.heading_role(level, in_box) if level else "P"
+            role = role or (self.heading_role(level, in_box) if level else "P")
             self.tag(para, role, inlines)
             para._tag.block.lang = lang
         return para
@@ -589,14 +590,30 @@ class Flow:
         return para
 
     def picture(self, b: d.Image):
+        """A picture in the flow. Tagged PDF: a picture with alt text is a Figure with its
+        Alt (inside a Link when it links), its credit line a Caption beside it in a Div
+        (an Alt stands for its element's whole content, so a Caption inside the Figure
+        would never be read); a picture without alt text and its credit are artifacts."""
         from briefgen.pictures import inspect
         from briefgen.render.images import Picture
         info = inspect(Path(b.path))
+        fig = link = None
+        if self.tagger is not None and has_alt(b):
+            group = self.elem("Div") if b.credit else None
+            if group is not None:
+                self.parents.append(group)
+            fig, link = figure_elems(self.parents[-1], b)
         credit = None
         if b.credit:
             style = "credit" if "credit" in self.styles else "small"
-            credit = self.para((inline.Text(b.credit),), style)
-        pic = Picture(b, credit, (info.width, info.height))
+            if fig is not None:
+                credit = self.para((inline.Text(b.credit),), style, role="Caption")
+                self.parents.pop()
+            else:   # no element: Picture draws it as an artifact
+                markup = self.m.nodes((inline.Text(b.credit),))
+                credit = self.cache.make(self.script.cls(BodyParagraph, markup), markup,
+                                         self.styles[style])
+        pic = Picture(b, credit, (info.width, info.height), figure=fig, link=link)
         pic.spaceBefore, pic.spaceAfter = 4, 10
         return pic
 
@@ -644,6 +661,22 @@ class Flow:
 def _attr(url: str) -> str:
     from briefgen.render.markup import escape
     return escape(url).replace('"', "&quot;")
+
+
+def has_alt(img: d.Image) -> bool:
+    """Whether a picture says something to a reader who cannot see it: alt text that is
+    more than the word "logo" (what a brand kit gives a logo when nobody is named)."""
+    return not img.decorative and img.alt.strip().lower() not in ("", "logo")
+
+
+def figure_elems(parent: Elem, img: d.Image) -> tuple[Elem, Elem | None]:
+    """The Figure for a picture with alt text, added to `parent`; inside a Link (whose
+    annotation it is) when the picture links somewhere: (figure, link or None)."""
+    if img.link:
+        link = parent.add(tags.link(img.link, f"{img.alt} ({img.link})"))
+        link.alt = img.alt      # the link's name: it has no text of its own
+        return link.add(Elem("Figure", alt=img.alt)), link
+    return parent.add(Elem("Figure", alt=img.alt)), None
 
 
 def _whole_lang(nodes) -> tuple[str | None, tuple]:

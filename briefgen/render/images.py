@@ -80,14 +80,29 @@ def _draw_without_helvetica(drawing, canv) -> None:
         shapes.STATE_DEFAULTS["fontName"] = saved
 
 
-def draw_image(canv, img: d.Image, x: float, y: float, width: float, height: float) -> None:
+def draw_image(canv, img: d.Image, x: float, y: float, width: float, height: float,
+               figure=None, link=None) -> None:
     """Draw `img` into the box (x, y, width, height), keeping its proportions.
 
-    Tagged PDF: drawn as an artifact (icons, logos and cover art are decoration here;
-    a picture that carries meaning should be tagged as a Figure with `tags.figure`)."""
+    Tagged PDF: drawn as its `figure` element (a Figure with Alt and BBox) when given,
+    its link annotation owned by `link`; otherwise as an artifact (icons, cover art,
+    pictures without alt text)."""
     from briefgen.render.tags import artifact
-    with artifact(canv):
-        _draw_image(canv, img, x, y, width, height)
+    from briefgen.render.tags import figure as tag_figure
+    if figure is None:
+        with artifact(canv):
+            _draw_image(canv, img, x, y, width, height)
+        return
+    owner = getattr(canv, "annotation_owner", None)
+    canv.annotation_owner = link
+    canv.saveState()
+    canv.translate(x, y)
+    try:
+        with tag_figure(canv, figure, width, height):
+            _draw_image(canv, img, 0, 0, width, height)
+    finally:
+        canv.restoreState()
+        canv.annotation_owner = owner
 
 
 def _draw_image(canv, img: d.Image, x: float, y: float, width: float, height: float) -> None:
@@ -144,10 +159,13 @@ def _svg_form(canv, img: d.Image) -> tuple[str, tuple[float, float]]:
 class Picture(Flowable):
     """An Image block in the flow: the picture at its size, its credit line below."""
 
-    def __init__(self, img: d.Image, credit: Paragraph | None, natural: tuple[float, float]):
+    def __init__(self, img: d.Image, credit: Paragraph | None, natural: tuple[float, float],
+                 figure=None, link=None):
         super().__init__()
         self.img = img
         self.credit = credit
+        self.figure = figure            # tagged PDF: its Figure element (None: an artifact)
+        self.link = link                # and the Link around it when the picture links
         self.natural = natural          # width, height in points at 72 dpi (or SVG size)
         self.hAlign = {"center": "CENTER", "right": "RIGHT"}.get(img.align, "LEFT")
         self._size = (0.0, 0.0)
@@ -178,8 +196,11 @@ class Picture(Flowable):
 
     def draw(self):
         w, h = self._size
-        draw_image(self.canv, self.img, 0, self._credit_h, w, h)
+        draw_image(self.canv, self.img, 0, self._credit_h, w, h, self.figure, self.link)
         if self.credit is not None:
+            if self.figure is not None:     # the credit is the figure's Caption
+                self.credit.drawOn(self.canv, 0, 0)
+                return
             from briefgen.render.tags import artifact
-            with artifact(self.canv):   # not yet a Figure with its caption (issue 12 note)
+            with artifact(self.canv):       # the credit of a picture without alt text
                 self.credit.drawOn(self.canv, 0, 0)

@@ -53,8 +53,14 @@ class BriefDocTemplate(BaseDocTemplate):
 
     def __init__(self, fileobj, *, theme, styles, doc, notes: NoteStore, body_font: str,
                  one_page: bool = False, runs=None, script: Script | None = None,
-                 tagger: Tagger | None = None, **kwargs):
+                 tagger: Tagger | None = None, logo_place: str | None = None,
+                 logo_elems=(None, None), **kwargs):
         self.tagger = tagger
+        # The issuer's logo is shown to a reader once, where `logo_place` says ("cover" or
+        # the first "footer"), drawn when that page ends (its place in the tree is after
+        # what the page says) as its (Figure, Link) elements; elsewhere it is an artifact.
+        self.logo_place = logo_place
+        self.logo_elems = logo_elems
         self.theme = theme
         self.runs = runs or (lambda text, font: [(font, text)])
         self.script = script or Script(FontChain((), ()))
@@ -85,6 +91,7 @@ class BriefDocTemplate(BaseDocTemplate):
                                 height - bottom - m["top"] * 0.6, id="cover",
                                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
             templates.append(PageTemplate("cover", [cover_frame], onPage=self._draw_cover,
+                                          onPageEnd=self._end_cover,
                                           autoNextPageTemplate="body"))
             self._band = band
         templates.append(PageTemplate("body", [body], onPage=self._draw_running,
@@ -106,8 +113,16 @@ class BriefDocTemplate(BaseDocTemplate):
                 draw_image(canv, icon, x, height - self._band + 12 * mm, icon.width, icon.height)
                 x += icon.width * 1.9
             logo = self.model.logos.get("cover")
-            if logo:
-                draw_image(canv, logo, m["left"], m["bottom"], logo.width, logo.height)
+            if logo and self.logo_place != "cover":
+                draw_image(canv, _unlinked(logo), m["left"], m["bottom"], logo.width,
+                           logo.height)
+
+    def _end_cover(self, canv, doc):
+        logo = self.model.logos.get("cover")
+        if logo and self.logo_place == "cover":
+            m = self.theme.margins
+            draw_image(canv, logo, m["left"], m["bottom"], logo.width, logo.height,
+                       *self.logo_elems)
 
     def number(self, n: int) -> str:
         """A page number in the document's digits (Arabic-Indic in Arabic) or the theme's."""
@@ -156,10 +171,9 @@ class BriefDocTemplate(BaseDocTemplate):
         author_x = start
         logo = self.model.logos.get("footer")
         if logo:
-            # at the start of the footer line (the right in a right-to-left document),
-            # bottom-aligned with the text's descenders; the issuer's name follows it
-            x = start - logo.width if rtl else start
-            draw_image(canv, logo, x, y - foot.fontSize * 0.25, logo.width, logo.height)
+            if self.logo_place != "footer":     # else drawn as the Figure at the page end
+                draw_image(canv, _unlinked(logo), *self._footer_logo_at(logo), logo.width,
+                           logo.height)
             author_x = start - logo.width - 6 if rtl else start + logo.width + 6
         if self.model.meta.author:
             self._text(canv, author_x, y, self.model.meta.author[:90], foot, end=rtl)
@@ -188,6 +202,14 @@ class BriefDocTemplate(BaseDocTemplate):
         footer.__exit__(None, None, None)
         canv.restoreState()
 
+    def _footer_logo_at(self, logo) -> tuple[float, float]:
+        # at the start of the footer line (the right in a right-to-left document),
+        # bottom-aligned with the text's descenders; the issuer's name follows it
+        width = self.theme.page_size[0]
+        m = self.theme.margins
+        x = width - m["right"] - logo.width if self.script.rtl else m["left"]
+        return x, m["bottom"] * 0.5 - self.pstyles["footer"].fontSize * 0.25
+
     def _say(self, canv, x, y, text, style, right=False) -> float:
         """Draw one line of user text (a name, an organisation) in the style's font, with
         the characters it lacks in the fallback font, as paragraphs are; the width drawn.
@@ -208,6 +230,11 @@ class BriefDocTemplate(BaseDocTemplate):
         for frame in self.pageTemplate.frames:
             if isinstance(frame, FootnoteFrame):
                 frame.draw_notes(canv)
+        logo = self.model.logos.get("footer")
+        if logo and self.logo_place == "footer":
+            draw_image(canv, logo, *self._footer_logo_at(logo), logo.width, logo.height,
+                       *self.logo_elems)
+            self.logo_place = "drawn"     # the other pages' footers draw it as an artifact
 
     # ---------------------------------------------------------------- hooks
 
@@ -254,6 +281,13 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.endForm()
 
     toc_keys: list[str] = []
+
+
+def _unlinked(logo):
+    """A logo drawn as an artifact has no link: every link annotation of a tagged PDF
+    belongs to a Link element, and the logo's link is where its Figure is."""
+    from dataclasses import replace
+    return replace(logo, link="") if logo.link else logo
 
 
 def first_template_switch():
