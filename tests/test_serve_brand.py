@@ -268,3 +268,38 @@ def test_a_truncated_logo_is_refused_with_the_name_uploaded(browser, app):
     message = refused(browser, app, "logo", brand=None, logo=LOGO[:3000],
                       logo_name="broken.png")
     assert "broken.png" in message and str(app.server.store.root) not in message
+
+
+def test_a_campaign_in_the_brand(app, browser, saved):
+    c, headers = browser
+    sheet = "municipality,country,outputs\nLund,SE,brief;at-a-glance\n"
+    r = c.post("/api/campaigns", headers=headers, data={"brand": saved["id"]},
+               files={"file": ("towns.csv", sheet.encode())})
+    assert r.status_code == 200, r.text
+    state = r.json()
+    assert state["brand"]["label"].startswith("Children First Network")
+    assert c.post(f"/api/campaigns/{state['id']}/start", headers=headers).status_code == 200
+    app.server.campaigns.wait(300)
+    done = c.get(f"/api/campaigns/{state['id']}").json()
+    assert (done["status"], done["built"]) == ("done", 1), done
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(c.get(f"/campaigns/{state['id']}/download").content)) as zf:
+        for name in ("lund/brief.pdf", "lund/at-a-glance.pdf"):
+            pdf = zf.read(name)
+            assert logo_size() in images_of(pdf), name
+            assert cherry_in(fill_colours(pdf)), name
+    # another session's brand id is refused, not used
+    other, other_headers = client(app)
+    r = other.post("/api/campaigns", headers=other_headers, data={"brand": saved["id"]},
+                   files={"file": ("towns.csv", sheet.encode())})
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "brand"
+
+
+def test_a_logo_the_brand_file_does_not_name_is_refused(browser, app):
+    before = brand_folders(app)
+    r = upload(browser, logo_name="other.png")
+    assert r.status_code == 422
+    said = {p["field"]: p["message"] for p in r.json()["problems"]}
+    assert "the brand file's logo section does not name other.png" in said["logo"]
+    assert "logo 'logo.png' was not uploaded with the brand file" in said["brand_file"]
+    assert brand_folders(app) == before

@@ -25,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from briefgen.errors import BriefgenError
 from briefgen.web import forms, pages, tasks
-from briefgen.web.brands import MAX_PIXELS, BrandProblems, Brands, Upload
+from briefgen.web.brands import MAX_PIXELS, BrandProblems, Brands, Upload, public
 from briefgen.web.campaigns import Campaigns, clean
 from briefgen.web.i18n import STRINGS, pick_language
 from briefgen.web.security import Guard
@@ -134,7 +134,9 @@ class Server:
         html = pages.campaign_page(_ui(request), request.state.csrf,
                                    max_mb=self.config.max_upload_mb,
                                    max_rows=self.config.max_rows, suffixes=SUFFIXES,
-                                   columns=columns(), priorities=self._priorities(_ui(request)))
+                                   columns=columns(), priorities=self._priorities(_ui(request)),
+                                   brands=await asyncio.to_thread(self.brands.list,
+                                                                  request.state.session))
         return self._page(request, html)
 
     # ------------------------------------------------------------------ one brief
@@ -230,10 +232,7 @@ class Server:
                 "field": "brand", "level": "error",
                 "message": "that brand is not saved here (any more); upload it again"}],
                 "pages": [], "examples": [], "warnings": []}, status_code=422)
-        folder = Path(state["path"]).parent
-        override = state.get("logo_override")
-        return {"path": state["path"], "shown": state.get("shown", {}),
-                "logo_override": str(folder / override) if override else ""}
+        return {"path": state["path"], "shown": state.get("shown", {})}
 
     async def brand_list(self, request: Request):
         return JSONResponse(await asyncio.to_thread(self.brands.list, request.state.session))
@@ -258,10 +257,8 @@ class Server:
         except BrandProblems as exc:
             return JSONResponse({"problems": [p.as_dict() for p in exc.problems]},
                                 status_code=422)
-        override = state.get("logo_override")
         try:
             verdict = await self.run(tasks.check_brand, str(folder / "brand.yml"),
-                                     str(folder / override) if override else "",
                                      state["shown"])
         except asyncio.TimeoutError:
             verdict = {"problems": [{"field": "brand_file", "message":
@@ -284,9 +281,18 @@ class Server:
                 return _message("choose a spreadsheet file to upload")
             data = await upload.read()
             filename = upload.filename
+            brand_id = form.get("brand")
+        brand = None
+        if isinstance(brand_id, str) and brand_id:
+            saved = self.brands.get(request.state.session, brand_id)
+            if saved is None:
+                return JSONResponse({"problems": [{"field": "brand", "message":
+                                    "that brand is not saved here (any more); upload it "
+                                    "again on the brief page"}]}, status_code=422)
+            brand = {"id": saved["id"], "label": public(saved)["label"]}
         try:
             state = await asyncio.to_thread(self.campaigns.create, request.state.session,
-                                            filename, data)
+                                            filename, data, brand)
         except BriefgenError as exc:
             return JSONResponse({"problems": [{"field": "file",
                                                "message": clean(forms.said(d))}

@@ -319,20 +319,18 @@ class Brands:
             text, brand_problems, named = self._brand_text(brand, names)
             problems += brand_problems
             named_logo = logo is not None and logo.basename in named
+        raw = brand.data.decode("utf-8", "replace") if brand is not None else ""
+        if logo is not None and not named_logo and re.search(r"^logo\s*:", raw, re.M):
+            problems.append(Problem("logo", f"the brand file's logo section does not name "
+                                    f"{logo.shown}; name it there (e.g. 'large: "
+                                    f"{logo.shown}') or leave this field empty"))
         if problems:
             raise BrandProblems(problems)
-        if text is None:
-            text = ""
+        text = text or ""
         if logo is not None and not named_logo:
-            if re.search(r"^logo\s*:", text, re.M):
-                # as --logo on the command line: this logo replaces the brand's own
-                override = names[logo.basename]
-            else:
-                override = None
-                text = text.rstrip("\n") + ("\n" if text.strip() else "") + \
-                    f'logo: "{names[logo.basename]}"\n'
-        else:
-            override = None
+            # a logo beside a brand file without one (or alone): the brand's logo
+            text = text.rstrip("\n") + ("\n" if text.strip() else "") + \
+                f'logo: "{names[logo.basename]}"\n'
         brand_id = self.store.new_id()
         folder = self.root(session) / brand_id
         folder.mkdir(parents=True)
@@ -348,7 +346,7 @@ class Brands:
             shown["brand.yml"] = brand.shown
         state = {"id": brand_id, "created": now(), "name": "",
                  "brand_file": brand.shown if brand else "", "logo": logo.shown if logo else "",
-                 "files": [u.shown for u in others], "logo_override": override or "",
+                 "files": [u.shown for u in others],
                  "shown": shown, "notes": []}
         return folder, state
 

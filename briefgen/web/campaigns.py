@@ -148,9 +148,11 @@ class Campaigns:
 
     # ------------------------------------------------------------------ upload and check
 
-    def create(self, session: str, filename: str, data: bytes) -> dict:
+    def create(self, session: str, filename: str, data: bytes,
+               brand: dict | None = None) -> dict:
         """Keep the upload in a folder of its own and check every row; a file that cannot
-        be used at all raises BriefgenError (and leaves nothing behind)."""
+        be used at all raises BriefgenError (and leaves nothing behind). `brand` (id and
+        label of a brand saved in the session) is the brand of every row."""
         suffix = Path(filename or "").suffix.lower()
         if suffix not in SUFFIXES:
             kinds = "Excel (.xlsx), CSV or YAML" if ".xlsx" in SUFFIXES else "CSV or YAML"
@@ -207,7 +209,7 @@ class Campaigns:
                  "source": source.name, "total": len(checked), "done": 0, "built": 0,
                  "skipped": 0, "failed": 0, "failures": [], "problems": problems,
                  "bad_rows": len({p["row"] for p in problems}), "lines": lines,
-                 "eta": None, "message": ""}
+                 "eta": None, "message": "", "brand": brand}
         self.save(folder, state)
         return state
 
@@ -226,22 +228,31 @@ class Campaigns:
                                     "now", hint="start this one when one of them is done",
                                     code="campaign.busy")
             state = read_json(folder / "campaign.json")
+            brand = None
+            if state.get("brand"):
+                from briefgen.web.brands import Brands
+                saved = Brands(self.store).get(session, state["brand"]["id"])
+                if saved is None:
+                    raise BriefgenError("the brand of this campaign is not saved any more",
+                                        hint="upload the brand again on the brief page, "
+                                             "then the spreadsheet", code="campaign.brand")
+                brand = Path(saved["path"])
             state.update(status="running", message="", failures=[], done=0)
             self.live[key] = state
             (folder / "campaign.zip").unlink(missing_ok=True)  # stale once this run starts
         self.save(folder, state)
-        thread = threading.Thread(target=self._run, args=(folder, state), daemon=True,
+        thread = threading.Thread(target=self._run, args=(folder, state, brand), daemon=True,
                                   name=f"campaign-{campaign_id}")
         self.threads[key] = thread
         thread.start()
         return self.state(session, campaign_id)
 
-    def _run(self, folder: Path, state: dict) -> None:
+    def _run(self, folder: Path, state: dict, brand: Path | None = None) -> None:
         started = time.monotonic()
         final: dict[str, Any] = {}
         try:
             result = run_campaign(folder / state["source"], folder / "out", packet=True,
-                                  content=self.content, pool=self.pool,
+                                  content=self.content, pool=self.pool, brand=brand,
                                   progress=WebProgress(self, folder, state))
             final = dict(status="done", built=result.built, skipped=result.skipped,
                          failed=result.failed, done=result.total, eta=0)

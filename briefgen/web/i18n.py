@@ -42,6 +42,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "brand_help": "Your organisation's name, logo and colours on every page. Pick a "
                       "brand you uploaded before, or upload one below.",
         "brand_choice": "Brand of the documents",
+        "campaign_brand_help": "A brand uploaded on the One brief page, for every row.",
         "brand_none": "None: briefgen's own design",
         "brand_upload": "Upload a brand",
         "brand_file": "Brand file (_brand.yml, optional)",
@@ -164,6 +165,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "brand_help": "El nombre, el logotipo y los colores de su organización en cada "
                       "página. Elija una marca que ya subió o suba una abajo.",
         "brand_choice": "Marca de los documentos",
+        "campaign_brand_help": "Una marca subida en la página Un informe, para todas las filas.",
         "brand_none": "Ninguna: el diseño propio de briefgen",
         "brand_upload": "Subir una marca",
         "brand_file": "Archivo de marca (_brand.yml, opcional)",
@@ -291,6 +293,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "brand_help": "Le nom, le logo et les couleurs de votre organisation sur chaque "
                       "page. Choisissez une charte déjà envoyée, ou envoyez-en une ci-dessous.",
         "brand_choice": "Charte des documents",
+        "campaign_brand_help": "Une charte envoyée sur la page Une note, pour toutes les lignes.",
         "brand_none": "Aucune : la présentation de briefgen",
         "brand_upload": "Envoyer une charte",
         "brand_file": "Fichier de charte (_brand.yml, facultatif)",

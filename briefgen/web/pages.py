@@ -192,7 +192,7 @@ def brief_page(ui: str, csrf: str, *, priorities, languages, layouts, countries,
 
 def campaign_page(ui: str, csrf: str, *, max_mb: int, max_rows: int,
                   suffixes: tuple[str, ...], columns: list[tuple[str, str]],
-                  priorities) -> str:
+                  priorities, brands=()) -> str:
     """columns: (name, description) of every column a campaign row may have;
     priorities: (id, number, title) as on the brief page."""
     t = STRINGS[ui]
@@ -210,6 +210,11 @@ def campaign_page(ui: str, csrf: str, *, max_mb: int, max_rows: int,
       aria-describedby="help-file problem-file" required>
     <p class="problem" id="problem-file" role="alert" hidden></p>
   </div>
+  {_field("brand", t["brand_choice"],
+          f'<select id="f-brand" name="brand" {_described("brand", t["campaign_brand_help"])}>'
+          f'<option value="">{h(t["brand_none"])}</option>'
+          + "".join(f'<option value="{h(b["id"])}">{h(b["label"])}</option>' for b in brands)
+          + '</select>', t["campaign_brand_help"])}
   <button type="submit" class="primary">{h(t['upload'])}</button>
   <p class="status" id="upload-status" role="status" aria-live="polite"></p>
 </form>

@@ -8,7 +8,6 @@ They return plain data and never raise for bad input: problems come back as data
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +29,7 @@ def _documents(ws, form: FormResult, what: str, lang: str, brand: dict | None = 
     """(file name, Built) for the documents of one download button, in the brand chosen
     (brand: what app.py found of the session's saved brand; its paths are the server's)."""
     profile = form.profile
-    kit = None
-    if brand:
-        kit = brand["path"]
-        if brand.get("logo_override"):
-            # as --logo beside --brand on the command line: it replaces the brand's logos
-            profile = replace(profile, logo=brand["logo_override"])
+    kit = brand["path"] if brand else None
     layout = profile.layout or None
     if what == "brief":
         return [("brief.pdf", ws.build("brief", profile, layout, brand=kit))]
@@ -74,7 +68,7 @@ def _shown(text: str, brand: dict | None) -> str:
     return unshown(text, Path(brand["path"]).parent, brand.get("shown", {}))
 
 
-def check_brand(path: str, logo_override: str = "", shown: dict | None = None) -> dict:
+def check_brand(path: str, shown: dict | None = None) -> dict:
     """The brand reader's verdict on an uploaded brand, every picture decoded: its
     problems and notes in the command line's words, and its name."""
     from briefgen.pictures import inspect
@@ -89,7 +83,7 @@ def check_brand(path: str, logo_override: str = "", shown: dict | None = None) -
         loc = diag.location if diag.location and diag.location.path == path else None
         return unshown(located(loc, said(diag)), folder, shown or {})
     try:
-        kit = ws.brand(Profile(logo=logo_override), path)
+        kit = ws.brand(Profile(), path)
         for logo in {str(x.path) for x in kit.logos.values()}:
             inspect(logo)
         out["name"] = kit.name

@@ -304,7 +304,8 @@ function campaignPage() {
       (T["status_" + state.status] || state.status) + ". " +
       (problems.length ? fmt(T.checked_bad, { bad: state.bad_rows, total: state.total })
                        : fmt(T.checked_ok, { total: state.total })) +
-      (state.message ? " " + state.message : "");
+      (state.message ? " " + state.message : "") +
+      (state.brand ? " " + T.brand + ": " + state.brand.label + "." : "");
     document.getElementById("problems-wrap").hidden = !problems.length;
     fillTable(document.querySelector("#problems tbody"), problems,
               ["row", "municipality", "column", "message"]);
@@ -377,6 +378,7 @@ function campaignPage() {
     if (!input.files.length) return;
     const body = new FormData();
     body.append("file", input.files[0]);
+    body.append("brand", document.getElementById("f-brand").value);
     uploadStatus.textContent = T.uploading;
     const result = await api("/api/campaigns", { method: "POST", body });
     uploadStatus.textContent = "";
