@@ -1,6 +1,7 @@
 """Time `briefgen serve`: the preview of a tailored brief, and the server under load.
 
     .venv/bin/python bench/bench_serve.py [--runs N] [--rows N] [--previews N] [--jobs N]
+                                          [--no-load]
 
 Starts a real server (uvicorn, its worker pool) on a free port with a fresh data folder.
 
@@ -15,6 +16,7 @@ Starts a real server (uvicorn, its worker pool) on a free port with a fresh data
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import socket
 import statistics
@@ -69,7 +71,7 @@ def bench_preview(base: str, runs: int) -> None:
     c, csrf = session(base)
     for _ in range(3):  # warm-up: fonts, pack, layout, renderer in the worker
         c.post("/api/preview", json={"fields": FIELDS}, headers=csrf)
-    worker, cpu, trip = [], [], []
+    worker, cpu, trip, build = [], [], [], []
     for i in range(runs):
         fields = dict(FIELDS, local_context=f"Revision {i}.")  # a new form each time
         t0 = time.perf_counter()
@@ -78,10 +80,13 @@ def bench_preview(base: str, runs: int) -> None:
         assert data["pages"] and not data["problems"], data["problems"]
         worker.append(data["ms"])
         cpu.append(data["cpu_ms"])
+        build.append(data.get("build_ms", 0.0))
     pages = len(data["pages"])
     print(f"preview of a tailored brief ({pages} pages, 200 px thumbnails):")
     stats("  server side (worker: build + thumbnails)", worker)
     stats("  server side, CPU time of the worker", cpu)
+    stats("  ... of which building the brief (CPU)", build)
+    stats("  ... of which the thumbnails (CPU)", [c - b for c, b in zip(cpu, build)])
     stats("  round trip seen by the browser", trip)
 
 
@@ -137,15 +142,20 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--previews", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-load", action="store_true",
+                        help="time the preview only (for runs interleaved with others)")
     args = parser.parse_args()
+    print("load average at start: %.2f %.2f %.2f" % os.getloadavg())
     with tempfile.TemporaryDirectory() as tmp:
         proc, base = start_server(Path(tmp), args.jobs)
         try:
             bench_preview(base, args.runs)
-            bench_load(base, args.rows, args.previews)
+            if not args.no_load:
+                bench_load(base, args.rows, args.previews)
         finally:
             proc.terminate()
             proc.wait(30)
+    print("load average at end:   %.2f %.2f %.2f" % os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ class Workspace:
         self._layouts: dict[tuple[str, str], Layout] = {}
         self._renderers: dict[str, object] = {}
         self._brands: dict[tuple[str, str], object] = {}
+        self._draft: Workspace | None = None
 
     @property
     def pack(self) -> Pack:
@@ -48,6 +49,18 @@ class Workspace:
             from briefgen import cache
             self._pack = cache.load_pack(self.content_dir)
         return self._pack
+
+    def draft(self) -> Workspace:
+        """This workspace building untagged PDFs, for previews: the same pages (tagging
+        changes no pixel), without the cost of the structure tree. It shares this one's
+        pack, layouts and brands and keeps renderers of its own."""
+        if not self.tagged:
+            return self
+        if self._draft is None:
+            draft = Workspace(self.content_dir, tagged=False)
+            draft._pack, draft._layouts, draft._brands = self.pack, self._layouts, self._brands
+            self._draft = draft
+        return self._draft
 
     def layout(self, ref: str | None, brand=None) -> Layout:
         ref = ref or "default"

@@ -163,6 +163,27 @@ def test_preview_shows_the_pages_and_the_examples_for_the_place(app, browser):
     assert all(e["title"] for e in examples)
 
 
+def test_the_preview_shows_the_pages_of_the_download(app, browser):
+    """The preview is built untagged (faster); its pages are the tagged download's."""
+    from PIL import Image, ImageChops
+    import pypdfium2 as pdfium
+    c, csrf = browser
+    fields = dict(MALMO, local_context="Malmö has welcomed many families since 2015.")
+    preview = c.post("/api/preview", json={"fields": fields}, headers=csrf).json()
+    r = c.post("/api/build", json={"fields": fields, "what": "brief"}, headers=csrf)
+    pdf = c.get(r.json()["url"]).content
+    assert "/StructTreeRoot" in PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    doc = pdfium.PdfDocument(pdf)
+    assert len(preview["pages"]) == len(doc)
+    for i, uri in enumerate(preview["pages"]):
+        shown = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB")
+        page = doc[i]
+        real = page.render(scale=200 / page.get_width()).to_pil().convert("RGB")
+        assert shown.size == real.size
+        diff = ImageChops.difference(shown, real).getextrema()
+        assert max(hi for _, hi in diff) <= 8, (i, diff)
+
+
 def test_untoggled_examples_leave_the_brief(app, browser):
     c, csrf = browser
     data = c.post("/api/preview", json={"fields": MALMO}, headers=csrf).json()

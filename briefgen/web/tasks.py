@@ -111,7 +111,10 @@ def preview(values: dict[str, Any], what: str = "brief", ui_lang: str = "en",
         return out
     try:
         out["examples"] = suggestions(ws.pack, form.profile, ui_lang)
-        built = _documents(ws, form, what, ui_lang, brand)
+        # the pages as they look: the draft (untagged) build of the same workspace, since
+        # the structure tree changes no pixel; the downloads are tagged
+        built = _documents(ws.draft(), form, what, ui_lang, brand)
+        out["build_ms"] = round((time.process_time() - cpu) * 1000, 1)
         pages = []
         for _, b in built:
             pages += thumbnails(b.pdf, width)
@@ -161,6 +164,7 @@ def warm_up() -> int:
     """Load the pack, the default layout and its fonts before the first real request."""
     import os
     preview({"municipality": "Warm-up", "date": "2026-01-01"})
+    download({"municipality": "Warm-up", "date": "2026-01-01"}, "brief")  # the tagged one
     return os.getpid()
 
 
