@@ -157,8 +157,8 @@ class Campaigns:
         if suffix not in SUFFIXES:
             kinds = "Excel (.xlsx), CSV or YAML" if ".xlsx" in SUFFIXES else "CSV or YAML"
             raise BriefgenError(f"campaign file must be {kinds}",
-                                hint="save the sheet as 'CSV UTF-8' (a .csv file) and "
-                                     "upload that", code="campaign.format")
+                                hint="save the sheet as an Excel workbook (.xlsx) or as "
+                                     "'CSV UTF-8' and upload that", code="campaign.format")
         campaign_id = self.store.new_id()
         folder = self.store.campaigns_dir(session) / campaign_id
         folder.mkdir(parents=True)

@@ -98,12 +98,14 @@ STRINGS: dict[str, dict[str, str]] = {
                          "download one ZIP file.",
         "campaign_file": "Spreadsheet (CSV)",
         "campaign_file_xlsx": "Spreadsheet (Excel or CSV)",
-        "campaign_file_help": "In your spreadsheet program choose Save as, then 'CSV UTF-8'. "
-                              "The first row names the columns: municipality, country, lang, "
-                              "priorities, outputs, ...",
+        "campaign_file_help": "An Excel workbook (.xlsx: its first sheet) or a CSV file, one row "
+                              "per municipality. The first row names the columns: "
+                              "municipality, country, lang, priorities, outputs, ...",
         "upload": "Upload and check",
         "uploading": "Checking every row…",
         "checked_ok": "All {total} rows are fine.",
+        "built_bad": "Rows with problems: {bad} of {total}; they were left out. Fix them in "
+                     "the spreadsheet and upload it again to build them too.",
         "checked_bad": "Rows with problems: {bad} of {total}. Those rows will fail alone; "
                        "fix them in the spreadsheet and upload it again, or build the others "
                        "now.",
@@ -225,12 +227,14 @@ STRINGS: dict[str, dict[str, str]] = {
                          "todas y puede descargar un único archivo ZIP.",
         "campaign_file": "Hoja de cálculo (CSV)",
         "campaign_file_xlsx": "Hoja de cálculo (Excel o CSV)",
-        "campaign_file_help": "En su programa de hojas de cálculo elija Guardar como y luego "
-                              "'CSV UTF-8'. La primera fila nombra las columnas: "
+        "campaign_file_help": "Un libro de Excel (.xlsx: su primera hoja) o un archivo CSV, una "
+                              "fila por municipio. La primera fila nombra las columnas: "
                               "municipality, country, lang, priorities, outputs, ...",
         "upload": "Subir y revisar",
         "uploading": "Revisando cada fila…",
         "checked_ok": "Las {total} filas están bien.",
+        "built_bad": "Filas con problemas: {bad} de {total}; se dejaron fuera. Corríjalas en "
+                     "la hoja y vuelva a subirla para prepararlas también.",
         "checked_bad": "Filas con problemas: {bad} de {total}. Esas filas fallarán por "
                        "separado; corríjalas en la hoja y vuelva a subirla, o prepare ya las "
                        "demás.",
@@ -353,12 +357,15 @@ STRINGS: dict[str, dict[str, str]] = {
                          "ensuite toutes, à télécharger en un seul fichier ZIP.",
         "campaign_file": "Tableau (CSV)",
         "campaign_file_xlsx": "Tableau (Excel ou CSV)",
-        "campaign_file_help": "Dans votre tableur, choisissez Enregistrer sous, puis « CSV "
-                              "UTF-8 ». La première ligne nomme les colonnes : municipality, "
-                              "country, lang, priorities, outputs, ...",
+        "campaign_file_help": "Un classeur Excel (.xlsx : sa première feuille) ou un fichier CSV, "
+                              "une ligne par commune. La première ligne nomme les colonnes : "
+                              "municipality, country, lang, priorities, outputs, ...",
         "upload": "Envoyer et vérifier",
         "uploading": "Vérification de chaque ligne…",
         "checked_ok": "Les {total} lignes sont correctes.",
+        "built_bad": "Lignes avec des problèmes : {bad} sur {total} ; elles ont été laissées "
+                     "de côté. Corrigez-les dans le tableau et renvoyez-le pour les préparer "
+                     "aussi.",
         "checked_bad": "Lignes avec des problèmes : {bad} sur {total}. Ces lignes échoueront "
                        "seules ; corrigez-les dans le tableau et renvoyez-le, ou préparez les "
                        "autres maintenant.",

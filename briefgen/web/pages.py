@@ -132,8 +132,8 @@ def brief_page(ui: str, csrf: str, *, priorities, languages, layouts, countries,
                   t["logo_help"].format(mp=max_megapixels))}
     {upload_field("brand_files", t["brand_files"], ".ttf,.png,.jpg,.jpeg,.svg", multiple=True)}
     <button type="button" id="brand-save">{h(t['brand_save'])}</button>
-    <p class="status" id="brand-status" role="status" aria-live="polite"></p>
   </details>
+  <p class="status" id="brand-status" role="status" aria-live="polite"></p>
 </fieldset>"""
     content = f"""<fieldset class="priorities" aria-describedby="help-priorities problem-priorities">
   <legend>{h(t['priorities'])}</legend>

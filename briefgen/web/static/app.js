@@ -23,6 +23,14 @@ function postJSON(url, body, signal) {
                     headers: { "Content-Type": "application/json" } });
 }
 
+// Dates as the person's browser writes them (en-GB: 02/12/2026), if it speaks the page's
+// language; otherwise as the page's language does.
+function dateLocale() {
+  const page = document.documentElement.lang;
+  const mine = navigator.language || "";
+  return mine.split("-")[0] === page ? mine : page;
+}
+
 function el(tag, attrs = {}, text) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
@@ -257,6 +265,8 @@ function briefPage() {
       for (const field of uploadFields) document.getElementById("f-" + field).value = "";
       brandStatus.textContent = fmt(T.brand_saved, { name: b.name }) +
         (b.notes && b.notes.length ? " " + T.warning + ": " + b.notes.join(" ") : "");
+      document.getElementById("brand-upload").open = false;
+      brandSelect.focus();    // the upload closed: the choice it made is where to go on
       schedule(0);
       return;
     }
@@ -296,13 +306,16 @@ function campaignPage() {
   }
 
   function show(state) {
+    const was = current && current.id === state.id ? current.status : null;
     current = state;
     box.hidden = false;
     document.getElementById("campaign-name").textContent = state.name;
     const problems = state.problems || [];
     document.getElementById("campaign-summary").textContent =
       (T["status_" + state.status] || state.status) + ". " +
-      (problems.length ? fmt(T.checked_bad, { bad: state.bad_rows, total: state.total })
+      (problems.length ? fmt(state.status === "checked" || state.status === "running"
+                               ? T.checked_bad : T.built_bad,
+                             { bad: state.bad_rows, total: state.total })
                        : fmt(T.checked_ok, { total: state.total })) +
       (state.message ? " " + state.message : "") +
       (state.brand ? " " + T.brand + ": " + state.brand.label + "." : "");
@@ -331,8 +344,11 @@ function campaignPage() {
               ["row", "municipality", "message"]);
     zip.hidden = state.status !== "done" && state.status !== "interrupted";
     zip.href = `/campaigns/${state.id}/download`;
-    if (running && !poller) poller = setInterval(poll, 700);
+    if (running && !poller) { poller = setInterval(poll, 700); list(); }
     if (!running && poller) { clearInterval(poller); poller = null; list(); }
+    // the button pressed is hidden while the campaign builds: once it is built, the
+    // download is where the keyboard goes on
+    if (was === "running" && !zip.hidden) zip.focus();
   }
 
   async function poll() {
@@ -354,7 +370,7 @@ function campaignPage() {
     for (const c of result.data) {
       const tr = el("tr");
       tr.append(el("td", {}, c.name),
-                el("td", {}, new Date(c.created * 1000).toLocaleString(document.documentElement.lang)),
+                el("td", {}, new Date(c.created * 1000).toLocaleString(dateLocale())),
                 el("td", {}, String(c.total)),
                 el("td", {}, T["status_" + c.status] || c.status));
       const td = el("td");
@@ -382,7 +398,13 @@ function campaignPage() {
     uploadStatus.textContent = T.uploading;
     const result = await api("/api/campaigns", { method: "POST", body });
     uploadStatus.textContent = "";
-    if (result.ok) { show(result.data); list(); return; }
+    if (result.ok) {
+      show(result.data);
+      list();
+      box.scrollIntoView({ behavior: "smooth", block: "start" });
+      startButton.focus();      // checked: building is the next step
+      return;
+    }
     fileProblem.textContent = result.data.problems
       ? result.data.problems.map((p) => p.message).join(" ") : (result.data.error || T.server_error);
     fileProblem.hidden = false;
