@@ -121,9 +121,11 @@ def _draw_image(canv, img: d.Image, x: float, y: float, width: float, height: fl
         canv.linkURL(img.link, (x, y, x + width, y + height), relative=1, thickness=0)
 
 
-# (path, size, mtime, tint) -> form name and the tinted drawing: an icon drawn on every
-# page costs a dictionary lookup, not a file read, a hash and a deep copy each time
-_FORMS: dict[tuple, tuple[str, object]] = {}
+# (path, size, mtime, tint) -> form name, the tinted drawing and, once a document drew it,
+# the form's content: an icon drawn on every page costs a dictionary lookup, not a file
+# read, a hash and a deep copy each time, and each later document copies the content
+# instead of walking the drawing through renderPDF again
+_FORMS: dict[tuple, list] = {}
 
 
 def _svg_form(canv, img: d.Image) -> tuple[str, tuple[float, float]]:
@@ -143,17 +145,41 @@ def _svg_form(canv, img: d.Image) -> tuple[str, tuple[float, float]]:
         name = "svg-" + hashlib.sha256(path.read_bytes() + img.tint.encode()).hexdigest()[:12]
         if len(_FORMS) > 500:
             _FORMS.clear()
-        form = _FORMS[key] = (name, drawing)
-    name, drawing = form
+        form = _FORMS[key] = [name, drawing, {}]
+    name, drawing, replays = form
     known = getattr(canv, "_briefgen_forms", None)
     if known is None:
         known = canv._briefgen_forms = set()
     if name not in known:
         canv.beginForm(name, lowerx=0, lowery=0, upperx=drawing.width, uppery=drawing.height)
-        _draw_without_helvetica(drawing, canv)
+        # what the form's content depends on besides the drawing: the state a form starts in
+        # (the canvas class is made per document: named, not itself)
+        start = (tuple(c.__qualname__ for c in type(canv).__mro__), canv.bottomup, canv._fontname, canv._fontsize, canv._leading,
+                 canv._pageCompression)
+        code = replays.get(start)
+        if code is not None:
+            canv._code.extend(code)
+        else:
+            before = _side_effects(canv)
+            _draw_without_helvetica(drawing, canv)
+            # no name in the content: it uses no resource (font, graphics state, colour
+            # space, image) that another document would have to register
+            if _side_effects(canv) == before and not any("/" in c for c in canv._code):
+                replays[start] = tuple(canv._code)
         canv.endForm()
         known.add(name)
     return name, (drawing.width, drawing.height)
+
+
+def _side_effects(canv) -> tuple:
+    """What drawing into a form may register besides its content: graphics states (alpha),
+    colour spaces, shadings, nested forms or images, annotations, fonts, PDF objects. A
+    form whose drawing registers none of them and names no resource is its content alone,
+    and replaying that content gives the same document as drawing it again."""
+    doc = canv._doc
+    return (len(canv._extgstate._c), len(canv._colorsUsed), len(canv._shadingUsed),
+            len(canv._formsinuse), len(canv._annotationrefs), len(doc.fontMapping),
+            len(doc.idToObject))
 
 
 class Picture(Flowable):
