@@ -15,6 +15,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from briefgen import document as d
 from briefgen import inline
 from briefgen.errors import RenderError
+from briefgen.render import fastpaths
 from briefgen.render.fonts import Family, char_name, load_family, load_script_family
 from briefgen.render.flow import Flow, ParagraphCache, figure_elems, has_alt
 from briefgen.render.footnotes import NoteStore
@@ -26,6 +27,8 @@ from briefgen.render.tags import Elem, Tagger, link
 from briefgen.theme import Theme
 
 PRODUCER = "briefgen (ReportLab)"
+
+fastpaths.install()
 
 
 class Renderer:
