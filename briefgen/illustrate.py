@@ -24,7 +24,7 @@ from briefgen import document as d
 from briefgen.diagnostics import Diagnostic, Location
 from briefgen.errors import BriefgenError
 from briefgen.pictures import inspect, resolution_warning, resolve
-from briefgen.sources import LocDict, load_yaml
+from briefgen.sources import LocDict
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ def load_slots(content_dir: Path) -> Slots:
         return _SLOTS[key]
     if not path.is_file():
         return Slots()
-    data = load_yaml(path, "picture slots") or {}
+    from briefgen import cache   # parsed before: from the cache folder
+    data = cache.load_yaml(path, "picture slots") or {}
     if not isinstance(data, LocDict):
         raise BriefgenError("pictures.yaml must be a mapping (icons, photos)",
                             Location(str(path), 1), code="pictures.type")
