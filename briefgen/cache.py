@@ -30,7 +30,7 @@ _MAGIC = b"briefgen-cache-1\n"
 
 # Files kept per kind, the least recently used removed first: each edit of a pack, each
 # new briefgen and each content folder makes new keys, and the old files would pile up.
-KEEP = {"pack": 8, "ttf": 48, "yaml": 48, "pyphen": 16}
+KEEP = {"pack": 8, "ttf": 48, "yaml": 48, "pyphen": 16, "svg": 64, "svgform": 64}
 KEEP_OTHER = 32
 
 
@@ -60,6 +60,29 @@ def code_fingerprint() -> str:
         h.update(str(path.relative_to(package)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def library_stamp(package: str) -> str:
+    """The version of an installed package, known without importing it (importing svglib
+    is what a cached result saves): the size and time of each of its top-level files."""
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return f"{package}:missing"
+    if spec is None or not spec.origin:
+        return f"{package}:missing"
+    where = Path(spec.origin).parent if spec.submodule_search_locations else Path(spec.origin)
+    files = sorted(where.glob("*.py")) if where.is_dir() else [where]
+    parts = [package]
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
 
 
 def key(*parts: str | bytes) -> str:

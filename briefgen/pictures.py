@@ -116,8 +116,21 @@ def _inspect_raster(path: Path, where) -> PictureInfo:
 
 
 def _inspect_svg(path: Path, where) -> PictureInfo:
+    """Its size, from the user's cache folder when these bytes passed the checks before:
+    a process whose pictures are all known then never imports svglib (lxml, cssselect2)."""
+    from briefgen import cache
+    try:
+        k = cache.key("svg-info", cache.library_stamp("svglib"), path.read_bytes())
+    except OSError:
+        k = None
+    hit = cache.load("svg", k) if k else None
+    if isinstance(hit, tuple) and len(hit) == 2 and all(isinstance(v, float) for v in hit):
+        return PictureInfo(str(path), "svg", *hit)
     drawing = load_svg(path, where)
-    return PictureInfo(str(path), "svg", float(drawing.width), float(drawing.height))
+    info = PictureInfo(str(path), "svg", float(drawing.width), float(drawing.height))
+    if k:
+        cache.store("svg", k, (info.width, info.height))
+    return info
 
 
 _SVG: dict[str, object] = {}

@@ -84,14 +84,17 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def references():
-    """Each case built without the shortcuts and with every icon drawn afresh."""
-    ws = Workspace()
-    out = {}
-    with fastpaths.disabled():
-        for name, (kind, profile, options) in CASES.items():
-            for form in images._FORMS.values():
-                form[2].clear()
-            out[name] = ws.build(kind, profile, **options).pdf
+    """Each case built without the shortcuts and with every icon drawn afresh (nothing
+    recorded in this process, nothing read from the cache folder)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BRIEFGEN_NO_CACHE", "1")
+        ws = Workspace()
+        out = {}
+        with fastpaths.disabled():
+            for name, (kind, profile, options) in CASES.items():
+                images._FORMS.clear()
+                out[name] = ws.build(kind, profile, **options).pdf
+    images._FORMS.clear()
     return out
 
 
@@ -103,4 +106,7 @@ def test_documents_are_byte_identical_with_the_shortcuts(case, references):
     assert any(form[2] for form in images._FORMS.values())
     pdf = ws.build(kind, profile, **options).pdf
     assert pdf == references[case]
+    images._FORMS.clear()   # as a new process: the recorded contents from the cache folder
+    assert ws.build(kind, profile, **options).pdf == references[case]
+    assert all(form[1] is None for form in images._FORMS.values())   # no SVG parsed
     assert profile.municipality in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()

@@ -53,8 +53,27 @@ def test_a_warm_process_writes_the_bytes_of_a_cold_one(builds):
     assert builds["entries"].count("pack") == 1
     assert builds["entries"].count("ttf") >= 5
     assert builds["entries"].count("yaml") >= 3
+    assert builds["entries"].count("svg") >= 2          # the icons' sizes
+    assert builds["entries"].count("svgform") >= 2      # and their drawn contents
     assert list((builds["folder"] / "jinja").rglob("*.cache"))
     assert "Graz" in PdfReader(builds["tmp"] / "warm.pdf").pages[0].extract_text()
+
+
+def test_a_warm_process_parses_no_yaml_and_no_svg(builds):
+    """From a warm cache folder the pack, layout, picture slots, icon sizes and icon forms
+    are all read back: PyYAML and svglib (with lxml) are never imported."""
+    code = ("import sys; from briefgen.cli import main\n"
+            "try: main(sys.argv[1:])\n"
+            "except SystemExit: pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'yaml', 'svglib', 'lxml', 'reportlab'}))")
+    out = builds["tmp"] / "modules.pdf"
+    result = subprocess.run(
+        [sys.executable, "-c", code, "brief", "-m", "Graz", "-p", "1", "-p", "4",
+         "--date", DATE, "-o", str(out)], cwd=REPO, capture_output=True, text=True,
+        env={**os.environ, "BRIEFGEN_CACHE_DIR": str(builds["folder"])}, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "['reportlab']"
+    assert out.read_bytes() == builds["uncached"]
 
 
 def test_a_corrupt_cache_is_parsed_around(builds, monkeypatch):

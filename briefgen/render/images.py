@@ -11,7 +11,6 @@ import hashlib
 import io
 from pathlib import Path
 
-from reportlab.graphics import renderPDF
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Paragraph
 from reportlab.platypus.flowables import Flowable
@@ -71,7 +70,7 @@ def _draw_without_helvetica(drawing, canv) -> None:
     """renderPDF starts every drawing by setting its default font, Helvetica, which would
     put a non-embedded standard font in the PDF even for an icon without text. It is set
     to the canvas's own (embedded) font for the time of the drawing."""
-    from reportlab.graphics import shapes
+    from reportlab.graphics import renderPDF, shapes
     saved = shapes.STATE_DEFAULTS["fontName"]
     shapes.STATE_DEFAULTS["fontName"] = canv._fontname
     try:
@@ -121,54 +120,89 @@ def _draw_image(canv, img: d.Image, x: float, y: float, width: float, height: fl
         canv.linkURL(img.link, (x, y, x + width, y + height), relative=1, thickness=0)
 
 
-# (path, size, mtime, tint) -> form name, the tinted drawing and, once a document drew it,
-# the form's content: an icon drawn on every page costs a dictionary lookup, not a file
-# read, a hash and a deep copy each time, and each later document copies the content
-# instead of walking the drawing through renderPDF again
+# (path, size, mtime, tint) -> [form name, tinted drawing (None until needed), recorded
+# contents, size, cache key]: an icon drawn on every page costs a dictionary lookup, not a
+# file read, a hash and a deep copy each time, and each later document copies the
+# recorded content instead of walking the drawing through renderPDF again
 _FORMS: dict[tuple, list] = {}
 
 
 def _svg_form(canv, img: d.Image) -> tuple[str, tuple[float, float]]:
     """The form XObject of an SVG picture in this document, made on its first use, and
-    the artwork's size. Rendering does not change a drawing, so one tinted copy serves
-    every document of the process."""
-    from briefgen.pictures import load_svg
+    the artwork's size.
+
+    Rendering does not change a drawing, so one tinted copy serves every document of the
+    process, and a form's content, recorded by the first document that draws it, serves
+    the later ones. The recorded contents are kept in the user's cache folder too (keyed
+    by the SVG's bytes, the tint, ReportLab and svglib), so a new process draws known
+    icons without importing svglib or parsing the SVG."""
     path = Path(img.path)
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns, img.tint)
     form = _FORMS.get(key)
     if form is None:
-        drawing = load_svg(path)
-        if img.tint:
-            drawing = _tinted(drawing, img.tint)
+        data = path.read_bytes()
         # named by content, not path: the same PDF wherever briefgen is installed
-        name = "svg-" + hashlib.sha256(path.read_bytes() + img.tint.encode()).hexdigest()[:12]
+        name = "svg-" + hashlib.sha256(data + img.tint.encode()).hexdigest()[:12]
+        disk_key, drawing, replays, size = _stored_form(data, img.tint)
+        if not replays:
+            drawing = _drawing(path, img.tint)
+            size = (drawing.width, drawing.height)
         if len(_FORMS) > 500:
             _FORMS.clear()
-        form = _FORMS[key] = [name, drawing, {}]
-    name, drawing, replays = form
+        form = _FORMS[key] = [name, drawing, replays, size, disk_key]
+    name, drawing, replays, size, disk_key = form
     known = getattr(canv, "_briefgen_forms", None)
     if known is None:
         known = canv._briefgen_forms = set()
     if name not in known:
-        canv.beginForm(name, lowerx=0, lowery=0, upperx=drawing.width, uppery=drawing.height)
+        canv.beginForm(name, lowerx=0, lowery=0, upperx=size[0], uppery=size[1])
         # what the form's content depends on besides the drawing: the state a form starts in
         # (the canvas class is made per document: named, not itself)
-        start = (tuple(c.__qualname__ for c in type(canv).__mro__), canv.bottomup, canv._fontname, canv._fontsize, canv._leading,
-                 canv._pageCompression)
+        start = (tuple(c.__qualname__ for c in type(canv).__mro__), canv.bottomup,
+                 canv._fontname, canv._fontsize, canv._leading, canv._pageCompression)
         code = replays.get(start)
         if code is not None:
             canv._code.extend(code)
         else:
+            if drawing is None:
+                drawing = form[1] = _drawing(path, img.tint)
             before = _side_effects(canv)
             _draw_without_helvetica(drawing, canv)
             # no name in the content: it uses no resource (font, graphics state, colour
             # space, image) that another document would have to register
             if _side_effects(canv) == before and not any("/" in c for c in canv._code):
                 replays[start] = tuple(canv._code)
+                if disk_key:
+                    from briefgen import cache
+                    cache.store("svgform", disk_key, (size, dict(replays)))
         canv.endForm()
         known.add(name)
-    return name, (drawing.width, drawing.height)
+    return name, size
+
+
+def _drawing(path: Path, tint: str):
+    from briefgen.pictures import load_svg
+    drawing = load_svg(path)
+    return _tinted(drawing, tint) if tint else drawing
+
+
+def _stored_form(data: bytes, tint: str) -> tuple[str | None, None, dict, tuple]:
+    """(cache key, None, recorded contents, size) of an SVG from the cache folder."""
+    from reportlab import Version
+
+    from briefgen import cache
+    try:
+        disk_key = cache.key("svgform", Version, cache.library_stamp("svglib"), tint, data)
+    except Exception:  # no usable cache: draw
+        return None, None, {}, (0, 0)
+    hit = cache.load("svgform", disk_key)
+    if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], dict) and hit[1] \
+            and isinstance(hit[0], tuple) and len(hit[0]) == 2 \
+            and all(isinstance(c, tuple) and all(isinstance(x, str) for x in c)
+                    for c in hit[1].values()):
+        return disk_key, None, dict(hit[1]), hit[0]
+    return disk_key, None, {}, (0, 0)
 
 
 def _side_effects(canv) -> tuple:
