@@ -99,8 +99,11 @@ def references():
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_documents_are_byte_identical_with_the_shortcuts(case, references):
+def test_documents_are_byte_identical_with_the_shortcuts(case, references, tmp_path,
+                                                         monkeypatch):
     kind, profile, options = CASES[case]
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    images._FORMS.clear()
     ws = Workspace()
     ws.build("brief", Profile(municipality="Lund", all=True, date=DATE))  # icons recorded
     assert any(form[2] for form in images._FORMS.values())
