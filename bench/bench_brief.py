@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import subprocess
 import sys
@@ -57,6 +58,8 @@ def main() -> None:
                           for p in ws.pack.priorities], max(3, args.runs // 3)))
     report("at-a-glance, in-process", timed(lambda: ws.build("at-a-glance", tailored), args.runs))
     exe = str(Path(sys.executable).with_name("briefgen"))
+    # with bytecode, as an installed briefgen has it (see bench_typst.py)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [exe, "brief", "--all", "--date", "2026-11-23",
                "-o", str(Path(tmp) / "full.pdf")]

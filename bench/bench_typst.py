@@ -124,6 +124,10 @@ def main() -> None:
     args = parser.parse_args()
     if not typst_python().exists():
         raise SystemExit(f"no Typst environment at {typst_python()}: run `make bench-typst`")
+    # A user's installed briefgen has its bytecode (pip compiles it); a checkout gets it on
+    # its first run. An environment that forbids writing it would make every measured
+    # process compile briefgen's modules from source (a few hundred ms): not what users see.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     typst_env = dict(os.environ)
     if args.typst_threads:
         typst_env["RAYON_NUM_THREADS"] = str(args.typst_threads)
