@@ -92,6 +92,11 @@ def bench(csv_path: Path, jobs: int, rows: int, before: float) -> tuple[float, f
         print(f"    worker {pid}: {len(samples):5d} rows, peak RSS {at_early / 1024:6.1f} MiB "
               f"at row {early}, {at_end / 1024:6.1f} MiB at row {rows} "
               f"({(at_end - at_early) / 1024:+.1f} MiB)")
+        # the curve between: flat once the worker's bounded stores have filled
+        marks = [rows * q // 4 for q in (1, 2, 3)]
+        curve = [max((rss for n, rss in samples if n <= m), default=0) for m in marks]
+        print("      peak RSS by row " + ", ".join(f"{m}: {c / 1024:.1f} MiB"
+                                                  for m, c in zip(marks, curve)))
     if not before:  # --no-baseline
         return rate, 0.0
     after = baseline(csv_path)
