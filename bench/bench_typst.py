@@ -19,7 +19,9 @@ Each round measures, one after the other so that the machine's drift hits both a
   campaign (`run_campaign`, one worker, files written) against a fresh Typst compiler
   compiling the `--docs` sources one after the other.
 Printed: the median over rounds of each figure, both sides, and the ratio briefgen/Typst
-of those medians; memory as peak RSS of each process.
+of those medians; memory as peak RSS of each process; and the CPU time (user + system)
+of the cold processes and of the campaigns, which another job on the machine disturbs
+far less than the wall time (on a busy machine, compare those).
 
 Typst lays out on several threads; by default it gets one (RAYON_NUM_THREADS=1), as a
 campaign worker per CPU does. --typst-threads 0 lets it take what it wants.
@@ -73,18 +75,29 @@ err = proc.stderr.read()
 _, status, usage = os.wait4(proc.pid, 0)
 ms = (time.perf_counter() - t0) * 1000
 print(json.dumps({"ms": ms, "rss_kb": usage.ru_maxrss, "rc": os.waitstatus_to_exitcode(status),
+                  "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000,
                   "err": err.decode(errors="replace")[-2000:]}))
 """
 
 
 def run_measured(cmd: list[str], env=None) -> tuple[float, int]:
-    """Wall milliseconds and peak RSS (KiB) of a whole child process."""
+    """Wall milliseconds and peak RSS (KiB) of a whole child process (its CPU
+    milliseconds go to LAST_CPU_MS)."""
     out = subprocess.run([sys.executable, "-S", "-c", SPAWN, *cmd], env=env, check=True,
                          capture_output=True, text=True).stdout
     answer = json.loads(out)
     if answer["rc"]:
         raise SystemExit(f"{cmd[0]} failed ({answer['rc']}): {answer['err']}")
+    LAST_CPU_MS[0] = answer["cpu_ms"]
     return answer["ms"], answer["rss_kb"]
+
+
+LAST_CPU_MS = [0.0]
+
+
+def cpu_ms() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return (r.ru_utime + r.ru_stime) * 1000
 
 
 class TypstWorker:
@@ -183,14 +196,17 @@ def main() -> None:
 
         fig: dict[str, list[float]] = {k: [] for k in (
             "cold_b", "cold_t", "cold_empty", "warm_b", "warm_t", "camp_b", "camp_t",
-            "rss_cold_b", "rss_cold_t", "rss_warm_t", "rss_camp_b", "rss_camp_t")}
+            "rss_cold_b", "rss_cold_t", "rss_warm_t", "rss_camp_b", "rss_camp_t",
+            "cpu_cold_b", "cpu_cold_t", "cpu_camp_b", "cpu_camp_t")}
         for r in range(args.rounds):
             ms, rss = run_measured(cold_cmd)
             fig["cold_b"].append(ms)
             fig["rss_cold_b"].append(rss)
+            fig["cpu_cold_b"].append(LAST_CPU_MS[0])
             ms, rss = run_measured(typst_cold_cmd, typst_env)
             fig["cold_t"].append(ms)
             fig["rss_cold_t"].append(rss)
+            fig["cpu_cold_t"].append(LAST_CPU_MS[0])
             with tempfile.TemporaryDirectory() as cache:
                 empty_cache_env["BRIEFGEN_CACHE_DIR"] = cache
                 fig["cold_empty"].append(run_measured(cold_cmd, empty_cache_env)[0])
@@ -205,14 +221,16 @@ def main() -> None:
             fig["warm_t"].append(med(answer["ms"]))
             fig["rss_warm_t"].append(answer["rss_kb"])
 
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_ms()
             result = run_campaign(rows_csv, tmp / f"out-{r}", jobs=1, force=True)
             seconds = time.perf_counter() - t0
+            fig["cpu_camp_b"].append((cpu_ms() - c0) / args.docs)
             assert result.built == args.docs and not result.failed, result.problems[:3]
             fig["camp_b"].append(seconds * 1000 / args.docs)
             fig["rss_camp_b"].append(max(rss for _, _, rss in result.memory))
             answer = worker.ask(op="campaign", root=str(tmp), files=typ_files)
             fig["camp_t"].append(sum(answer["ms"]) / args.docs)
+            fig["cpu_camp_t"].append(answer["cpu_s"] * 1000 / args.docs)
             fig["rss_camp_t"].append(answer["rss_kb"])
             print(f"round {r + 1}: cold {fig['cold_b'][-1]:6.0f} / {fig['cold_t'][-1]:6.0f} ms, "
                   f"warm {fig['warm_b'][-1]:6.1f} / {fig['warm_t'][-1]:6.1f} ms, campaign "
@@ -230,6 +248,9 @@ def main() -> None:
     line("  briefgen with an empty cache", "cold_empty", "cold_t", digits=0)
     line("warm in-process, per document", "warm_b", "warm_t")
     line(f"campaign, per document ({args.docs} docs)", "camp_b", "camp_t")
+    # CPU time is far less sensitive than wall time to what else the machine runs
+    line("CPU: cold process", "cpu_cold_b", "cpu_cold_t", digits=0)
+    line("CPU: campaign, per document", "cpu_camp_b", "cpu_camp_t")
     kib = {k: [v / 1024 for v in fig[k]] for k in fig if k.startswith("rss")}
     fig.update(kib)
     line("peak RSS, cold process", "rss_cold_b", "rss_cold_t", "MiB")
