@@ -4,7 +4,8 @@
 
 Both renderers live in one process and take turns run by run, so that a busy machine slows
 both alike; the figures are CPU time of this process (time.process_time), which other
-processes on a shared machine disturb far less than wall-clock time. "untagged" is the
+processes on a shared machine disturb far less than wall-clock time, and each run starts
+after a full garbage collection, so that none pays for another's garbage. "untagged" is the
 renderer without marked content and without the archival objects ReportLab's save writes
 for a tagged build (the output briefgen wrote before it tagged). Prints medians in
 milliseconds and the tagged/untagged ratio, then the time spent making the archival
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import statistics
 import time
 
@@ -54,6 +56,7 @@ def main() -> None:
             render(r)  # warm-up
         for _ in range(args.runs):
             for label, r in (("untagged", plain), ("tagged", tagged)):
+                gc.collect()   # no run pays for garbage an earlier one left
                 t0 = time.process_time()
                 render(r)
                 samples[label].append((time.process_time() - t0) * 1000)

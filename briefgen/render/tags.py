@@ -12,7 +12,7 @@ ReportLab's open-source edition writes no tags, so briefgen does it in three par
   switched at inline elements by zero-width `<onDraw name="tag">` markers in the markup, and
   `/Artifact` around everything else (running heads, rules, backgrounds). Every link
   annotation gets a StructParent and an OBJR in the Link element it belongs to.
-- `briefgen.render.archive` writes the tree into the file (pikepdf) after ReportLab is done.
+- `briefgen.render.archive` writes the tree into the file as part of ReportLab's save.
 
 The small API for a flowable that draws its own text (a shaped paragraph, a picture):
 
@@ -105,7 +105,7 @@ class ParaTag:
 
 
 class Tagger:
-    """One document's structure tree and the bookkeeping the post-pass needs."""
+    """One document's structure tree and the bookkeeping its writer needs."""
 
     def __init__(self, lang: str):
         self.lang = lang
@@ -193,6 +193,7 @@ class LineText(PDFTextObject):
     of one line into the first of the next)."""
 
     _ink = False      # has the open sequence shown anything but spaces?
+    _shown = False    # has it shown anything at all?
     lines_left = 0    # lines of the paragraph still to come (the last needs no space)
 
     def _textOut(self, text, TStar=0):
@@ -201,8 +202,10 @@ class LineText(PDFTextObject):
             if self.lines_left > 0 and not text.endswith((" ", "\u00ad", "-")) \
                     and not self._in_url():
                 text += " "
-        if not self._ink and text.strip():
-            self._ink = True
+        if text:
+            self._shown = True
+            if not self._ink and text.strip():
+                self._ink = True
         super()._textOut(text, TStar)
 
     def _in_url(self) -> bool:
@@ -320,7 +323,7 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
             st = self._para
             n = self.tagger.mcid(self._page(), elem)
             tx._code.append(f"/{_role(elem)} <</MCID {n}>> BDC")
-            tx._ink = False
+            tx._ink = tx._shown = False
             if st is not None:
                 st.open = (elem, n, self._page(), len(tx._code))
 
@@ -330,7 +333,9 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 return
             elem, n, page, at = st.open
             st.open = None
-            if not any(_TEXT_SHOWN.search(c) for c in tx._code[at:]):
+            # a paragraph's LineText knows; another text object's code is read
+            if not (tx._shown if isinstance(tx, LineText) else
+                    any(_TEXT_SHOWN.search(c) for c in tx._code[at:])):
                 # nothing drawn: an empty sequence (a paragraph that opens with a link)
                 del tx._code[at - 1]
                 self.tagger.retract(page, elem, n)
