@@ -121,7 +121,7 @@ class ArchivalDocument(PDFDocument):
         prefs["DisplayDocTitle"] = "true"
         for name, obj in self.idToObject.items():   # INTERNAL 6
             if name.startswith("toUnicodeCMap:") and isinstance(obj.content, str):
-                obj.content = to_unicode_cmap(obj.content)
+                obj.content = _fixed_cmap(obj.content)
         cat.Metadata = _stream(xmp(self._info_values(), tagged).encode("utf-8"),
                                {"Type": "/Metadata", "Subtype": "/XML"})
         profile = _stream(_icc_deflated(), {"N": 3, "Filter": "/FlateDecode"})
@@ -259,6 +259,20 @@ def _spans(elem: Elem, page_mcids: dict) -> None:
     elem.kids = out
 
 
+def _register(doc: PDFDocument, first: int, objs: list[_Literal]) -> None:  # INTERNAL 2
+    """Register `objs` as objects `first`, `first` + 1, ... of `doc`: what
+    `PDFDocument.Reference` does for each, for several hundred at once."""
+    assert first == doc.objectcounter + 1
+    numbers, by_number, by_name = doc.idToObjectNumberAndVersion, doc.numberToId, doc.idToObject
+    for n, obj in enumerate(objs, first):
+        name = f"S{n}"
+        obj.__InternalName__ = name
+        numbers[name] = (n, 0)
+        by_number[n] = name
+        by_name[name] = obj
+    doc.objectcounter = first + len(objs) - 1
+
+
 def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
     for note in tagger.notes.values():
         if not note.placed and note.kids:   # cited where no marker placed it (shaped text)
@@ -277,55 +291,51 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
         page.Tabs = "/S"
         page.StructParents = None
 
-    def new() -> tuple[_Literal, int]:
-        obj = _Literal()
-        return obj, numbers[doc.Reference(obj).name][0]
-
-    # Number every element first (parents and the ParentTree refer to them), in reading
-    # order, turning mixed content into Spans on the way.
+    # One walk: each element numbers its element kids as it is written (the tree root
+    # and the ParentTree come first), turning mixed content into Spans on the way.
+    first = doc.objectcounter + 1
+    root_obj, tree_obj = _Literal(), _Literal()
+    root_num, tree_num = first, first + 1
+    objs = [root_obj, tree_obj, _Literal()]
+    nums: dict[int, int] = {id(tagger.root): first + 2}
     page_mcids = tagger.page_mcids
-    nums: dict[int, int] = {}
-    order: list[tuple[Elem, _Literal, int]] = []     # (element, its object, parent number)
-    stack = [(tagger.root, 0)]
+    ids: list[tuple[str, int]] = []
+    roles: dict[str, str] = {}
+    stack = [(tagger.root, root_num)]
     while stack:
         e, parent = stack.pop()
-        obj, n = new()
-        nums[id(e)] = n
-        order.append((e, obj, parent))
+        n = nums[id(e)]
         kids = e.kids
-        elems = [k for k in kids if k.__class__ is not tuple]
-        if elems:
-            if len(elems) < len(kids) and any(k[0] == "mcr" for k in kids
-                                              if k.__class__ is tuple):
-                _spans(e, page_mcids)
-                elems = [k for k in e.kids if k.__class__ is not tuple]
-            stack.extend((k, n) for k in reversed(elems))
-    root_obj, root_num = new()
-    tree_obj, tree_num = new()
-
-    roles: dict[str, str] = {}
-    for e, obj, parent in order:
+        if len(kids) > 1 and any(k.__class__ is not tuple for k in kids) and \
+                any(k.__class__ is tuple and k[0] == "mcr" for k in kids):
+            _spans(e, page_mcids)
+            kids = e.kids
         first_page = None
-        kids = []
-        for k in e.kids:
+        out = []
+        elems = []
+        for k in kids:
             if k.__class__ is not tuple:
-                kids.append(f"{nums[id(k)]} 0 R")
+                m = first + len(objs)
+                objs.append(_Literal())
+                nums[id(k)] = m
+                out.append(f"{m} 0 R")
+                elems.append(k)
             else:
-                kind, page, n = k
+                kind, page, mcid = k
                 if first_page is None:
                     first_page = page
                 if kind == "mcr":
-                    kids.append(str(n) if page == first_page else
-                                f"<</Type/MCR/Pg {pages[page]}/MCID {n}>>")
+                    out.append(str(mcid) if page == first_page else
+                               f"<</Type/MCR/Pg {pages[page]}/MCID {mcid}>>")
                 else:
-                    kids.append(f"<</Type/OBJR/Obj {annots[n]}/Pg {pages[page]}>>")
+                    out.append(f"<</Type/OBJR/Obj {annots[mcid]}/Pg {pages[page]}>>")
         role = roles.get(e.role)
         if role is None:
             role = roles[e.role] = _pdf_name(e.role)
-        text = f"<</Type/StructElem/S{role}/P {parent or root_num} 0 R"
+        text = f"<</Type/StructElem/S{role}/P {parent} 0 R"
         if first_page is not None:
             text += f"/Pg {pages[first_page]}"
-        text += "/K " + (kids[0] if len(kids) == 1 else "[" + " ".join(kids) + "]")
+        text += "/K " + (out[0] if len(out) == 1 else "[" + " ".join(out) + "]")
         if e.title:
             text += "/T " + _pdf_string(e.title)
         if e.alt is not None:
@@ -334,11 +344,19 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
             text += "/Lang " + _pdf_string(e.lang)
         if e.id:
             text += "/ID " + _pdf_string(e.id)
+            ids.append((e.id, n))
         if e.actual is not None:
             text += "/ActualText " + _pdf_string(e.actual)
         if e.attrs:
             text += "/A" + _pdf_value(e.attrs)
-        obj.data = (text + ">>").encode("latin-1")
+        objs[n - first].data = (text + ">>").encode("latin-1")
+        stack.extend((k, n) for k in reversed(elems))
+    ids.sort()
+    ids_obj = _Literal()
+    ids_num = first + len(objs)
+    if ids:
+        objs.append(ids_obj)
+    _register(doc, first, objs)
 
     n_annots = len(tagger.annots)
     entries = [f"{key} {nums[id(elem)]} 0 R" for key, (_, elem) in enumerate(tagger.annots)
@@ -350,10 +368,8 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
             entries.append(f"{n_annots + i} [" + " ".join(f"{nums[id(e)]} 0 R" for e in seq)
                            + "]")
     tree_obj.data = ("<</Nums[" + " ".join(entries) + "]>>").encode("latin-1")
-    ids = sorted((e.id, nums[id(e)]) for e, _, _ in order if e.id)
     id_tree = ""
     if ids:
-        ids_obj, ids_num = new()
         ids_obj.data = ("<</Names[" + " ".join(f"{_pdf_string(k)} {n} 0 R" for k, n in ids)
                         + "]>>").encode("latin-1")
         id_tree = f"/IDTree {ids_num} 0 R"
@@ -462,6 +478,20 @@ def _utf16(hexvalue: str) -> str | None:
     if len(hexvalue) <= 4 or cp > 0x10FFFF:
         return f"{cp:04X}" if len(hexvalue) <= 4 else hexvalue.upper()
     return chr(cp).encode("utf-16-be").hex().upper()
+
+
+_cmaps: dict[str, str] = {}
+
+
+def _fixed_cmap(data: str) -> str:
+    """`to_unicode_cmap`, remembered: the builds of one process (a campaign) embed the same
+    font subsets again and again."""
+    fixed = _cmaps.get(data)
+    if fixed is None:
+        if len(_cmaps) >= 256:
+            _cmaps.clear()
+        fixed = _cmaps[data] = to_unicode_cmap(data)
+    return fixed
 
 
 def to_unicode_cmap(data: str) -> str:
