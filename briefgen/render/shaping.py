@@ -545,15 +545,24 @@ def _plan(p: Piece) -> list:
     return plan
 
 
-def draw_line(canv, line: Line, x0: float, y: float) -> None:
+def draw_line(canv, line: Line, x0: float, y: float, marks=None, inside: bool = False) -> None:
     """Draw a line's pieces with the left end at x0 and the baseline at y.
 
     One text object for the line, a font or colour change only where the text changes:
     readers (pypdf) put each chunk of text apart, and order right to left only inside one.
+
+    `inside`: the caller has begun the text object (a paragraph's lines share one) and
+    ends it, and the marked-content sequence open at the line's end stays open.
+
+    Tagged PDF: `marks` (tags.ShapedMarks) gives the order to draw the pieces in, the
+    marked-content sequence that starts at a piece (what opens and closes it), and the
+    Link element each piece's link rectangle belongs to.
     """
     doc = canv._doc
     links: list = []
-    code = ["BT"]
+    order, opens, owners = marks.line(line) if marks is not None else (None, {}, {})
+    pieces = line.pieces if order is None else [line.pieces[k] for k in order]
+    code = [] if inside else ["BT"]
     tj: list[str] = []
     cur = None                   # (font, subset, size) set with Tf
     color = None
@@ -565,13 +574,21 @@ def draw_line(canv, line: Line, x0: float, y: float) -> None:
             code.append("[%s] TJ" % " ".join(tj))
             tj.clear()
 
-    for p in line.pieces:
+    for i_piece, p in enumerate(pieces):
+        k_piece = i_piece if order is None else order[i_piece]
         run = p.run
         frag = run.frag
         font = run.face.font
         size = run.size
         up = getattr(frag, "rise", 0) or 0
         px = x0 + p.x
+        if k_piece in opens:
+            flush()
+            if marks.closing:
+                code.append(marks.closing)
+            code.append(opens[k_piece][0])
+            marks.closing = opens[k_piece][1]
+            pen = None      # a sequence starts from its own position (a new Tm)
         if p.keys:
             if p.plan is None:
                 p.plan = _plan(p)
@@ -639,9 +656,10 @@ def draw_line(canv, line: Line, x0: float, y: float) -> None:
             pen = (px + p.end, base)
         for kind, url in getattr(frag, "link", None) or ():
             ascent, descent = getAscentDescent(frag.fontName, size)
-            rect = [url, px, y + up + descent, px + p.width, y + up + ascent]
+            rect = [url, px, y + up + descent, px + p.width, y + up + ascent,
+                    owners.get(k_piece)]
             last = links[-1] if links else None
-            if last and last[0] == url and abs(last[3] - px) < 0.01:
+            if last and last[0] == url and abs(last[3] - px) < 0.01 and last[5] is rect[5]:
                 # the next piece of the same link (a word, its space): one rectangle
                 last[3] = rect[3]
                 last[2], last[4] = min(last[2], rect[2]), max(last[4], rect[4])
@@ -650,13 +668,21 @@ def draw_line(canv, line: Line, x0: float, y: float) -> None:
     flush()
     if rise:
         code.append("0 Ts")
-    code.append("ET")
+    if not inside:
+        if marks is not None and marks.closing:
+            code.append(marks.closing)
+            marks.closing = ""
+        code.append("ET")
     canv._code.append(" ".join(code))
-    for url, x1, y1, x2, y2 in links:   # one per visual piece of each link on the line
+    for url, x1, y1, x2, y2, owner in links:   # one per visual piece of each link on the line
+        if owner is not None:
+            canv.annotation_owner = owner
         if url.startswith("#"):
             canv.linkRect("", url[1:], (x1, y1, x2, y2), relative=1, thickness=0)
         else:
             canv.linkURL(url, (x1, y1, x2, y2), relative=1, thickness=0)
+        if owner is not None:
+            canv.annotation_owner = None
 
 
 class ShapedParagraph(Paragraph):
@@ -784,13 +810,25 @@ class ShapedParagraph(Paragraph):
             start = self._start
             end = self._lines[-1].next
             for i, f in sh.anchors:
-                if start <= i < end or (i == end == len(sh.text)):
+                if f.cbDefn.kind == "anchor" and (start <= i < end or (i == end == len(sh.text))):
                     canv.bookmarkHorizontal(f.cbDefn.name, 0, self.height)
+        marks = getattr(self, "_marks", None)   # tagged PDF (tags.TaggedShaped)
         if self.bulletText and self._first:
-            self._draw_bullet(canv, y)
+            if marks is None:
+                self._draw_bullet(canv, y)
+            else:
+                with marks.bullet():
+                    self._draw_bullet(canv, y)
+        # one text object for the paragraph: a marked-content sequence (which may not
+        # straddle BT/ET) then runs on from one line to the next
+        canv._code.append("BT")
         for k, line in enumerate(self._lines):
-            draw_line(canv, line, self._line_x(line, k), y)
+            draw_line(canv, line, self._line_x(line, k), y, marks, inside=True)
             y -= st.leading
+        if marks is not None and marks.closing:
+            canv._code.append(marks.closing)
+            marks.closing = ""
+        canv._code.append("ET")
         draw_icon = getattr(self, "draw_icon", None)  # a heading's or list item's icon
         if draw_icon is not None and self._first:
             draw_icon()

@@ -375,18 +375,7 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 self.text_close(tx)
                 super().drawText(tx)
                 if st.notes:
-                    # A footnote follows the text that calls it out, in the tree and in
-                    # the content stream: its drawing (made when the page ends) is moved
-                    # here, so that reading order and painting order agree.
-                    slot = _Slot()
-                    slot.matrix = self._currentMatrix
-                    self._code.append(slot)
-                    for note in st.notes:
-                        if not note.placed:
-                            st.tag.block.add(note)
-                            if st.tag.block.lang:   # cited in another language's text
-                                note.lang = self.tagger.lang
-                        self._slots[id(note)] = slot
+                    self.place_notes(st.notes, st.tag.block)
                     st.notes = []
             elif st.tag.label is not None:
                 with tagged(self, st.tag.label):   # the bullet or number
@@ -395,6 +384,22 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 with artifact(self):
                     super().drawText(tx)
             self._resume_para_artifact()
+
+        def place_notes(self, notes: list[Elem], block: Elem) -> None:
+            """A footnote follows the text that calls it out, in the tree and in the
+            content stream: its drawing (made when the page ends) is moved here, so that
+            reading order and painting order agree."""
+            if not notes or self.tagger is None:
+                return
+            slot = _Slot()
+            slot.matrix = self._currentMatrix
+            self._code.append(slot)
+            for note in notes:
+                if not note.placed:
+                    block.add(note)
+                    if block.lang:   # cited in another language's text
+                        note.lang = self.tagger.lang
+                self._slots[id(note)] = slot
 
         def mark(self) -> int:
             return len(self._code)
@@ -555,20 +560,117 @@ class TaggedParagraph(Paragraph):
 
 class TaggedShaped:
     """Mixin put first on shaped paragraphs (render.shaping), which draw their own text
-    objects: the whole paragraph is one marked sequence of its block element, and its
-    link annotations belong to its Link elements by target."""
+    objects, one per line: `ShapedMarks` opens the marked content inside each line's text
+    object where the element changes (the paragraph's block, a Link, a Lbl, a Span in
+    another language), so inline elements are delimited as in other paragraphs; the
+    bullet is the Lbl (or an artifact) and icons stay artifacts, outside the text."""
 
     def draw(self):
         tag = getattr(self, "_tag", None)
         canv = self.canv
         if tag is None or getattr(canv, "tagger", None) is None:
             return super().draw()
+        marks = self._marks = ShapedMarks(canv, tag, self.shaped)
         canv._shaped = tag
         try:
-            with tagged(canv, tag.block):
-                super().draw()
+            super().draw()
         finally:
             canv._shaped = None
+            self._marks = None
+        canv.place_notes(marks.notes, tag.block)
+
+
+class ShapedMarks:
+    """The structure elements of a shaped paragraph's text, by logical character range.
+
+    The paragraph's `<onDraw name="tag">` markers (Marker.nodes) stay in the shaped text
+    as zero-width anchors: `oN` at index i and `cN` at j make inline element N cover
+    [i, j). A line is drawn in visual order (right to left lines reversed, mixed runs
+    reordered), but its sequences get their MCIDs, and the elements their places in the
+    tree, in logical order, so that the tree reads as the text does.
+    """
+
+    def __init__(self, canv, tag: ParaTag, shaped):
+        self.canv = canv
+        self.tag = tag
+        self.notes: list[Elem] = []
+        ranges: list[tuple[int, int, int, Elem]] = []
+        opened: dict[int, tuple[int, int]] = {}
+        for seq, (i, f) in enumerate(shaped.anchors):
+            cb = f.cbDefn
+            if cb.kind != "onDraw" or cb.name != "tag":
+                continue
+            n = int(cb.label[1:])
+            if cb.label[0] == "o":
+                opened[n] = (i, seq)
+            elif n in opened:
+                start, first = opened.pop(n)
+                ranges.append((start, i, first, tag.inlines[n]))
+        # outer elements first: the longer, or the one opened first (a Lbl around its Link)
+        ranges.sort(key=lambda r: (r[0], -r[1], r[2]))
+        self.ranges = [(a, b, e) for a, b, _, e in ranges]
+        self.open: Elem | None = None   # the element of the sequence left open
+        self.closing = ""               # what closes it (draw_line writes both)
+
+    def _chain(self, at: int) -> list[Elem]:
+        """The inline elements around logical index `at`, outermost first."""
+        return [e for a, b, e in self.ranges if a <= at < b]
+
+    def _place(self, chain: list[Elem]) -> None:
+        parent = self.tag.block
+        for e in chain:
+            if not e.placed:
+                parent.add(e)
+            parent = e
+
+    def line(self, line) -> tuple[list[int], dict[int, str], dict[int, Elem]]:
+        """How to draw a line: the order of its pieces, the BDC that starts at a piece,
+        and each piece's Link element.
+
+        Pieces of one element that follow one another on the line are one sequence, drawn
+        in visual order; the sequences are drawn in logical order (each from its own
+        position), so that painting order, MCIDs and the tree agree."""
+        tagger = self.canv.tagger
+        page = self.canv._page()
+        segments: list[list] = []   # [pieces, element, logical start, elements around]
+        owners: dict[int, Elem] = {}
+        for k, p in enumerate(line.pieces):
+            at = max(p.run.start, line.start)
+            chain = self._chain(at)
+            links = [e for e in chain if e.role == "Link"]
+            if links:
+                owners[k] = links[-1]
+            elem = chain[-1] if chain else self.tag.block
+            if segments and (segments[-1][1] is elem or not p.keys):
+                seg = segments[-1]
+                seg[0].append(k)
+                if p.keys:
+                    seg[2] = min(seg[2], at)
+                continue
+            segments.append([[k], elem, at, chain])
+        order, opens = [], {}
+        for pieces, elem, _, chain in sorted(segments, key=lambda s: s[2]):
+            self._place(chain)
+            for e in chain:
+                if e.note is not None and not e.note.placed and e.note not in self.notes:
+                    self.notes.append(e.note)
+            order += pieces
+            if elem is self.open and self.closing:
+                continue    # the previous line's last sequence runs on
+            n = tagger.mcid(page, elem)
+            opens[pieces[0]] = (f"/{_role(elem)} <</MCID {n}>> BDC", "EMC")
+            self.open = elem
+        return order, opens, owners
+
+    @contextmanager
+    def bullet(self):
+        """The bullet or number: the list item's Lbl, else an artifact."""
+        if self.tag.label is not None:
+            with tagged(self.canv, self.tag.label):
+                yield
+        else:
+            with artifact(self.canv):
+                yield
 
 
 def marker(label: str) -> str:
