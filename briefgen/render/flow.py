@@ -96,6 +96,8 @@ class FillSpacer(Flowable):
 class ArtifactParagraph(Paragraph):
     """Text drawn for the eye only (tagged PDF: an artifact)."""
 
+    artifact_only = True    # read by tags.TaggedShaped, for the shaped variant
+
     def draw(self):
         with tags.artifact(self.canv):
             super().draw()

@@ -569,6 +569,9 @@ class TaggedShaped:
         tag = getattr(self, "_tag", None)
         canv = self.canv
         if tag is None or getattr(canv, "tagger", None) is None:
+            if getattr(self, "artifact_only", False):   # ShapedParagraph.draw replaces
+                with artifact(canv):                    # the artifact class's own draw
+                    return super().draw()
             return super().draw()
         marks = self._marks = ShapedMarks(canv, tag, self.shaped)
         canv._shaped = tag
