@@ -234,3 +234,91 @@ def _fonts(pdf):
             for value in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", body):
                 if len(value) % 4:
                     yield f"font {name}: ToUnicode value <{value.decode()}> is not UTF-16"
+
+
+# --------------------------------------------------------------------------- shaped text
+
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_SCRIPT_FONT = re.compile(r"\+(NotoSansArabic-\w+)$")
+
+
+def _outline(font, name: str) -> tuple:
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    glyphs = font.getGlyphSet()
+    pen = DecomposingRecordingPen(glyphs)
+    glyphs[name].draw(pen)
+    return tuple((op, tuple(pts)) for op, pts in pen.value)
+
+
+def _clusters_by_outline(ttf: Path, texts) -> dict:
+    """outline -> the clusters (letters) HarfBuzz draws with that glyph, over the Arabic
+    words of `texts`, shaped with the original font."""
+    import io
+
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont
+    data = ttf.read_bytes()
+    font = TTFont(io.BytesIO(data))
+    order = font.getGlyphOrder()
+    hb_font = hb.Font(hb.Face(data))
+    out: dict = {}
+    shapes: dict = {}
+    for word in {w for t in texts for w in t.split() if _ARABIC.search(w)}:
+        buf = hb.Buffer()
+        buf.add_str(word)
+        buf.guess_segment_properties()
+        hb.shape(hb_font, buf, {})
+        starts = sorted({i.cluster for i in buf.glyph_infos})
+        ends = dict(zip(starts, [*starts[1:], len(word)]))
+        for info in buf.glyph_infos:
+            g = info.codepoint
+            if g not in shapes:
+                shapes[g] = _outline(font, order[g])
+            out.setdefault(shapes[g], set()).add(word[info.cluster:ends[info.cluster]])
+    return out
+
+
+def arabic_mapping_problems(path: Path | str, texts, fonts_dir: Path) -> list[str]:
+    """Each ToUnicode entry of an embedded Arabic face whose text is not a letter of a
+    cluster its glyph is drawn for, when the document's words are shaped independently
+    with HarfBuzz and the original font (glyphs compared by outline).
+
+    Contextual forms (initial, medial, final, lam-alef) are different glyphs for one
+    letter, so several codes mapping to one letter is right. Inside a cluster the letters
+    go to the glyphs in drawing order (a mark's letter may sit on its base's glyph, so
+    that extraction reads the cluster in logical order): a code is right when its text
+    belongs to its glyph's cluster. Empty glyphs carry a ligature's further letters.
+    """
+    import io
+
+    from fontTools.ttLib import TTFont
+    bad: list[str] = []
+    made: dict[str, dict] = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, Dictionary) or obj.get("/Type") != Name.Font:
+                continue
+            base = str(obj.get("/BaseFont", ""))
+            m = _SCRIPT_FONT.search(base)
+            if not m:
+                continue
+            face = m.group(1)
+            if face not in made:
+                made[face] = _clusters_by_outline(Path(fonts_dir) / f"{face}.ttf", texts)
+            clusters = made[face]
+            subset = TTFont(io.BytesIO(obj.FontDescriptor.FontFile2.read_bytes()))
+            cmap = subset["cmap"].tables[0].cmap
+            data = obj.ToUnicode.read_bytes()
+            for body in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+                for code, value in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", body):
+                    text = bytes.fromhex(value.decode()).decode("utf-16-be")
+                    if not _ARABIC.search(text):
+                        continue
+                    shape = _outline(subset, cmap[int(code, 16)])
+                    drawn = clusters.get(shape, set())
+                    ok = any(text in c for c in drawn) or (not shape and any(
+                        text in c[1:] for cs in clusters.values() for c in cs))
+                    if not ok:
+                        bad.append(f"font {base}: code <{code.decode()}> maps to {text!r}, "
+                                   f"its glyph draws {sorted(drawn)[:3] or 'no cluster'}")
+    return bad
