@@ -33,7 +33,7 @@ TOWN = {"municipality": "Malmö", "country": "SE", "priorities": ["protect"], "d
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     application = create_app(Config(data=tmp_path_factory.mktemp("brand-data"), jobs=1,
-                                    max_upload_mb=2))
+                                    max_upload_mb=5))
     with TestClient(application, base_url=BASE):
         yield application
 
@@ -303,3 +303,28 @@ def test_a_logo_the_brand_file_does_not_name_is_refused(browser, app):
     assert "the brand file's logo section does not name other.png" in said["logo"]
     assert "logo 'logo.png' was not uploaded with the brand file" in said["brand_file"]
     assert brand_folders(app) == before
+
+
+def test_a_brand_with_its_fonts_in_a_folder(browser):
+    """A Quarto brand names its fonts by a path in its folder; uploaded beside it, they
+    are found by their file name and used for the headings."""
+    serif = REPO / "fonts" / "NotoSerif"
+    faces = {"Regular": 400, "Bold": 700, "Italic": 400, "BoldItalic": 700}
+    files = "".join(
+        f"        - {{path: fonts/NotoSerif-{face}.ttf, weight: {weight}"
+        + (", style: italic" if "Italic" in face else "") + "}\n"
+        for face, weight in faces.items())
+    text = BRAND_TEXT + ("typography:\n  fonts:\n    - family: Brand Serif\n      source: file\n"
+                         "      files:\n" + files + "  headings: Brand Serif\n")
+    others = [(f"NotoSerif-{face}.ttf", (serif / f"NotoSerif-{face}.ttf").read_bytes(),
+               "font/ttf") for face in faces]
+    r = upload(browser, brand=text, others=others)
+    assert r.status_code == 200, r.text
+    def fonts(pdf: bytes) -> set[str]:
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            return {str(f.get("/BaseFont")).split("+")[-1] for page in doc.pages[:3]
+                    for f in page.Resources.get("/Font", {}).values()}
+    # the default layout sets its headings in a sans-serif: the brand's serif replaces it
+    assert not any("Serif" in f for f in fonts(download(browser, TOWN, "brief")))
+    branded = fonts(download(browser, dict(TOWN, brand=r.json()["id"]), "brief"))
+    assert "NotoSerif-Bold" in branded, branded

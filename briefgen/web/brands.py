@@ -154,7 +154,7 @@ def references(data: Any) -> list[Ref]:
         if isinstance(value, LocDict):
             if "light" in value or "dark" in value:
                 key = "light" if "light" in value else "dark"
-                image(value[key], value.loc_of(key), keypath)
+                image(value[key], value.loc_of(key), keypath, names)
             elif "path" in value:
                 image(value["path"], value.loc_of("path"), keypath + ".path")
         elif value is not None and not isinstance(value, (LocList, dict, list)):
