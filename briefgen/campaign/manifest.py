@@ -219,11 +219,11 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def write_packet(out_dir: Path, entries: list[dict], title: str, prepared) -> Path | None:
-    """Every brief of the campaign (built now or kept from before), a bookmark each."""
+def write_packet(out_dir: Path, entries: list[dict], title: str,
+                 langs: dict[int, str]) -> Path | None:
+    """Every brief of the campaign (built now or kept from before), a bookmark each;
+    `langs`: each row's language (the packet speaks the first brief's)."""
     from briefgen.packet import merge_pdfs
-    langs = {row.number: (profile.lang if profile else "en")
-             for row, profile, _, _ in prepared}
     parts, labels, lang = [], [], None
     for e in entries:
         if e["status"] not in ("built", "skipped"):

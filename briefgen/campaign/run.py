@@ -243,7 +243,14 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         result.removed = prune(out_dir, earlier_rows, result.rows)
         save(result.removed)
         if packet:
-            result.packet = write_packet(out_dir, result.rows, path.stem, prepared)
+            langs = {row.number: (profile.lang if profile else "en")
+                     for row, profile, _, _ in prepared}
+            args = (out_dir, result.rows, path.stem, langs)
+            # On a shared pool (briefgen serve) the merge runs on a worker: pikepdf saves
+            # a 200-brief packet in one call that holds the GIL for seconds, which would
+            # stall the server's event loop (and its keep-alive connections) meanwhile.
+            result.packet = pool.submit(write_packet, *args).result() if pool is not None \
+                else write_packet(*args)
         result.seconds = time.monotonic() - started
         progress.finish(result)
         return result
