@@ -42,9 +42,10 @@ def free_port() -> int:
 
 def start_server(data: Path, jobs: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    log = open(data / "server.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "briefgen", "serve", "--port", str(port),
-                             "--data", str(data), "--jobs", str(jobs)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--data", str(data / "data"), "--jobs", str(jobs)],
+                            stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -152,6 +153,10 @@ def main() -> None:
             bench_preview(base, args.runs)
             if not args.no_load:
                 bench_load(base, args.rows, args.previews)
+        except Exception:
+            print("the server's log ends:\n" + (Path(tmp) / "server.log").read_text(
+                errors="replace")[-3000:], file=sys.stderr)
+            raise
         finally:
             proc.terminate()
             proc.wait(30)
