@@ -43,6 +43,8 @@ archival writing has into ReportLab's internals is in this module, marked INTERN
 6. ReportLab's TrueType subsets keep their ToUnicode CMap as text in the `content` of a
    stream registered as "toUnicodeCMap:<font>" until it is written: rewritten there.
 7. `PDFFile` takes the header's version from `PDFDocument._pdfVersion`.
+8. `PDFDocument.format` wraps each object in the module's `PDFIndirectObject` (looked up
+   at each use): replaced by a subclass that writes our structure elements directly.
 """
 
 from __future__ import annotations
@@ -179,6 +181,22 @@ def _stream(content: bytes, entries: dict) -> PDFStream:
     return PDFStream(PDFDictionary(entries), content, filters=None)
 
 
+class _IndirectObject(pdfdoc.PDFIndirectObject):              # INTERNAL 8
+    """ReportLab's wrapper of each top-level object as it writes it; a `_Literal` (a
+    structure element, already PDF syntax) is wrapped without the generic formatting,
+    which cost more than writing the element itself. Same bytes either way."""
+
+    def format(self, document):
+        content = self.content
+        if content.__class__ is _Literal:
+            n, v = document.idToObjectNumberAndVersion[self.name]
+            return b"%d %d obj\n%s\nendobj\n" % (n, v, content.data)
+        return _format_indirect(self, document)
+
+
+_format_indirect = pdfdoc.PDFIndirectObject.format
+pdfdoc.PDFIndirectObject = _IndirectObject
+
 _format_stream = PDFStream.format
 
 
@@ -306,10 +324,16 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
         e, parent = stack.pop()
         n = nums[id(e)]
         kids = e.kids
-        if len(kids) > 1 and any(k.__class__ is not tuple for k in kids) and \
-                any(k.__class__ is tuple and k[0] == "mcr" for k in kids):
-            _spans(e, page_mcids)
-            kids = e.kids
+        if len(kids) > 1:
+            has_elem = has_mcr = False
+            for k in kids:
+                if k.__class__ is not tuple:
+                    has_elem = True
+                elif k[0] == "mcr":
+                    has_mcr = True
+            if has_elem and has_mcr:
+                _spans(e, page_mcids)
+                kids = e.kids
         first_page = None
         out = []
         elems = []
@@ -320,22 +344,26 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
                 nums[id(k)] = m
                 out.append(f"{m} 0 R")
                 elems.append(k)
-            else:
-                kind, page, mcid = k
+            elif k[0] == "mcr":
                 if first_page is None:
-                    first_page = page
-                if kind == "mcr":
-                    out.append(str(mcid) if page == first_page else
-                               f"<</Type/MCR/Pg {pages[page]}/MCID {mcid}>>")
+                    first_page = k[1]
+                    out.append(str(k[2]))
+                elif k[1] == first_page:
+                    out.append(str(k[2]))
                 else:
-                    out.append(f"<</Type/OBJR/Obj {annots[mcid]}/Pg {pages[page]}>>")
+                    out.append(f"<</Type/MCR/Pg {pages[k[1]]}/MCID {k[2]}>>")
+            else:
+                if first_page is None:
+                    first_page = k[1]
+                out.append(f"<</Type/OBJR/Obj {annots[k[2]]}/Pg {pages[k[1]]}>>")
         role = roles.get(e.role)
         if role is None:
             role = roles[e.role] = _pdf_name(e.role)
-        text = f"<</Type/StructElem/S{role}/P {parent} 0 R"
+        k = out[0] if len(out) == 1 else "[" + " ".join(out) + "]"
         if first_page is not None:
-            text += f"/Pg {pages[first_page]}"
-        text += "/K " + (out[0] if len(out) == 1 else "[" + " ".join(out) + "]")
+            text = f"<</Type/StructElem/S{role}/P {parent} 0 R/Pg {pages[first_page]}/K {k}"
+        else:
+            text = f"<</Type/StructElem/S{role}/P {parent} 0 R/K {k}"
         if e.title:
             text += "/T " + _pdf_string(e.title)
         if e.alt is not None:
