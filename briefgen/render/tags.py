@@ -187,6 +187,9 @@ def figure(canv, elem: Elem | None, width: float, height: float):
 _TEXT_SHOWN = re.compile(r"\((?:[^\\)]|\\.)+\)\s*(?:Tj|')|\]\s*TJ")
 
 
+_textOut = PDFTextObject._textOut
+
+
 class LineText(PDFTextObject):
     """A paragraph's text object: each line ends with a space, so text read from the
     structure tree has a word break where a line breaks (poppler would run the last word
@@ -206,7 +209,7 @@ class LineText(PDFTextObject):
             self._shown = True
             if not self._ink and text.strip():
                 self._ink = True
-        super()._textOut(text, TStar)
+        _textOut(self, text, TStar)
 
     def _in_url(self) -> bool:
         # a URL broken across lines has no space in it
@@ -321,11 +324,12 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
             if self.tagger is None:
                 return
             st = self._para
-            n = self.tagger.mcid(self._page(), elem)
-            tx._code.append(f"/{_role(elem)} <</MCID {n}>> BDC")
+            page = self._pageNumber - 1
+            n = self.tagger.mcid(page, elem)
+            tx._code.append(f"/{elem.role} <</MCID {n}>> BDC")
             tx._ink = tx._shown = False
             if st is not None:
-                st.open = (elem, n, self._page(), len(tx._code))
+                st.open = (elem, n, page, len(tx._code))
 
         def text_close(self, tx) -> None:
             st = self._para
