@@ -182,6 +182,12 @@ class Workspace:
             from briefgen.brand import contrast_warnings
             logos, logo_warnings = self.logos(
                 brand, layout, ("cover", "footer") if doc.cover else ("footer",))
+            if profile.organisation:
+                # a logo given alone (--logo, a 'logo' column) says whose it is, for a
+                # reader who cannot see it; "Logo" alone is read as no alt text
+                logos = {place: replace(img, alt=f"{profile.organisation} logo")
+                         if img.alt.strip().lower() == "logo" else img
+                         for place, img in logos.items()}
             if logos:
                 doc = replace(doc, logos=logos)
             warnings += list(brand.notes) + contrast_warnings(brand, layout.theme.palette) + \

@@ -673,6 +673,25 @@ def test_a_one_page_sheet_shows_its_footer_logo_once_as_a_figure(pictured, name)
             ["Children First Network logo (https://example.org/)"]
 
 
+@pytest.mark.parametrize("organisation", ["Rädda Barnen", ""])
+def test_a_logo_given_alone_is_a_figure_when_the_organisation_is_named(tmp_path,
+                                                                        organisation):
+    """--logo without a brand: the logo is "<organisation> logo" when the profile names
+    the organisation, else it says nothing ("Logo") and is an artifact."""
+    from PIL import Image
+    from conftest import run as cli
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (300, 100), (200, 30, 40)).save(logo, dpi=(300, 300))
+    out = tmp_path / "sheet.pdf"
+    extra = ["--organisation", organisation] if organisation else []
+    result = cli("factsheet", "-m", "Malmö", "-p", "protect", "--logo", logo, *extra,
+                 "--date", "2026-11-23", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert pdfua_checks.problems(out) == []
+    alts = [f["alt"] for f in _figures(out)]
+    assert alts == (["Rädda Barnen logo"] if organisation else [])
+
+
 def test_pictured_documents_pass_the_validators(pictured, tmp_path):
     paths = [str(p) for p in pictured.values()]
     assert {p: pdfua_checks.problems(p) for p in paths} == {p: [] for p in paths}
