@@ -142,28 +142,43 @@ class Tagger:
 # ------------------------------------------------------------------------- the canvas API
 
 
-@contextmanager
-def tagged(canv, elem: Elem | None):
-    if elem is None or not hasattr(canv, "begin_tag"):
-        yield
-        return
-    canv.begin_tag(elem)
-    try:
-        yield
-    finally:
-        canv.end_tag()
+# `tagged` and `artifact` are classes rather than @contextmanager generators: they wrap
+# every running head, rule, bullet and box background, and a generator-based context
+# manager costs several times as much per use.
+class tagged:
+    __slots__ = ("canv", "elem")
+
+    def __init__(self, canv, elem: Elem | None):
+        self.canv = canv if elem is not None and hasattr(canv, "begin_tag") else None
+        self.elem = elem
+
+    def __enter__(self):
+        if self.canv is not None:
+            self.canv.begin_tag(self.elem)
+        return None
+
+    def __exit__(self, *exc):
+        if self.canv is not None:
+            self.canv.end_tag()
+        return False
 
 
-@contextmanager
-def artifact(canv, kind: str = "Layout", subtype: str | None = None):
-    if not hasattr(canv, "begin_artifact"):
-        yield
-        return
-    canv.begin_artifact(kind, subtype)
-    try:
-        yield
-    finally:
-        canv.end_artifact()
+class artifact:
+    __slots__ = ("canv", "kind", "subtype")
+
+    def __init__(self, canv, kind: str = "Layout", subtype: str | None = None):
+        self.canv = canv if hasattr(canv, "begin_artifact") else None
+        self.kind, self.subtype = kind, subtype
+
+    def __enter__(self):
+        if self.canv is not None:
+            self.canv.begin_artifact(self.kind, self.subtype)
+        return None
+
+    def __exit__(self, *exc):
+        if self.canv is not None:
+            self.canv.end_artifact()
+        return False
 
 
 @contextmanager
