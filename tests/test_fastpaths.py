@@ -113,3 +113,17 @@ def test_documents_are_byte_identical_with_the_shortcuts(case, references, tmp_p
     assert ws.build(kind, profile, **options).pdf == references[case]
     assert all(form[1] is None for form in images._FORMS.values())   # no SVG parsed
     assert profile.municipality in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_running_text_runs_switch_to_the_fallback_only_where_needed():
+    ws = Workspace()
+    renderer = ws.renderer(ws.layout(None))
+    body = renderer.families["body"].faces["regular"]
+    fallback = renderer.fallback.faces["regular"]
+    assert 0x2192 not in renderer._coverage[body]   # an arrow: the fallback draws it
+    assert renderer.runs("Malmö and Kraków", body) == [(body, "Malmö and Kraków")]
+    assert renderer.runs("", body) == []
+    assert renderer.runs("Malmö \u2192 Lund\u2192", body) == [
+        (body, "Malmö "), (fallback, "\u2192"), (body, " Lund"), (fallback, "\u2192")]
+    assert renderer.runs("\u2192", "a font briefgen did not load") == [
+        ("a font briefgen did not load", "\u2192")]

@@ -184,6 +184,8 @@ class Renderer:
         """`text` cut into (font, part): the characters `font` lacks in the fallback font."""
         cover = self._coverage.get(font)
         fallback = self.fallback
+        if cover is None or not fallback or cover.issuperset(map(ord, text)):
+            return [(font, text)] if text else []   # the usual case: one run, at C speed
         out: list[list[str]] = []
         for ch in text:
             use = font
