@@ -182,7 +182,7 @@ def load_script_family(name: str, search: list[Path]) -> Family:
             continue
         reg_name = f"{name}-{suffix}"
         try:
-            font = TTFont(reg_name, str(path))
+            font = parse_ttf(reg_name, path)   # from the cache folder when parsed before
         except TTFError as exc:
             raise LayoutError(f"cannot use font {path}: {exc}",
                               hint="use a TrueType (.ttf, glyf outlines) font that allows embedding",
