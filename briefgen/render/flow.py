@@ -348,11 +348,14 @@ class ParagraphCache:
     so sharing them is safe. Bounded, so that memory stays flat over thousands of rows.
     """
 
-    LIMIT = 20_000
+    # Least recently used dropped first: a campaign's rows share a few hundred paragraphs,
+    # and each row adds its town's own, which later rows never ask for again (a larger
+    # bound only grows each worker's memory, about 28 KB a row, for nothing).
+    LIMIT = 2_000
 
     def __init__(self):
-        self._parsed: dict = {}
-        self.breaks = BreakStore()
+        self._parsed = BreakStore(self.LIMIT)
+        self.breaks = BreakStore(1_500)
 
     def nested(self, style, depth: int):
         """The style of a sub-list item, made once per style and depth."""
@@ -360,19 +363,18 @@ class ParagraphCache:
         hit = self._parsed.get(key)
         if hit is None:
             from reportlab.lib.styles import ParagraphStyle
-            hit = self._parsed[key] = (ParagraphStyle(
+            hit = (ParagraphStyle(
                 f"{style.name}-{depth}", parent=style, leftIndent=style.leftIndent + 14 * depth,
                 bulletIndent=style.bulletIndent + 14 * depth), style)
+            self._parsed.put(key, hit)
         return hit[0]
 
     def make(self, cls, markup: str, style, bullet: str | None = None):
         key = (markup, id(style), bullet)
         hit = self._parsed.get(key)
         if hit is None:
-            if len(self._parsed) >= self.LIMIT:
-                self._parsed.clear()
             para = cls(markup, style, bulletText=bullet)
-            self._parsed[key] = (para.frags, para.bulletText, para.style, style)
+            self._parsed.put(key, (para.frags, para.bulletText, para.style, style))
         else:
             frags, bullet_text, parsed_style, _keep_alive = hit
             para = cls(markup, parsed_style, bulletText=bullet_text, frags=frags)

@@ -31,7 +31,8 @@ _MUTABLE = tuple(c for c in (getattr(_rl, "_SplitWordHY", None),
 
 
 class BreakStore:
-    """A bounded store of line breaks, least recently used dropped first."""
+    """A bounded store (line breaks; parsed paragraphs too), least recently used dropped
+    first."""
 
     def __init__(self, limit: int = 3000):
         self.limit = limit
