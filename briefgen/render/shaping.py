@@ -574,6 +574,29 @@ def draw_line(canv, line: Line, x0: float, y: float, marks=None, inside: bool = 
             code.append("[%s] TJ" % " ".join(tj))
             tj.clear()
 
+    def use(font, subset, size):
+        nonlocal cur
+        if cur != (font, subset, size):
+            flush()
+            code.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc), _fmt(size)))
+            cur = (font, subset, size)
+
+    def move_to(first, base, size):
+        """Start a piece at (first, base): a new Tm off the pen's baseline, else the TJ
+        adjustment from where the pen stands (None when it stands there already)."""
+        if pen is None or abs(pen[1] - base) > 1e-4:
+            flush()
+            code.append("1 0 0 1 %s %s Tm" % (_fmt(first), _fmt(base)))
+            return None
+        gap = first - pen[0]
+        return _fmt(-gap * 1000 / size) if abs(gap) > 1e-4 else None
+
+    def set_rise(yo):
+        nonlocal rise
+        flush()
+        code.append("%s Ts" % _fmt(yo))
+        rise = yo
+
     for i_piece, p in enumerate(pieces):
         k_piece = i_piece if order is None else order[i_piece]
         run = p.run
@@ -607,49 +630,25 @@ def draw_line(canv, line: Line, x0: float, y: float, marks=None, inside: bool = 
             if len(chunks) == 1:
                 # one subset (nearly always): whole runs of glyphs as one hex string
                 subset, data = chunks[0]
-                if cur != (font, subset, size):
-                    flush()
-                    code.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc),
-                                              _fmt(size)))
-                    cur = (font, subset, size)
+                use(font, subset, size)
                 for i0, i1, adj, yo in p.segments:
                     if i0 == 0:
-                        if pen is None or abs(pen[1] - base) > 1e-4:
-                            flush()
-                            code.append("1 0 0 1 %s %s Tm" % (_fmt(first), _fmt(base)))
-                            adj = None
-                        else:
-                            gap = first - pen[0]
-                            adj = _fmt(-gap * 1000 / size) if abs(gap) > 1e-4 else None
+                        adj = move_to(first, base, size)
                     if yo != rise:
-                        flush()
-                        code.append("%s Ts" % _fmt(yo))
-                        rise = yo
+                        set_rise(yo)
                     if adj is not None:
                         tj.append(adj)
                     tj.append("<%s>" % data[i0:i1].hex().upper())
                 chunks = ()
             for subset, data in chunks:
-                if cur != (font, subset, size):
-                    flush()
-                    code.append("%s %s Tf" % (font.getSubsetInternalName(subset, doc),
-                                              _fmt(size)))
-                    cur = (font, subset, size)
+                use(font, subset, size)
                 for byte in data:
                     adj, yo = plan[k]
                     if k == 0:
-                        if pen is None or abs(pen[1] - base) > 1e-4:
-                            flush()
-                            code.append("1 0 0 1 %s %s Tm" % (_fmt(first), _fmt(base)))
-                            adj = None
-                        else:
-                            gap = first - pen[0]
-                            adj = _fmt(-gap * 1000 / size) if abs(gap) > 1e-4 else None
+                        adj = move_to(first, base, size)
                     k += 1
                     if yo != rise:
-                        flush()
-                        code.append("%s Ts" % _fmt(yo))
-                        rise = yo
+                        set_rise(yo)
                     if adj is not None:
                         tj.append(adj)
                     tj.append("<%02X>" % byte)
