@@ -71,6 +71,24 @@ def _digest(path: Path) -> str:
                           code="font.invalid") from None
 
 
+def _register_face(reg_name: str, path: Path):
+    """Parse (from the cache folder when parsed before) and register one face; a font
+    ReportLab refuses, or a damaged file, is a LayoutError naming the file."""
+    try:
+        font = parse_ttf(reg_name, path)
+    except TTFError as exc:
+        raise LayoutError(f"cannot use font {path}: {' '.join(str(exc).split())[:120]}",
+                          hint="use a TrueType (.ttf, glyf outlines) font that allows "
+                               "embedding", code="font.invalid") from None
+    except Exception as exc:  # a truncated or corrupt file fails anywhere in the parser
+        raise LayoutError(f"cannot use font {path}: the file is damaged or truncated "
+                          f"({type(exc).__name__})",
+                          hint="copy the font file again from its source",
+                          code="font.invalid") from None
+    pdfmetrics.registerFont(font)
+    return font
+
+
 def load_family(name: str, search: list[Path], *, single_face: bool = False,
                 files: dict[str, str] | None = None) -> Family:
     """Register a family's four faces (or just Regular for a fallback font), once per
@@ -93,18 +111,7 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False,
     for face, path in files.items():
         base = "".join(c for c in name if c.isalnum()) or "Font"  # "House Sans" from a brand
         reg_name = f"{base}-{FACES[face]}-{digests[face]}"
-        try:
-            font = parse_ttf(reg_name, path)
-        except TTFError as exc:
-            raise LayoutError(f"cannot use font {path}: {' '.join(str(exc).split())[:120]}",
-                              hint="use a TrueType (.ttf, glyf outlines) font that allows "
-                                   "embedding", code="font.invalid") from None
-        except Exception as exc:  # a truncated or corrupt file fails anywhere in the parser
-            raise LayoutError(f"cannot use font {path}: the file is damaged or truncated "
-                              f"({type(exc).__name__})",
-                              hint="copy the font file again from its source",
-                              code="font.invalid") from None
-        pdfmetrics.registerFont(font)
+        font = _register_face(reg_name, path)
         if face == "regular":
             coverage = frozenset(font.face.charToGlyph)
         faces[face] = reg_name
@@ -181,13 +188,7 @@ def load_script_family(name: str, search: list[Path]) -> Family:
                                   code="font.missing")
             continue
         reg_name = f"{name}-{suffix}"
-        try:
-            font = parse_ttf(reg_name, path)   # from the cache folder when parsed before
-        except TTFError as exc:
-            raise LayoutError(f"cannot use font {path}: {exc}",
-                              hint="use a TrueType (.ttf, glyf outlines) font that allows embedding",
-                              code="font.invalid") from None
-        pdfmetrics.registerFont(font)
+        font = _register_face(reg_name, path)
         if face == "regular":
             coverage = frozenset(font.face.charToGlyph)
         faces[face] = reg_name
