@@ -18,7 +18,7 @@ from briefgen.content import TOPIC_WORDS, Example, LocalNames, LocalText, Pack
 from briefgen.countries import country_name
 from briefgen.diagnostics import Diagnostic
 from briefgen.errors import LayoutError, ProblemsError
-from briefgen.layout import Layout, Rich, blocks_from_template
+from briefgen.layout import Layout, Rich, StandIn, blocks_from_template
 from briefgen.selection import Selection
 
 CREATOR = f"briefgen {__version__}"
@@ -70,10 +70,42 @@ class Localizer:
     def plain(self, text: LocalText) -> str:
         return inline.plain(self.nodes(text))
 
+    def value(self, text: LocalText, registry: list) -> str:
+        """A text for a template: plain, or where English stands in, plain text that keeps
+        its language mark when the template places it."""
+        if text.has(self.lang):
+            return inline.plain(text.nodes(self.lang))
+        nodes = self.nodes(text)
+        return StandIn(nodes, registry) if nodes else ""
+
     def raise_missing(self) -> None:
         if self.missing:
             n = len(self.missing)
             raise ProblemsError(self.missing, f"{n} text(s) have no '{self.lang}' translation")
+
+
+def _filled_nodes(template: str, values: dict) -> tuple:
+    """A label template filled as inline nodes: a value that carries nodes of its own (a
+    StandIn) keeps them, everything else is text."""
+    import string
+    out: list = []
+    for literal, field_name, spec, conversion in string.Formatter().parse(template):
+        pieces = [literal] if literal else []
+        if field_name is not None:
+            value = values.get(field_name)
+            if isinstance(value, StandIn) and not spec and not conversion:
+                pieces.append(value.nodes)
+            else:
+                pieces.append(("{%s%s%s}" % (field_name, "!" + conversion if conversion else "",
+                                             ":" + spec if spec else "")).format(**values))
+        for piece in pieces:
+            if isinstance(piece, tuple):
+                out.extend(piece)
+            elif out and isinstance(out[-1], inline.Text):
+                out[-1] = inline.Text(out[-1].text + piece)
+            else:
+                out.append(inline.Text(piece))
+    return tuple(out)
 
 
 class Numbering:
@@ -189,13 +221,13 @@ class Composer:
         self.loc = Localizer(self.lang, allow_fallback)
         # The general edition: the agenda for local governments in general, no place named.
         self.general = not self.profile.municipality
+        self.registry: list = []
         labels = layout.label_set(self.lang)
         for key, text in pack.words.items():  # the pack's topic words win over the layout's
-            labels[key] = self.loc.plain(text)
+            labels[key] = self.loc.value(text, self.registry)
         self.labels = labels
         self.comma = labels.get("list_comma", ", ")  # between names: "Beirut, Lebanon"
         self.numbering = Numbering(pack, self.loc)
-        self.registry: list = []
 
     def label(self, key: str, **values) -> str:
         """A label in the document's language, its {placeholders} filled; in the general
@@ -203,14 +235,26 @@ class Composer:
         if self.general and f"{key}_general" in self.labels:
             key = f"{key}_general"
         text = self.labels.get(key, key)
-        values = {"title": self.loc.plain(self.pack.title),
+        values = {"title": self.loc.value(self.pack.title, self.registry),
                   "municipality": self.profile.municipality, **values}
         try:
-            return text.format(**values)
+            filled = text.format(**values)
+            if isinstance(text, StandIn):   # the pack's words for it are English standing in
+                return StandIn((inline.Lang(text.nodes[0].lang, (inline.Text(filled),)),),
+                               self.registry)
+            if not any(isinstance(v, StandIn) for v in values.values()):
+                return filled
+            return StandIn(_filled_nodes(text, values), self.registry)
         except (KeyError, IndexError, ValueError) as exc:
             raise LayoutError(f"label '{key}' has a placeholder briefgen cannot fill: {exc}",
                               hint="placeholders: " + ", ".join("{%s}" % v for v in values),
                               code="label.placeholder") from None
+
+    def label_nodes(self, key: str, **values) -> tuple:
+        """A label as inline content: its filled text, with the language mark of any value
+        in another language (an English pack title in a Spanish label, say)."""
+        text = self.label(key, **values)
+        return text.nodes if isinstance(text, StandIn) else (inline.Text(text),)
 
     def rich(self, text: LocalText) -> Rich:
         return Rich(self.loc.nodes(text), self.registry)
@@ -222,7 +266,7 @@ class Composer:
         return {
             "municipality": p.municipality,
             "country": country_name(self.sel.country, self.lang) if self.sel.country else "",
-            "region": next((self.loc.plain(r.name) for r in pack.regions
+            "region": next((self.loc.value(r.name, self.registry) for r in pack.regions
                             if r.id == self.sel.region), ""),
             "role": p.role,
             "organisation": p.organisation,
@@ -239,8 +283,8 @@ class Composer:
                                          if k in self.labels}},
             "params": self.layout.params(),
             "pack": {
-                "title": self.loc.plain(pack.title),
-                "subtitle": self.loc.plain(pack.subtitle),
+                "title": self.loc.value(pack.title, self.registry),
+                "subtitle": self.loc.value(pack.subtitle, self.registry),
                 "intro": [self.rich(t) for t in pack.intro],
                 "agenda_lead": self.rich(pack.agenda_lead),
                 "purpose": [self.rich(t) for t in pack.purpose],
@@ -250,8 +294,9 @@ class Composer:
         }
 
     def priority_context(self, pr) -> dict:
-        return {"id": pr.id, "number": pr.number, "title": self.loc.plain(pr.title),
-                "short_title": self.loc.plain(pr.short_title),
+        return {"id": pr.id, "number": pr.number,
+                "title": self.loc.value(pr.title, self.registry),
+                "short_title": self.loc.value(pr.short_title, self.registry),
                 "summary": self.rich(pr.summary)}
 
     def template(self, name: str, ctx: dict) -> list:
@@ -261,8 +306,9 @@ class Composer:
         p = self.profile
         date = p.effective_date
         keywords = [k.strip() for k in self.label("keywords").split(";")] + [p.municipality]
-        return d.Meta(title=title, author=p.organisation or self.label("default_author"),
-                      subject=subject, keywords=tuple(k for k in keywords if k),
+        # str(): the document's metadata holds plain text, not a template's StandIn
+        return d.Meta(title=str(title), author=str(p.organisation or self.label("default_author")),
+                      subject=str(subject), keywords=tuple(k for k in keywords if k),
                       lang=self.labels.get("bcp47", self.lang), creator=CREATOR,
                       date=(date.year, date.month, date.day))
 

@@ -411,6 +411,20 @@ class Rich:
         return inline.plain(self.nodes)
 
 
+class StandIn(str):
+    """A plain text handed to a template in another language than the document (English
+    standing in for a missing translation). It compares, tests and formats as the text
+    it is; placed with `{{ value }}` it keeps the mark that says which language it is in."""
+
+    def __new__(cls, nodes: tuple, registry: list):
+        self = super().__new__(cls, inline.plain(nodes))
+        self.nodes = nodes
+        self._registry = registry
+        return self
+
+    __html__ = Rich.__html__
+
+
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "ul", "ol", "li", "box", "pagebreak", "spacer", "img"}
 _VOID = {"br", "pagebreak", "spacer", "inline", "img"}
 _SPACE = re.compile(r"\s+")

@@ -849,24 +849,27 @@ def _elements(path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def fallback_brief(tmp_path_factory):
-    """A Spanish brief from a pack where one action (a whole list item) and one priority's
-    summary (placed after its title in the closing list) have no Spanish: English stands in."""
+    """A Spanish brief from a pack where one action (a whole list item), one priority's
+    summary (placed after its title in the closing list) and another priority's title (a
+    heading, and a plain value that the cover, introduction and closing templates place)
+    have no Spanish: English stands in."""
     import yaml
     from conftest import CONTENT
     folder = tmp_path_factory.mktemp("fallback")
     pack = folder / "content"
     shutil.copytree(CONTENT, pack)
     english = {}
-    for name, key, field in (("actions.yaml", "actions", "text"),
-                             ("priorities.yaml", "priorities", "summary")):
+    for name, key, field, which in (("actions.yaml", "actions", "text", "protect"),
+                                    ("priorities.yaml", "priorities", "summary", "protect"),
+                                    ("priorities.yaml", "priorities", "title", "families")):
         path = pack / name
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        item = next(x for x in data[key] if x["id"].startswith("protect"))
+        item = next(x for x in data[key] if x["id"].startswith(which))
         del item[field]["es"]
         english[field] = inline.plain(inline.parse(item[field]["en"]))
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    profile = Profile(municipality="Cádiz", country="ES", lang="es", priorities=("protect",),
-                      date=dt.date(2026, 11, 23))
+    profile = Profile(municipality="Cádiz", country="ES", lang="es",
+                      priorities=("protect", "families"), date=dt.date(2026, 11, 23))
     built = Workspace(pack).build("brief", profile, "default", allow_fallback=True)
     out = folder / "brief.pdf"
     out.write_bytes(built.pdf)
@@ -886,19 +889,56 @@ def test_english_fallback_text_says_it_is_english(fallback_brief):
     assert all(e["role"] == "Note" for e in elems if e["lang"] == "es")
     marked = [e for e in elems if e["lang"] == "en"]
     assert marked and {e["lang"] for e in elems} == {None, "en", "es"}
-    # the action is a whole list item: its LBody says "en"
-    action = _squash(english["text"])
+    action, summary, title = (_squash(english[k]) for k in ("text", "summary", "title"))
+    # the action is a whole list item: its LBody says "en"; so do the items that are only
+    # the other priority's title (on the cover, in the introduction's agenda)
     body = [e for e in marked if e["role"] == "LBody"]
-    assert body and all(_squash(e["text"]) == action for e in body)
-    # the summary follows the (Spanish) priority title inside one item: a Span says "en"
-    summary = _squash(english["summary"])
+    assert sorted({_squash(e["text"]) for e in body}) == sorted({action, title})
+    assert len([e for e in body if _squash(e["text"]) == title]) == 2
+    # the summary follows the (Spanish) priority title inside one item, and the English
+    # title is followed by a Spanish summary in the closing list: a Span says "en" for each
     spans = [e for e in marked if e["role"] == "Span"]
-    assert spans and all(_squash(e["text"]) == summary for e in spans)
+    assert {_squash(e["text"]).rstrip(".") for e in spans} == {summary.rstrip("."), title}
+    # (the title's Span in its heading, "3. Keep ...", and in the closing list)
+    assert len([e for e in spans if _squash(e["text"]) == title]) == 2
     # and no Spanish text is said to be English
     for e in elems:
         if e["in"] == "en" and not re.fullmatch(r"[0-9ivxlc]*", e["text"]):   # callouts
-            assert _squash(e["text"]) in action or _squash(e["text"]) in summary, e
+            text = _squash(e["text"])
+            assert text in action or text in summary or text.strip(".").endswith(title), e
     assert not pdfua_checks.problems(path)
+
+
+def test_english_pack_words_standing_in_say_they_are_english(tmp_path):
+    """The pack's title and its words for a title, missing in Spanish: where templates and
+    labels place them as plain values (the overview's kicker and title, the brief's cover
+    line), the English says it is English, and the Spanish around it stays Spanish."""
+    import yaml
+    from conftest import CONTENT
+    pack = tmp_path / "content"
+    shutil.copytree(CONTENT, pack)
+    data = yaml.safe_load((pack / "pack.yaml").read_text(encoding="utf-8"))
+    english_title = data["title"]["en"]
+    english_glance = data["words"]["glance_title"]["en"].format(municipality="Cádiz")
+    del data["title"]["es"], data["words"]["glance_title"]["es"]
+    (pack / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                                    "utf-8")
+    ws = Workspace(pack)
+    profile = Profile(municipality="Cádiz", country="ES", lang="es", priorities=("protect",),
+                      date=dt.date(2026, 11, 23))
+    said = {}
+    for kind in ("at-a-glance", "brief"):
+        path = tmp_path / f"{kind}.pdf"
+        path.write_bytes(ws.build(kind, profile, "default", allow_fallback=True).pdf)
+        assert not pdfua_checks.problems(path)
+        # (lower case: the overview's kicker style sets its text in capitals)
+        said[kind] = [(e["role"], _squash(e["text"]).lower()) for e in _elements(path)
+                      if e["lang"] == "en"]
+    title, glance = _squash(english_title).lower(), _squash(english_glance).lower()
+    # the overview: its kicker is the pack title, its heading the pack's English words
+    assert sorted(said["at-a-glance"]) == [("H1", glance), ("P", title)]
+    # the brief: in the cover's kicker line, "Documento de política · Children Uprooted"
+    assert said["brief"] == [("Span", title)]
 
 
 def test_an_arabic_box_split_over_pages_is_tagged(tmp_path):

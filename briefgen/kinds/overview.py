@@ -22,8 +22,8 @@ def compose(c: Composer, example_text: bool = True, examples: bool = True) -> d.
     from briefgen.compose import format_date, place_caption
     pack, p = c.pack, c.profile
     body: list = [d.Box((), (
-        d.Paragraph((inline.Text(c.loc.plain(pack.title)),), "sheet_number"),
-        d.Paragraph((inline.Text(c.label("glance_title")),), "sheet_title"),
+        d.Paragraph(c.loc.nodes(pack.title), "sheet_number"),
+        d.Paragraph(c.label_nodes("glance_title"), "sheet_title"),
         d.Paragraph((inline.Text(c.label("glance_lead")),), "sheet_for"),
     ), style="sheet_band")]
     for pr in pack.priorities:
