@@ -7,6 +7,7 @@ known, so no second pass is needed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from reportlab.lib.colors import HexColor
@@ -33,7 +34,10 @@ class _Stamp:
         self.tzname = "UTC"
 
 
+@functools.lru_cache(maxsize=16)
 def canvas_maker(date: tuple[int, int, int], tagged: bool = True):
+    """The canvas class of documents dated `date`; one per date, not one per document
+    (three new classes a document were three more objects for the cyclic collector)."""
     class DatedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             kwargs["invariant"] = 1
@@ -261,6 +265,7 @@ class BriefDocTemplate(BaseDocTemplate):
             self.canv.showOutline()  # open the bookmarks pane
         self._define_numbers()
         self.canv.save()
+        _release(self.canv)
 
     def _define_numbers(self):
         canv = self.canv
@@ -281,6 +286,19 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.endForm()
 
     toc_keys: list[str] = []
+
+
+def _release(canv) -> None:
+    """Once the file is written, nothing reads the canvas or its PDF document again.
+    They hold every page, font and annotation object of the file in reference cycles
+    (objects that point back at the document), which only the cyclic collector frees:
+    in a process that builds many documents (a campaign worker, serve) its traversal of
+    them after each document cost more than the freeing. Emptied, they are freed at once
+    by reference counting."""
+    doc = getattr(canv, "_doc", None)
+    if doc is not None:
+        doc.__dict__.clear()
+    canv.__dict__.clear()
 
 
 def _unlinked(logo):
