@@ -9,6 +9,10 @@ import gc
 import io
 from pathlib import Path
 
+from briefgen.render.deferred import import_platypus
+
+import_platypus()   # before anything imports ReportLab's platypus: see render.deferred
+
 from reportlab.platypus import NextPageTemplate, PageBreak
 from reportlab.platypus.doctemplate import LayoutError
 
