@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen.render.deferred import import_platypus
@@ -19,7 +20,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from briefgen import document as d
 from briefgen import inline
 from briefgen.errors import RenderError
-from briefgen.render import fastpaths
+from briefgen.render import fastpaths, linebreaks
 from briefgen.render.fonts import Family, char_name, load_family, load_script_family
 from briefgen.render.flow import Flow, ParagraphCache, figure_elems, has_alt
 from briefgen.render.footnotes import NoteStore
@@ -60,6 +61,7 @@ class Renderer:
                           for face in fam.faces.values()}
         self._scaled: dict[float, dict] = {1.0: self.styles}
         self.paragraphs = ParagraphCache()
+        self._kept: dict[str, _Kept] = {}    # cache-folder key -> what documents used
         self.link_color = theme.palette.get("link", theme.palette.get("accent", "#1a5fa8"))
 
     def marker(self, lang: str = "en") -> Marker:
@@ -71,8 +73,57 @@ class Renderer:
 
     def render(self, doc: d.Document, creator: str) -> tuple[bytes, int]:
         """The PDF and its page count (known from layout, so nobody parses the PDF for it)."""
-        pdf, pages, _ = self._build(doc, creator, self.styles)
+        with self._kept_layout(doc):
+            pdf, pages, _ = self._build(doc, creator, self.styles)
         return pdf, pages
+
+    @contextmanager
+    def _kept_layout(self, doc: d.Document):
+        """Parsed paragraphs and line breaks kept in the user's cache folder, per kind and
+        language of document: loaded before the first such document this renderer lays
+        out, stored after one that had to parse or break much anew (see linebreaks)."""
+        try:
+            key = linebreaks.disk_key(doc.kind, doc.meta.lang, str(self.tagged),
+                                      self._stamp())
+        except Exception:
+            key = None
+        cache = self.paragraphs
+        kept = self._kept.get(key) if key is not None else None
+        if key is not None and kept is None:
+            kept = self._kept[key] = _Kept()
+            linebreaks.load(cache._parsed, cache.breaks, key)
+        if kept is None or kept.renders <= 0:   # a long campaign: its first rows only
+            yield
+            return
+        kept.renders -= 1
+        added = cache._parsed.added + cache.breaks.added
+        cache.record()
+        done = False
+        try:
+            yield
+            done = True
+        finally:
+            used_p, used_b = cache.recorded()
+            if done:
+                kept.parsed |= used_p
+                kept.breaks |= used_b
+                new = cache._parsed.added + cache.breaks.added - added
+                # a document mostly laid out anew (not a campaign row that added its
+                # town's few paragraphs to the ones kept)
+                if new and new * 10 >= len(used_p) + len(used_b) and kept.saves > 0:
+                    kept.saves -= 1
+                    linebreaks.save(cache._parsed, cache.breaks, key, kept.parsed,
+                                    kept.breaks)
+
+    def _stamp(self) -> str:
+        """The fonts and styles: with the settings in linebreaks.disk_key, what laid-out
+        text depends on besides its markup and style."""
+        if getattr(self, "_stamp_text", None) is None:
+            fams = [*self.families.values(), *self.scripts,
+                    *((self.fallback,) if self.fallback else ())]
+            styles = sorted(str(linebreaks.style_key(st)) for st in self.styles.values())
+            self._stamp_text = repr(([f.stamp for f in fams], styles))
+        return self._stamp_text
 
     def _build(self, doc: d.Document, creator: str, styles):
         # Layout allocates hundreds of thousands of short-lived objects that reference
@@ -108,10 +159,11 @@ class Renderer:
 
     def render_one_page(self, doc: d.Document, creator: str) -> tuple[bytes | None, float]:
         """The largest type scale at which the sheet fits one page: (pdf, scale), or (None, 0)."""
-        for scale in self.scales():
-            pdf, pages, _ = self._build(doc, creator, self.styles_at(scale))
-            if pages == 1:
-                return pdf, scale
+        with self._kept_layout(doc):
+            for scale in self.scales():
+                pdf, pages, _ = self._build(doc, creator, self.styles_at(scale))
+                if pages == 1:
+                    return pdf, scale
         return None, 0.0
 
     def overflow(self, doc: d.Document) -> float:
@@ -217,6 +269,17 @@ class Renderer:
                 if cp not in cover and cp not in fallback and not ch.isspace() and \
                         not any(cp in c for c in scripts):
                     marker.missing.setdefault(ch, text[:60])
+
+
+class _Kept:
+    """What the documents of one kind and language used, to be kept in the cache folder:
+    recorded for a process's first few such documents, stored at most a few times."""
+
+    def __init__(self):
+        self.parsed: set = set()
+        self.breaks: set = set()
+        self.renders = 8
+        self.saves = 3
 
 
 def logo_place(doc: d.Document) -> str | None:

@@ -13,7 +13,7 @@ from briefgen import document as d
 from briefgen import inline
 from briefgen.render import tags
 from briefgen.render.footnotes import FootnoteFrame, NoteBox, NoteParagraph
-from briefgen.render.linebreaks import BreakStore, CachedBreaks
+from briefgen.render.linebreaks import BreakStore, ById, CachedBreaks, style_key
 from briefgen.render.markup import Marker
 from briefgen.render.shaping import FontChain, Script
 from briefgen.render.tags import Elem, ParaTag, TaggedParagraph
@@ -370,18 +370,33 @@ class ParagraphCache:
         return hit[0]
 
     def make(self, cls, markup: str, style, bullet: str | None = None):
-        key = (markup, id(style), bullet)
+        # the style by its values (linebreaks.style_key): the same key in every process,
+        # so that the entries can be kept in the cache folder
+        skey = style_key(style)
+        key = (markup, skey, bullet)
         hit = self._parsed.get(key)
         if hit is None:
             para = cls(markup, style, bulletText=bullet)
-            self._parsed.put(key, (para.frags, para.bulletText, para.style, style))
+            own = para.style is not style     # a style the parser made for this text
+            self._parsed.put(key, (para.frags, para.bulletText, para.style if own else None,
+                                   style if isinstance(skey, ById) else None))
         else:
             frags, bullet_text, parsed_style, _keep_alive = hit
-            para = cls(markup, parsed_style, bulletText=bullet_text, frags=frags)
+            para = cls(markup, parsed_style or style, bulletText=bullet_text, frags=frags)
         if isinstance(para, CachedBreaks):
             para._breaks, para._break_key = self.breaks, key
-            para._break_styles = (style, para.style)
+            if isinstance(skey, ById):
+                para._break_styles = (style, para.style)
         return para
+
+    def record(self) -> None:
+        """Note from now on which entries are used (a document's working set)."""
+        self._parsed.touched, self.breaks.touched = set(), set()
+
+    def recorded(self) -> tuple[set, set]:
+        out = (self._parsed.touched or set(), self.breaks.touched or set())
+        self._parsed.touched = self.breaks.touched = None
+        return out
 
 
 class Flow:

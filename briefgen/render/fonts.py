@@ -28,6 +28,7 @@ class Family:
     name: str                 # registered family name, e.g. "NotoSans"
     faces: dict[str, str]     # face -> registered font name
     coverage: frozenset[int]  # code points the regular face can draw
+    stamp: str = ""           # what identifies the files (cache keys of laid-out text)
 
 
 _REGISTERED: dict[tuple, Family] = {}
@@ -119,7 +120,8 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False,
         faces = {face: faces["regular"] for face in FACES}
     pdfmetrics.registerFontFamily(faces["regular"], normal=faces["regular"], bold=faces["bold"],
                                   italic=faces["italic"], boldItalic=faces["bolditalic"])
-    family = Family(name, faces, coverage)
+    # the registered names hold the digests of the files
+    family = Family(name, faces, coverage, "|".join(sorted(faces.values())))
     _REGISTERED[cache_key] = family
     return family
 
@@ -179,6 +181,7 @@ def load_script_family(name: str, search: list[Path]) -> Family:
         return _REGISTERED[cache_key]
     faces: dict[str, str] = {}
     coverage: frozenset[int] = frozenset()
+    stamp = []
     for face, suffix in (("regular", "Regular"), ("bold", "Bold")):
         path = folder / f"{name}-{suffix}.ttf"
         if not path.is_file():
@@ -188,13 +191,15 @@ def load_script_family(name: str, search: list[Path]) -> Family:
                                   code="font.missing")
             continue
         reg_name = f"{name}-{suffix}"
+        st = path.stat()
+        stamp.append(f"{reg_name}:{path.resolve()}:{st.st_size}:{st.st_mtime_ns}")
         font = _register_face(reg_name, path)
         if face == "regular":
             coverage = frozenset(font.face.charToGlyph)
         faces[face] = reg_name
     faces.setdefault("bold", faces["regular"])
     faces["italic"], faces["bolditalic"] = faces["regular"], faces["bold"]
-    family = Family(name, faces, coverage)
+    family = Family(name, faces, coverage, "|".join(stamp))
     _REGISTERED[cache_key] = family
     return family
 

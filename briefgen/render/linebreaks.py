@@ -14,11 +14,21 @@ breaking: splitting at a hyphenated word re-classes that word, the "hard" split 
 appends spaces to fragment texts, and right-to-left drawing reverses each line's words.
 A break whose result holds such words, which left fragments unprocessed, or whose style
 wraps other than left-to-right (CJK, RTL, shaping), is not stored.
+
+Across processes: a style is keyed by a fingerprint of its values (`style_key`), not by
+the object, so the parsed paragraphs and breaks one document used can be kept in the
+user's cache folder (`save`) and the next process's first document starts from them
+(`load`): a fresh process used to parse and break every paragraph of its first brief,
+more than half of that document's time. The file's key holds everything the results
+depend on besides the keys themselves: briefgen's source (briefgen.cache), ReportLab's
+version and settings, the fonts, the hyphenation dictionaries; see `Renderer`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
+from weakref import WeakKeyDictionary
 
 from reportlab.platypus import paragraph as _rl
 
@@ -38,6 +48,8 @@ class BreakStore:
         self.limit = limit
         self._items: OrderedDict = OrderedDict()
         self.hits = self.misses = 0
+        self.touched: set | None = None     # keys used while a document is recorded
+        self.added = 0                      # entries put since the store was made
 
     def __len__(self) -> int:
         return len(self._items)
@@ -49,12 +61,18 @@ class BreakStore:
             return None
         self.hits += 1
         self._items.move_to_end(key)
+        if self.touched is not None:
+            self.touched.add(key)
         return hit
 
-    def put(self, key, value) -> None:
+    def put(self, key, value, *, loaded: bool = False) -> None:
         if self.limit <= 0:
             return
         self._items[key] = value
+        if not loaded:
+            self.added += 1
+            if self.touched is not None:
+                self.touched.add(key)
         if len(self._items) > self.limit:
             self._items.popitem(last=False)
 
@@ -122,3 +140,157 @@ class CachedBreaks:
                 part._break_key = (k, "split", cut, i)
                 part._break_styles = (*self._break_styles, part.style)
         return parts
+
+
+# ------------------------------------------------------------------ across processes
+
+
+class ById(int):
+    """A style key that is the object's id: a style whose values have no stable text.
+    Entries keyed by one live only in this process (they hold the style, so the id is
+    not reused while they exist)."""
+
+    __slots__ = ()
+
+
+_STYLE_KEYS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _stable(value) -> str | None:
+    """A text that differs whenever `value` does (None when there is none)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return f"{type(value).__name__}:{value!r}"
+    if isinstance(value, (tuple, list)):
+        parts = [_stable(v) for v in value]
+        return None if None in parts else f"{type(value).__name__}({','.join(parts)})"
+    cls = type(value)
+    if cls.__module__ == "reportlab.lib.colors" and hasattr(value, "__dict__"):
+        parts = [_stable(v) for _, v in sorted(vars(value).items())]
+        names = ",".join(sorted(vars(value)))
+        return None if None in parts else f"{cls.__qualname__}[{names}]({','.join(parts)})"
+    return None
+
+
+def style_key(style):
+    """A short fingerprint of every value of a ParagraphStyle (not its parent, whose
+    values it holds), the same in every process; a `ById` when a value has no stable
+    text. Computed once per style object: briefgen never changes a style once made."""
+    try:
+        return _STYLE_KEYS[style]
+    except (KeyError, TypeError):
+        pass
+    parts = []
+    for name, value in sorted(vars(style).items()):
+        if name == "parent":
+            continue
+        text = _stable(value)
+        if text is None:
+            key = ById(id(style))
+            break
+        parts.append(f"{name}={text}")
+    else:
+        key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+    try:
+        _STYLE_KEYS[style] = key
+    except TypeError:
+        pass
+    return key
+
+
+def _portable(key) -> bool:
+    if isinstance(key, ById):
+        return False
+    if isinstance(key, tuple):
+        return all(_portable(k) for k in key)
+    return key is None or isinstance(key, (str, int, float))
+
+
+FORMAT = 1
+
+
+def snapshot(parsed: BreakStore, breaks: BreakStore, keys_parsed, keys_breaks) -> dict:
+    """The portable entries among `keys_*` (a document's working set), to be stored."""
+    out_p, out_b = {}, {}
+    for k in keys_parsed:
+        hit = parsed._items.get(k)
+        # only text paragraphs parsed in the style asked for (no nested-style entries,
+        # no style the parser made for the paragraph)
+        if hit is not None and k[:1] != ("nested",) and _portable(k) and hit[2] is None:
+            out_p[k] = (hit[0], hit[1])
+    for k in keys_breaks:
+        hit = breaks._items.get(k)
+        if hit is not None and _portable(k):
+            out_b[k] = (hit[0], hit[1], hit[2])
+    return {"format": FORMAT, "parsed": out_p, "breaks": out_b}
+
+
+def restore(parsed: BreakStore, breaks: BreakStore, data) -> set:
+    """Put a snapshot's entries into the stores; the keys put. Anything unexpected in
+    it means none of it is used."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return set()
+    p, b = data.get("parsed"), data.get("breaks")
+    if not isinstance(p, dict) or not isinstance(b, dict):
+        return set()
+    for k, v in p.items():
+        if not (isinstance(k, tuple) and len(k) == 3 and isinstance(v, tuple) and len(v) == 2
+                and isinstance(v[0], list)):
+            return set()
+    for k, v in b.items():
+        if not (isinstance(k, tuple) and isinstance(v, tuple) and len(v) == 3
+                and isinstance(v[1], list) and isinstance(v[2], dict)):
+            return set()
+    put = set()
+    for k, (frags, bullet_text) in p.items():
+        if k not in parsed._items:
+            parsed.put(k, (frags, bullet_text, None, None), loaded=True)
+            put.add(k)
+    for k, (bl_para, widths_after, changed) in b.items():
+        if k not in breaks._items:
+            breaks.put(k, (bl_para, widths_after, changed, ()), loaded=True)
+            put.add(k)
+    return put
+
+
+def _settings() -> str:
+    """ReportLab's version, its settings and the hyphenation dictionaries' package: what
+    parsing and breaking depend on besides the text, the style and the fonts."""
+    global _SETTINGS
+    if _SETTINGS is None:
+        from reportlab import Version, rl_config
+
+        from briefgen import cache
+        simple = (bool, int, float, str, type(None), tuple)
+        values = sorted((k, repr(v)) for k, v in vars(rl_config).items()
+                        if not k.startswith("__") and isinstance(v, simple))
+        _SETTINGS = repr((Version, values, cache.library_stamp("pyphen"),
+                          getattr(_rl, "pyphen", None) is not None))
+    return _SETTINGS
+
+
+_SETTINGS: str | None = None
+
+
+def disk_key(*parts: str) -> str:
+    from briefgen import cache
+    return cache.key("paras", str(FORMAT), _settings(), *parts)
+
+
+def load(parsed: BreakStore, breaks: BreakStore, key: str) -> set:
+    """The entries kept under `key` put into the stores (the keys put); nothing when
+    there is no such file or it cannot be used."""
+    from briefgen import cache
+    try:
+        return restore(parsed, breaks, cache.load("paras", key))
+    except Exception:   # a file from elsewhere that unpickled into nonsense: lay out anew
+        return set()
+
+
+def save(parsed: BreakStore, breaks: BreakStore, key: str, keys_parsed, keys_breaks) -> None:
+    from briefgen import cache
+    try:
+        data = snapshot(parsed, breaks, keys_parsed, keys_breaks)
+        if data["parsed"] or data["breaks"]:
+            cache.store("paras", key, data)
+    except Exception:   # never a reason for a failed build
+        pass
