@@ -76,6 +76,39 @@ def test_a_warm_process_parses_no_yaml_and_no_svg(builds):
     assert out.read_bytes() == builds["uncached"]
 
 
+def test_a_warm_process_reads_only_the_faces_it_draws_with(builds):
+    """From the cache folder a face's tables are read when first used: a brief in
+    English never reads the script faces (Arabic, Hebrew, ...) nor unused faces."""
+    code = ("import sys; from briefgen.cli import main\n"
+            "try: main(sys.argv[1:])\n"
+            "except SystemExit: pass\n"
+            "from reportlab.pdfbase import pdfmetrics\n"
+            "from briefgen.render.fonts import LazyFace\n"
+            "faces = [f.face for f in pdfmetrics._fonts.values()\n"
+            "         if isinstance(getattr(f, 'face', None), LazyFace)]\n"
+            "print(len(faces), sorted(f.name.decode() for f in faces if '_load' in vars(f)))")
+    out = builds["tmp"] / "lazy.pdf"
+    result = subprocess.run(
+        [sys.executable, "-c", code, "brief", "-m", "Graz", "-p", "1", "-p", "4",
+         "--date", DATE, "-o", str(out)], cwd=REPO, capture_output=True, text=True,
+        env={**os.environ, "BRIEFGEN_CACHE_DIR": str(builds["folder"])}, check=True)
+    count, unread = result.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert int(count) >= 13                       # every face came from the cache
+    assert "NotoSansArabic-Bold" in unread and "NotoSansHebrew" in unread
+    assert "NotoSans-Regular" not in unread       # the body text's face was read
+    assert out.read_bytes() == builds["uncached"]
+
+
+def test_a_face_whose_tables_were_pruned_is_parsed_again(builds, tmp_path):
+    folder = tmp_path / "cache"
+    shutil.copytree(builds["folder"], folder)
+    for path in (folder / "ttf").glob("*.pickle"):   # the names and coverage stay
+        path.unlink()
+    assert list((folder / "ttfmeta").glob("*.pickle"))
+    assert brief(tmp_path, "pruned", BRIEFGEN_CACHE_DIR=str(folder)) == builds["uncached"]
+    assert list((folder / "ttf").glob("*.pickle"))     # and kept again
+
+
 def test_a_corrupt_cache_is_parsed_around(builds, monkeypatch):
     folder = builds["folder"]
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))

@@ -9,6 +9,7 @@ file's bytes: the same file is one font wherever it lies, different files never 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False,
         reg_name = f"{base}-{FACES[face]}-{digests[face]}"
         font = _register_face(reg_name, path)
         if face == "regular":
-            coverage = frozenset(font.face.charToGlyph)
+            coverage = _coverage(font)
         faces[face] = reg_name
     if single_face:
         faces = {face: faces["regular"] for face in FACES}
@@ -129,9 +130,12 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False,
 def parse_ttf(name: str, path: Path) -> TTFont:
     """`TTFont(name, path)`, from the user's cache folder when this file was parsed before.
 
-    Parsing a face takes tens of milliseconds, and a brief registers nine. The parsed face
-    is keyed by the file's bytes and ReportLab's version (see briefgen.cache); what is
-    stored is exactly what TTFont's constructor set, less the per-document state.
+    Parsing a face takes tens of milliseconds, and a brief registers thirteen. The parsed
+    face is keyed by the file's bytes and ReportLab's version (see briefgen.cache); what
+    is stored is exactly what TTFont's constructor set, less the per-document state. From
+    the cache the face's tables are read only when something first asks for them
+    (`LazyFace`): a Latin brief never draws with the eight script faces, nor with every
+    face of each family.
     """
     from reportlab import Version, rl_config
     from reportlab.pdfbase import ttfonts
@@ -142,6 +146,13 @@ def parse_ttf(name: str, path: Path) -> TTFont:
     setting = repr((name, Version, getattr(ttfonts, "uharfbuzz", None) is not None,
                     rl_config.ttfAsciiReadable, getattr(ttfonts, "unShapedFontGlob", None)))
     k = cache.key("ttf", setting, data)
+    del data
+    meta = cache.load("ttfmeta", k)
+    if isinstance(meta, tuple) and len(meta) == 3 and isinstance(meta[0], dict) \
+            and isinstance(meta[2], frozenset):
+        attrs, face_name, coverage = meta
+        return _font(name, attrs, LazyFace(face_name, str(path), coverage,
+                                           functools.partial(_face_attrs, k, name, path)))
     hit = cache.load("ttf", k)
     if isinstance(hit, tuple) and len(hit) == 2:
         attrs, face_attrs = hit
@@ -149,15 +160,64 @@ def parse_ttf(name: str, path: Path) -> TTFont:
         face.__dict__.update(face_attrs)
         face.filename = str(path)
         face._pdfScale = _pdf_scale(face.unitsPerEm)
-        font = TTFont.__new__(TTFont)
-        font.__dict__.update(attrs)
-        font.fontName, font.face, font.state = name, face, WeakKeyDictionary()
-        return font
+        font = _font(name, attrs, face)
+    else:
+        font = TTFont(name, str(path))
+        attrs = {k: v for k, v in vars(font).items() if k not in ("face", "state")}
+        face_attrs = {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
+        cache.store("ttf", k, (attrs, face_attrs))
+    cache.store("ttfmeta", k, (attrs, font.face.name, frozenset(font.face.charToGlyph)))
+    return font
+
+
+def _font(name: str, attrs: dict, face) -> TTFont:
+    font = TTFont.__new__(TTFont)
+    font.__dict__.update(attrs)
+    font.fontName, font.face, font.state = name, face, WeakKeyDictionary()
+    return font
+
+
+def _face_attrs(k: str, name: str, path: Path) -> dict:
+    """A face's parsed tables: from the cache folder, or parsed again if the entry has
+    gone since (another process pruned it)."""
+    from briefgen import cache
+    hit = cache.load("ttf", k)
+    if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], dict):
+        return hit[1]
     font = TTFont(name, str(path))
     attrs = {k: v for k, v in vars(font).items() if k not in ("face", "state")}
     face_attrs = {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
     cache.store("ttf", k, (attrs, face_attrs))
-    return font
+    return face_attrs
+
+
+class LazyFace(TTFontFace):
+    """A TrueType face whose name and coverage are known and whose tables (widths, glyph
+    maps, the file's bytes: most of a cached face) are read the first time any other
+    attribute is asked for. Registered like any face; ReportLab never sees the
+    difference, since every attribute it reads is the parsed face's."""
+
+    def __init__(self, name, filename: str, coverage: frozenset, load):
+        # not TTFontFace.__init__, which parses the file
+        self.__dict__.update(name=name, filename=filename, _coverage=coverage, _load=load)
+
+    def __getattr__(self, attr):
+        # only for attributes not set yet: the tables, before they are read
+        d = self.__dict__
+        if attr.startswith("__") or "_load" not in d:
+            raise AttributeError(attr)
+        face_attrs = d["_load"]()
+        for key, value in face_attrs.items():
+            if key not in ("name", "filename"):
+                d[key] = value
+        d["_pdfScale"] = _pdf_scale(d["unitsPerEm"])
+        del d["_load"]
+        return getattr(self, attr)
+
+
+def _coverage(font: TTFont) -> frozenset:
+    known = vars(font.face).get("_coverage")
+    return known if known is not None else frozenset(font.face.charToGlyph)
 
 
 def _pdf_scale(units_per_em: int):
@@ -195,7 +255,7 @@ def load_script_family(name: str, search: list[Path]) -> Family:
         stamp.append(f"{reg_name}:{path.resolve()}:{st.st_size}:{st.st_mtime_ns}")
         font = _register_face(reg_name, path)
         if face == "regular":
-            coverage = frozenset(font.face.charToGlyph)
+            coverage = _coverage(font)
         faces[face] = reg_name
     faces.setdefault("bold", faces["regular"])
     faces["italic"], faces["bolditalic"] = faces["regular"], faces["bold"]
