@@ -61,12 +61,13 @@ def test_a_warm_process_writes_the_bytes_of_a_cold_one(builds):
 
 def test_a_warm_process_parses_no_yaml_and_no_svg(builds):
     """From a warm cache folder the pack, layout, picture slots, icon sizes and icon forms
-    are all read back: PyYAML and svglib (with lxml) are never imported."""
+    are all read back: PyYAML and svglib (with lxml) are never imported; nor is Babel,
+    whose dates and country names were kept."""
     code = ("import sys; from briefgen.cli import main\n"
             "try: main(sys.argv[1:])\n"
             "except SystemExit: pass\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'yaml', 'svglib', 'lxml', 'reportlab'}))")
+            "{'yaml', 'svglib', 'lxml', 'reportlab', 'babel'}))")
     out = builds["tmp"] / "modules.pdf"
     result = subprocess.run(
         [sys.executable, "-c", code, "brief", "-m", "Graz", "-p", "1", "-p", "4",
@@ -190,3 +191,26 @@ def test_the_cache_keeps_only_the_most_recently_used(tmp_path, monkeypatch):
     cache.store("probe", "k3", 3)              # one too many: k1, the least recent, goes
     kept = sorted(p.stem for p in (tmp_path / "cache" / "probe").iterdir())
     assert kept == ["k0", "k2", "k3"]
+
+
+def test_dates_and_country_names_kept_are_babels(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from babel import Locale
+
+    from briefgen import compose, countries
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    day = dt.date(2026, 11, 23)
+    for lang, country in (("en", None), ("es", "ES"), ("ar", "LB"), ("ar", "EG"), ("fr", "")):
+        want = compose._babel_date(day, lang, country)
+        assert compose.format_date(day, lang, country) == want      # into the cache
+        assert compose.format_date(day, lang, country) == want      # from it
+    assert compose.format_date(day, "ar", "LB") != compose.format_date(day, "ar", "EG")
+    countries.territories.cache_clear()
+    assert countries.territories("es") == dict(Locale.parse("es").territories)
+    countries.territories.cache_clear()
+    assert countries.territories("es") == dict(Locale.parse("es").territories)   # kept
+    assert list((tmp_path / "cache" / "babel").glob("*.pickle"))
+    assert countries.country_name("SE", "fr") == "Suède"
+    assert countries.country_code("Suecia", "es") == "SE"
+
