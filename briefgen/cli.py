@@ -75,6 +75,9 @@ def one_shot(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         import gc
+
+        from briefgen.lazy import one_shot_imports
+        one_shot_imports()   # Pillow's Image loaded only if a raster image is drawn
         enabled = gc.isenabled()
         gc.disable()
         try:

@@ -214,3 +214,23 @@ def test_dates_and_country_names_kept_are_babels(tmp_path, monkeypatch):
     assert countries.country_name("SE", "fr") == "Suède"
     assert countries.country_code("Suecia", "es") == "SE"
 
+
+def test_a_png_logo_drawn_through_the_lazy_pillow_module(tmp_path):
+    """A one-shot command imports Pillow's Image module lazily; a brand's PNG logo loads
+    it and the PDF is the one a process that imported Pillow first writes."""
+    args = ["brief", str(REPO / "examples" / "malmo.yaml"), "--brand",
+            str(REPO / "examples" / "brand" / "_brand.yml"), "--date", DATE]
+    pdfs = []
+    for first in ("", "import PIL.Image; "):
+        out = tmp_path / f"logo{len(pdfs)}.pdf"
+        code = (first + "import sys; from briefgen.cli import main\n"
+                "try: main(sys.argv[1:])\n"
+                "except SystemExit: pass\n"
+                "print(type(sys.modules['PIL.Image']).__name__)")
+        result = subprocess.run([sys.executable, "-c", code, *args, "-o", str(out)],
+                                cwd=REPO, capture_output=True, text=True, check=True,
+                                env={**os.environ, "BRIEFGEN_CACHE_DIR": str(tmp_path / "c")})
+        assert result.stdout.strip().splitlines()[-1] == "module"   # loaded, not lazy
+        pdfs.append(out.read_bytes())
+    assert pdfs[0] == pdfs[1]
+    assert len(PdfReader(tmp_path / "logo0.pdf").pages[0].images) >= 1
