@@ -22,6 +22,8 @@ from briefgen.selection import Profile, select, source_date_epoch
 
 @dataclass
 class Built:
+    """A built document: the PDF, the Document it sets, warnings, pages."""
+
     pdf: bytes
     document: Document
     warnings: list[Diagnostic]

@@ -83,6 +83,8 @@ class LocalNames:
 
 @dataclass(frozen=True)
 class Priority:
+    """One of the agenda's priorities."""
+
     id: str
     number: int
     title: LocalText
@@ -96,6 +98,8 @@ class Priority:
 
 @dataclass(frozen=True)
 class Action:
+    """One action of a priority, in every language of the pack."""
+
     id: str
     priority: str
     kind: str
@@ -112,6 +116,8 @@ class Action:
 
 @dataclass(frozen=True)
 class Example:
+    """One example of a municipality at work."""
+
     id: str
     title: LocalText
     places: LocalNames
@@ -128,6 +134,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Footnote:
+    """A footnote text of the pack."""
+
     id: str
     text: LocalText
     loc: Location
@@ -135,6 +143,8 @@ class Footnote:
 
 @dataclass(frozen=True)
 class Source:
+    """A source document, cited in endnotes."""
+
     id: str
     label: LocalText
     url: str
@@ -164,6 +174,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Region:
+    """A region of the pack and the countries in it."""
+
     id: str
     name: LocalText
     countries: tuple[str, ...]
@@ -172,6 +184,8 @@ class Region:
 
 @dataclass(frozen=True)
 class Pack:
+    """The whole content pack."""
+
     root: Path
     id: str
     title: LocalText

@@ -38,6 +38,8 @@ class Image:
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading, bookmarked and listed in the contents when it has a key."""
+
     text: Inlines
     level: int = 1             # 1 section, 2 subsection, 3 minor
     key: str = ""              # bookmark/anchor name; "" = no bookmark
@@ -49,12 +51,16 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph in one of the theme's styles."""
+
     text: Inlines
     style: str = "body"
 
 
 @dataclass(frozen=True)
 class ListItem:
+    """One list item, with an optional tag set before its text."""
+
     text: Inlines
     tag: Inlines = ()          # a short label set before the text, e.g. "Ask to national authorities"
     tagged: bool = False       # drawn set apart (the national asks)
@@ -65,6 +71,8 @@ class ListItem:
 
 @dataclass(frozen=True)
 class BulletList:
+    """A bulleted (or numbered) list."""
+
     items: tuple[ListItem, ...]
     style: str = "bullet"
     numbered: bool = False     # 1. 2. 3. instead of bullets
@@ -83,11 +91,15 @@ class Box:
 
 @dataclass(frozen=True)
 class Contents:
+    """The contents list, with its title."""
+
     title: Inlines
 
 
 @dataclass(frozen=True)
 class Endnote:
+    """One endnote: its label and the source it documents."""
+
     label: str                  # "iv"
     text: Inlines               # what the source documents
     url: str                    # shown
@@ -96,22 +108,28 @@ class Endnote:
 
 @dataclass(frozen=True)
 class Endnotes:
+    """The endnotes list."""
+
     entries: tuple[Endnote, ...]
 
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    """A new page."""
 
 
 @dataclass(frozen=True)
 class Spacer:
+    """Vertical space (or all that is left)."""
+
     height: float               # points
     fill: bool = False          # take the frame's remaining height, less what follows
 
 
 @dataclass(frozen=True)
 class Meta:
+    """The document's metadata (Info, XMP) and language."""
+
     title: str
     author: str
     subject: str
@@ -136,6 +154,8 @@ class Labels:
 
 @dataclass(frozen=True)
 class Document:
+    """What the renderer sets: metadata, labels, cover, body, notes."""
+
     kind: str                        # "brief", "factsheet", "at-a-glance"
     meta: Meta
     cover: tuple = ()                # blocks of the cover page (may be empty)

@@ -18,17 +18,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Text:
+    """Plain text."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Styled:
+    """Bold or italic inline nodes."""
+
     style: str  # "b" or "i"
     children: tuple
 
 
 @dataclass(frozen=True)
 class Link:
+    """A link around inline nodes."""
+
     url: str
     children: tuple
 
@@ -43,7 +49,7 @@ class Lang:
 
 @dataclass(frozen=True)
 class LineBreak:
-    pass
+    """A line break inside a text."""
 
 
 @dataclass(frozen=True)

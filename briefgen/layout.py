@@ -72,6 +72,8 @@ BRIEF_SECTIONS = ("cover", "contents", "priorities", "endnotes")  # built in; ot
 
 @dataclass
 class Layout:
+    """A layout: its folders, theme, labels and templates."""
+
     name: str
     dirs: list[Path]                  # this layout first, then what it extends
     manifest: dict[str, Any]

@@ -28,6 +28,8 @@ REQUIRED = _Required()
 
 @dataclass(frozen=True)
 class Field:
+    """One key of a schema: its type, default and help."""
+
     type: Any                 # a type name of TYPE_DOCS, a Schema, or Each(...)
     default: Any = REQUIRED   # REQUIRED, or the value used when the key is absent
     doc: str = ""

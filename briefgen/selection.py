@@ -275,6 +275,8 @@ def load_profile(path: Path) -> Profile:
 
 @dataclass(frozen=True)
 class SelectedPriority:
+    """A priority and the actions and examples chosen of it."""
+
     priority: Priority
     actions: tuple[Action, ...]
     examples: tuple[Example, ...]
@@ -282,6 +284,8 @@ class SelectedPriority:
 
 @dataclass(frozen=True)
 class Selection:
+    """What one document covers, resolved from a profile."""
+
     profile: Profile
     country: str          # resolved ISO code, or ""
     region: str           # resolved region id, or ""

@@ -119,6 +119,8 @@ REQUIRED_STYLES = ("body", "h1", "h2", "h3", "bullet", "small", "note", "box", "
 
 @dataclass(frozen=True)
 class Style:
+    """One paragraph style of a theme."""
+
     name: str
     font: str
     bold: bool
@@ -140,6 +142,8 @@ class Style:
 
 @dataclass(frozen=True)
 class Theme:
+    """A layout's page, type, colours and fit rules."""
+
     page_size: tuple[float, float]
     margins: dict[str, float]           # top, bottom, left, right
     palette: dict[str, str]

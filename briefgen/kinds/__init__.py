@@ -16,6 +16,8 @@ from briefgen.errors import SelectionError
 
 @dataclass(frozen=True)
 class Kind:
+    """A kind of document: how to compose it and whether it is one page."""
+
     name: str                      # "brief", "factsheet", "at-a-glance"
     doc: str                       # one line for help texts
     compose: Callable[..., Any]    # (composer, **options) -> Document

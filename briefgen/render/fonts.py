@@ -26,6 +26,8 @@ FACES = {"regular": "Regular", "bold": "Bold", "italic": "Italic", "bolditalic":
 
 @dataclass(frozen=True)
 class Family:
+    """A registered family: its faces' names, what it covers, what identifies it."""
+
     name: str                 # registered family name, e.g. "NotoSans"
     faces: dict[str, str]     # face -> registered font name
     coverage: frozenset[int]  # code points the regular face can draw
