@@ -12,6 +12,10 @@ from pathlib import Path
 
 import click
 
+from briefgen import dccode
+
+dccode.install()   # before any dataclass is made: their methods' code from the cache folder
+
 from briefgen import __version__
 from briefgen.diagnostics import Location, terminal_safe
 from briefgen.errors import BriefgenError, ProblemsError
@@ -83,6 +87,7 @@ def one_shot(fn):
         try:
             return fn(*args, **kwargs)
         finally:
+            dccode.save()    # if this process had to compile dataclass methods
             if enabled:
                 gc.enable()
     return wrapper
