@@ -20,7 +20,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from briefgen import document as d
 from briefgen import inline
 from briefgen.errors import RenderError
-from briefgen.render import fastpaths, linebreaks
+from briefgen.render import fastpaths, linebreaks, pdfwrite
 from briefgen.render.fonts import Family, char_name, load_family, load_script_family
 from briefgen.render.flow import Flow, ParagraphCache, figure_elems, has_alt
 from briefgen.render.footnotes import NoteStore
@@ -34,6 +34,7 @@ from briefgen.theme import Theme
 PRODUCER = "briefgen (ReportLab)"
 
 fastpaths.install()
+pdfwrite.install()
 
 
 class Renderer:

@@ -1,0 +1,192 @@
+"""Exact shortcuts for ReportLab's formatting of PDF objects and of shown text.
+
+Writing a full brief formats some 6,500 tokens through `pdfdoc.format`, a dispatcher
+that asks each one whether it is a PDF object, a number, bytes or text (in that order,
+with attribute look-ups on the way), and ~900 dictionaries and arrays that call it for
+every key and value. The numbers, strings and bytes that make up nearly all of them are
+known by their exact type at once:
+
+- `format`: an `int` or `float` is ReportLab's `fp_str` of it (always ASCII), `bytes`
+  are themselves, a `str` goes through `pdfdocEnc`; anything else (PDF objects, `bool`,
+  subclasses) through ReportLab's own dispatcher;
+- `PDFDictionary.format`: each key's `/Name` bytes are remembered (the same few dozen
+  keys are written thousands of times per file), each value formatted as above;
+- `PDFArray.format`: each element formatted as above;
+- `PDFObjectReference.format`: "n v R" from the object numbers, which are integers.
+
+- `PDFTextObject._formatText`, which turns each run of drawn text into its font switch
+  and `(...) Tj` operators (~900 runs per full brief): a campaign draws the same runs in
+  every document, so the operators made for a run are remembered with what they were
+  made from (font, size, leading, the subset in use, the text) and with the font's
+  (subset, codes) split of that text. A remembered run is used only when the font splits
+  the text into the same codes in this document (`splitString`, called exactly as
+  ReportLab calls it, assigns any new codes in the same order) and each subset it
+  switches to has the same internal name here; else the operators are made afresh.
+
+Each gives the bytes ReportLab's own gives (tests/test_pdfwrite.py compares them, and
+whole documents with these off); `disabled()` puts ReportLab's back while it lasts.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from contextlib import contextmanager
+
+from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfgen.textobject import PDFTextObject
+
+_ORIGINAL = {
+    "format": pdfdoc.format,
+    "PDFDictionary.format": pdfdoc.PDFDictionary.format,
+    "PDFArray.format": pdfdoc.PDFArray.format,
+    "PDFObjectReference.format": pdfdoc.PDFObjectReference.format,
+    "PDFTextObject._formatText": PDFTextObject._formatText,
+}
+_generic = _ORIGINAL["format"]
+_fp_str = pdfdoc.fp_str
+
+
+def pdf_format(element, document, toplevel=0):
+    t = type(element)
+    if t is int or t is float:
+        return _fp_str(element).encode("ascii")
+    if t is str:
+        return pdfdoc.pdfdocEnc(element)
+    if t is bytes:
+        return element
+    return _generic(element, document, toplevel)
+
+
+_NAMES: dict[str, bytes] = {}
+
+
+def _name(key, document) -> bytes:
+    if type(key) is not str:
+        return pdf_format(pdfdoc.PDFName(key), document)
+    name = _NAMES.get(key)
+    if name is None:
+        if len(_NAMES) >= 4096:   # names made from text (destinations) keep coming
+            _NAMES.clear()
+        name = _NAMES[key] = pdfdoc.pdfdocEnc(pdfdoc.PDFName(key))
+    return name
+
+
+def dictionary_format(self, document, IND=b"\n "):
+    d = self.dict
+    keys = list(d.keys())
+    if not isinstance(d, OrderedDict):
+        keys.sort()
+    fmt = pdf_format
+    L = [_name(k, document) + b" " + fmt(d[k], document) for k in keys]
+    if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+        L = IND.join(L)
+    else:
+        # break up every 6 elements anyway
+        t = L.insert
+        for i in reversed(range(6, len(L), 6)):
+            t(i, b"\n ")
+        L = b" ".join(L)
+    return b"<<\n" + L + b"\n>>"
+
+
+def array_format(self, document, IND=b"\n "):
+    fmt = pdf_format
+    L = [fmt(e, document) for e in self.sequence]
+    if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+        L = IND.join(L)
+    else:
+        n = len(L)
+        if n > 10:
+            # break up every 10 elements anyway
+            t = L.insert
+            for i in reversed(range(10, n, 10)):
+                t(i, b"\n ")
+        L = b" ".join(L)
+    return b"[ " + L + b" ]"
+
+
+def reference_format(self, document):
+    try:
+        n, v = document.idToObjectNumberAndVersion[self.name]
+    except Exception:
+        return _ORIGINAL["PDFObjectReference.format"](self, document)   # its error
+    if type(n) is int and type(v) is int:
+        return b"%d %d R" % (n, v)
+    return _ORIGINAL["PDFObjectReference.format"](self, document)
+
+
+# --------------------------------------------------------------------------- shown text
+
+_RUNS: dict[tuple, tuple] = {}
+_RUNS_MAX = 2048     # a full brief shows ~900 runs (~0.5 KiB each); cleared when full
+_get_font = pdfmetrics.getFont
+
+
+def format_text(self, text):
+    if type(text) is not str or not text:
+        return _ORIGINAL["PDFTextObject._formatText"](self, text)
+    font = _get_font(self._fontname)
+    if not font._dynamicFont:   # a standard Type 1 font: ReportLab's own
+        return _ORIGINAL["PDFTextObject._formatText"](self, text)
+    # ReportLab's path for TrueType text that is not shaped (a plain str, not ShapedStr)
+    canv = self._canvas
+    doc = canv._doc
+    split = font.splitString(text, doc)
+    key = (self._fontname, self._fontsize, self._leading, self._curSubset, text)
+    known = _RUNS.get(key)
+    if known is not None and known[0] == split:
+        for subset, name in known[1]:
+            if font.getSubsetInternalName(subset, doc) != name:
+                break
+        else:
+            self._curSubset = known[3]
+            return known[2]
+    out = []
+    switches = []
+    tmpl = None
+    escape = canv._escape
+    for subset, t in split:
+        if subset != self._curSubset:
+            if not tmpl:
+                tmpl = f"{_fp_str(self._fontsize)} Tf {_fp_str(self._leading)} TL"
+            name = font.getSubsetInternalName(subset, doc)
+            out.append(f"{name} {tmpl}")
+            switches.append((subset, name))
+            self._curSubset = subset
+        out.append(f"({escape(t)}) Tj")
+    code = " ".join(out)
+    if len(_RUNS) >= _RUNS_MAX:
+        _RUNS.clear()
+    _RUNS[key] = (split, tuple(switches), code, self._curSubset)
+    return code
+
+
+_FAST = {
+    "format": pdf_format,
+    "PDFDictionary.format": dictionary_format,
+    "PDFArray.format": array_format,
+    "PDFObjectReference.format": reference_format,
+    "PDFTextObject._formatText": format_text,
+}
+
+
+def _put(functions: dict) -> None:
+    pdfdoc.format = functions["format"]
+    pdfdoc.PDFDictionary.format = functions["PDFDictionary.format"]
+    pdfdoc.PDFArray.format = functions["PDFArray.format"]
+    pdfdoc.PDFObjectReference.format = functions["PDFObjectReference.format"]
+    PDFTextObject._formatText = functions["PDFTextObject._formatText"]
+
+
+def install() -> None:
+    _put(_FAST)
+
+
+@contextmanager
+def disabled():
+    _put(_ORIGINAL)
+    try:
+        yield
+    finally:
+        install()
