@@ -160,16 +160,21 @@ class BriefDocTemplate(BaseDocTemplate):
         # right to left, what starts at the left margin starts at the right one
         start, end = (width - m["right"], m["left"]) if rtl else (m["left"], width - m["right"])
         canv.saveState()
-        if self.model.running_head and not self.model.one_page:
-            with artifact(canv, "Pagination", "Header"):
-                self._text(canv, start, height - m["top"] * 0.55, self.model.running_head,
-                           head, end=rtl)
-        rule = self.theme.palette.get("rule", "#cccccc")
-        canv.setStrokeColor(HexColor(rule))
-        canv.setLineWidth(0.5)
         y = m["bottom"] * 0.5
-        with artifact(canv):
-            canv.line(m["left"], y + foot.fontSize + 3, width - m["right"], y + foot.fontSize + 3)
+
+        def head_and_rule():
+            if self.model.running_head and not self.model.one_page:
+                with artifact(canv, "Pagination", "Header"):
+                    self._text(canv, start, height - m["top"] * 0.55, self.model.running_head,
+                               head, end=rtl)
+            rule = self.theme.palette.get("rule", "#cccccc")
+            canv.setStrokeColor(HexColor(rule))
+            canv.setLineWidth(0.5)
+            with artifact(canv):
+                canv.line(m["left"], y + foot.fontSize + 3, width - m["right"],
+                          y + foot.fontSize + 3)
+
+        self._as_before(canv, "head", None, head_and_rule)
         footer = artifact(canv, "Pagination", "Footer")
         footer.__enter__()
         author_x = start
@@ -179,10 +184,14 @@ class BriefDocTemplate(BaseDocTemplate):
                 draw_image(canv, _unlinked(logo), *self._footer_logo_at(logo), logo.width,
                            logo.height)
             author_x = start - logo.width - 6 if rtl else start + logo.width + 6
-        if self.model.meta.author:
-            self._text(canv, author_x, y, self.model.meta.author[:90], foot, end=rtl)
-        if self.model.one_page and self.model.footer_note:
-            self._text(canv, end, y, self.model.footer_note, foot, end=not rtl)
+
+        def author():
+            if self.model.meta.author:
+                self._text(canv, author_x, y, self.model.meta.author[:90], foot, end=rtl)
+            if self.model.one_page and self.model.footer_note:
+                self._text(canv, end, y, self.model.footer_note, foot, end=not rtl)
+
+        self._as_before(canv, "author", author_x, author)
         if not self.model.one_page and rtl:
             # "صفحة ٣ من ١٢": the total, known only at the end, is the leftmost word
             label = self.model.labels.page_of
@@ -205,6 +214,27 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.doForm("total-pages")
         footer.__exit__(None, None, None)
         canv.restoreState()
+
+    replay_decoration = True   # False: every page draws its running head and footer afresh
+
+    def _as_before(self, canv, part: str, key, draw) -> None:
+        """Draw one part of the page decoration that is the same on every page, or append
+        what this document's first page drew for it (with the same `key`) to the page.
+
+        The running head, the rule and the issuer's name come out as the same operators on
+        every page: each page starts from the same graphics state, the part sets the
+        colours, fonts and lines it uses, its marked content (artifacts, no MCIDs) is
+        balanced, and within one document the fonts' codes for its characters are fixed
+        once drawn. It makes no annotation and uses no picture (the footer's logo is drawn
+        apart, afresh). Only the page number differs, and it is drawn afresh."""
+        drawn = self.__dict__.setdefault("_drawn", {})
+        known = drawn.get(part)
+        if known is not None and known[0] == key and self.replay_decoration:
+            canv._code.extend(known[1])
+            return
+        start = len(canv._code)
+        draw()
+        drawn[part] = (key, canv._code[start:])
 
     def _footer_logo_at(self, logo) -> tuple[float, float]:
         # at the start of the footer line (the right in a right-to-left document),
