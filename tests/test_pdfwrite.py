@@ -97,3 +97,23 @@ def test_documents_one_after_another_are_byte_identical_with_the_shortcuts(refer
     assert got[4] == references[0]   # Malmö again, after three other documents
     assert ws.build("factsheet", Profile(municipality="Zürich", date=DATE),
                     priority="protect").pdf == references[4]
+
+
+def test_fill_colours_are_set_as_reportlab_sets_them():
+    from reportlab.lib.colors import CMYKColor, Color, HexColor
+    from reportlab.pdfgen.canvas import Canvas
+    colours = [HexColor("#1a5fa8"), Color(0.2, 0.4, 0.6, alpha=0.5), Color(0, 0, 0),
+               CMYKColor(0.1, 0.2, 0.3, 0.4), (0.5, 0.5, 0.5), (0, 0, 0, 1), "red",
+               HexColor("#1a5fa8")]
+    got, expected = [], []
+    for fast, out in ((False, expected), (True, got)):
+        canv = Canvas(None)
+        tx = canv.beginText(0, 0)
+        setter = pdfwrite.set_fill_color if fast else _original("setFillColor")
+        for colour in colours:
+            setter(canv, colour)
+            setter(tx, colour)
+        setter(canv, Color(1, 0, 0), alpha=0.25)
+        out.append((list(canv._code), tx.getCode(), canv._fillColorObj, tx._fillColorObj))
+    assert got == expected
+    assert any("gs" in c for c in expected[0][0])   # the alpha went into the graphics state

@@ -23,6 +23,9 @@ known by their exact type at once:
   ReportLab calls it, assigns any new codes in the same order) and each subset it
   switches to has the same internal name here; else the operators are made afresh.
 
+- `setFillColor` (text objects and the canvas, ~500 times per brief): the `rg` operator
+  of each RGB colour made once.
+
 Each gives the bytes ReportLab's own gives (tests/test_pdfwrite.py compares them, and
 whole documents with these off); `disabled()` puts ReportLab's back while it lasts.
 """
@@ -33,8 +36,9 @@ from collections import OrderedDict
 from contextlib import contextmanager
 
 from reportlab import rl_config
+from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.pdfgen.textobject import PDFTextObject, _PDFColorSetter
 
 _ORIGINAL = {
     "format": pdfdoc.format,
@@ -42,6 +46,7 @@ _ORIGINAL = {
     "PDFArray.format": pdfdoc.PDFArray.format,
     "PDFObjectReference.format": pdfdoc.PDFObjectReference.format,
     "PDFTextObject._formatText": PDFTextObject._formatText,
+    "setFillColor": _PDFColorSetter.setFillColor,
 }
 _generic = _ORIGINAL["format"]
 _fp_str = pdfdoc.fp_str
@@ -162,12 +167,37 @@ def format_text(self, text):
     return code
 
 
+# --------------------------------------------------------------------------- colours
+
+_RG: dict[tuple, str] = {}
+
+
+def set_fill_color(self, aColor, alpha=None):
+    """ReportLab's, with the `rg` operator of each RGB colour made once: paragraphs set
+    the fill colour ~500 times per brief (every link, every line after one)."""
+    if type(aColor) is not Color or self._enforceColorSpace:
+        return _ORIGINAL["setFillColor"](self, aColor, alpha)
+    rgb = (aColor.red, aColor.green, aColor.blue)
+    code = _RG.get(rgb)
+    if code is None:
+        if len(_RG) >= 1024:
+            _RG.clear()
+        code = _RG[rgb] = "%s rg" % _fp_str(rgb)
+    self._fillColorObj = aColor
+    self._code.append(code)
+    if alpha is not None:
+        self.setFillAlpha(alpha)
+    elif getattr(aColor, "alpha", None) is not None:
+        self.setFillAlpha(aColor.alpha)
+
+
 _FAST = {
     "format": pdf_format,
     "PDFDictionary.format": dictionary_format,
     "PDFArray.format": array_format,
     "PDFObjectReference.format": reference_format,
     "PDFTextObject._formatText": format_text,
+    "setFillColor": set_fill_color,
 }
 
 
@@ -177,6 +207,7 @@ def _put(functions: dict) -> None:
     pdfdoc.PDFArray.format = functions["PDFArray.format"]
     pdfdoc.PDFObjectReference.format = functions["PDFObjectReference.format"]
     PDFTextObject._formatText = functions["PDFTextObject._formatText"]
+    _PDFColorSetter.setFillColor = functions["setFillColor"]
 
 
 def install() -> None:
