@@ -71,11 +71,36 @@ def test_the_store_is_used_and_bounded(warm):
 
 def test_the_store_drops_the_least_recently_used():
     from briefgen.render.linebreaks import BreakStore
-    store = BreakStore(limit=2)
-    store.put("a", 1)
-    store.put("b", 2)
-    assert store.get("a") == 1      # "a" is now the most recent
-    store.put("c", 3)
+    store = BreakStore(limit=6)          # 2 on probation, 4 used by more than one document
+    for key in "abcd":
+        store.put(key, key)
+        store.next_document()
+        assert store.get(key) == key     # a later document's use: kept in the main part
+    assert store.get("a") == "a"         # "a" is now the most recent
+    store.put("e", "e")
+    store.next_document()
+    assert store.get("e") == "e"         # the main part is full: "b" goes
     assert store.get("b") is None
-    assert store.get("a") == 1 and store.get("c") == 3
-    assert len(store) == 2
+    assert all(store.get(k) == k for k in "acde")
+    assert len(store) == 4
+
+
+def test_texts_of_one_document_do_not_push_out_shared_ones():
+    """A campaign row's own paragraphs (its town's name) are asked for by its document
+    only, if several times: however many rows come, they neither evict what every row
+    shares nor take more than the probation third of the store (a plain LRU store fills
+    up with them)."""
+    from briefgen.render.linebreaks import BreakStore
+    store = BreakStore(limit=90)         # 30 on probation
+    shared = [f"pack text {i}" for i in range(20)]
+    for row in range(200):
+        store.next_document()
+        for key in shared:
+            if store.get(key) is None:
+                store.put(key, row)
+        for part in range(3):
+            store.put(f"town {row} part {part}", row)
+            assert store.get(f"town {row} part {part}") == row   # wrapped again
+    assert len(store) == 20 + 30
+    assert all(store.get(key) == 0 for key in shared)   # kept since the first row
+    assert store.get("town 199 part 2") == 199 and store.get("town 0 part 0") is None

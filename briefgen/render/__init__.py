@@ -182,6 +182,7 @@ class Renderer:
         return max(0.0, total - height)
 
     def _layout(self, doc: d.Document, creator: str, styles):
+        self.paragraphs.next_document()
         marker = self.marker(doc.meta.lang)
         tagger = None
         if self.tagged:

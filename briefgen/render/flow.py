@@ -357,6 +357,11 @@ class ParagraphCache:
         self._parsed = BreakStore(self.LIMIT)
         self.breaks = BreakStore(1_500)
 
+    def next_document(self) -> None:
+        """Called before each document: what only one document uses stays on probation."""
+        self._parsed.next_document()
+        self.breaks.next_document()
+
     def nested(self, style, depth: int):
         """The style of a sub-list item, made once per style and depth."""
         key = ("nested", id(style), depth)

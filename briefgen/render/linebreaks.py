@@ -41,44 +41,99 @@ _MUTABLE = tuple(c for c in (getattr(_rl, "_SplitWordHY", None),
 
 
 class BreakStore:
-    """A bounded store (line breaks; parsed paragraphs too), least recently used dropped
-    first."""
+    """A bounded store (line breaks; parsed paragraphs too), in two parts.
+
+    A new entry waits in a probation part until a later document uses it again, which
+    moves it to the main part; both drop their least recently used entry first. A
+    campaign row's own texts (its town's name in the cover, the headings, the closing)
+    are used by that row's document only, however often it wraps them: they leave
+    through probation, so they neither push out what every row shares nor grow a
+    worker's memory over a thousand rows. Probation holds a third of `limit`, room for
+    every new entry of a document or two, so the next document still finds them.
+    Entries loaded from the cache folder were a document's working set: they go to the
+    main part. The renderer calls `next_document()` before each document it lays out.
+    """
 
     def __init__(self, limit: int = 3000):
         self.limit = limit
-        self._items: OrderedDict = OrderedDict()
+        self._items: OrderedDict = OrderedDict()     # used by more than one document
+        self._new: OrderedDict = OrderedDict()       # (document, value): one so far
+        self._document = 0
         self.hits = self.misses = 0
         self.touched: set | None = None     # keys used while a document is recorded
         self.added = 0                      # entries put since the store was made
 
+    @property
+    def limit(self) -> int:
+        return self._limit
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        self._limit = value
+        self._probation = max(1, value // 3)
+
+    def next_document(self) -> None:
+        self._document += 1
+
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._items) + len(self._new)
+
+    def __contains__(self, key) -> bool:
+        return key in self._items or key in self._new
+
+    def peek(self, key):
+        """The entry, or None, without counting a use."""
+        hit = self._items.get(key)
+        if hit is None:
+            entry = self._new.get(key)
+            hit = entry[1] if entry is not None else None
+        return hit
 
     def get(self, key):
         hit = self._items.get(key)
-        if hit is None:
-            self.misses += 1
-            return None
+        if hit is not None:
+            self._items.move_to_end(key)
+        else:
+            entry = self._new.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            document, hit = entry
+            if document == self._document:
+                self._new.move_to_end(key)
+            else:
+                del self._new[key]
+                self._keep(key, hit)
         self.hits += 1
-        self._items.move_to_end(key)
         if self.touched is not None:
             self.touched.add(key)
         return hit
 
     def put(self, key, value, *, loaded: bool = False) -> None:
-        if self.limit <= 0:
+        if self._limit <= 0:
             return
-        self._items[key] = value
         if not loaded:
             self.added += 1
             if self.touched is not None:
                 self.touched.add(key)
-        if len(self._items) > self.limit:
+        if loaded or key in self._items:
+            self._new.pop(key, None)
+            self._keep(key, value)
+            return
+        self._new[key] = (self._document, value)
+        self._new.move_to_end(key)
+        if len(self._new) > self._probation:
+            self._new.popitem(last=False)
+
+    def _keep(self, key, value) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        if len(self._items) > self._limit - self._probation:
             self._items.popitem(last=False)
 
     def clear(self) -> None:
         self._items.clear()
-
+        self._new.clear()
 
 def _reusable(para, bl_para) -> bool:
     style = para.style
@@ -212,13 +267,13 @@ def snapshot(parsed: BreakStore, breaks: BreakStore, keys_parsed, keys_breaks) -
     """The portable entries among `keys_*` (a document's working set), to be stored."""
     out_p, out_b = {}, {}
     for k in keys_parsed:
-        hit = parsed._items.get(k)
+        hit = parsed.peek(k)
         # only text paragraphs parsed in the style asked for (no nested-style entries,
         # no style the parser made for the paragraph)
         if hit is not None and k[:1] != ("nested",) and _portable(k) and hit[2] is None:
             out_p[k] = (hit[0], hit[1])
     for k in keys_breaks:
-        hit = breaks._items.get(k)
+        hit = breaks.peek(k)
         if hit is not None and _portable(k):
             out_b[k] = (hit[0], hit[1], hit[2])
     return {"format": FORMAT, "parsed": out_p, "breaks": out_b}
@@ -242,11 +297,11 @@ def restore(parsed: BreakStore, breaks: BreakStore, data) -> set:
             return set()
     put = set()
     for k, (frags, bullet_text) in p.items():
-        if k not in parsed._items:
+        if k not in parsed:
             parsed.put(k, (frags, bullet_text, None, None), loaded=True)
             put.add(k)
     for k, (bl_para, widths_after, changed) in b.items():
-        if k not in breaks._items:
+        if k not in breaks:
             breaks.put(k, (bl_para, widths_after, changed, ()), loaded=True)
             put.add(k)
     return put
