@@ -5,10 +5,10 @@ Everything a tagged, archival file needs beyond what ReportLab writes is added t
 once (re-writing the finished file with pikepdf took more than half of a tagged build):
 
 - the structure tree of the `Tagger` (StructTreeRoot, ParentTree with the pages' arrays
-  and the annotations' keys, ParentTreeNextKey, IDTree, RoleMap), one object per element
-  written straight as PDF syntax; page StructParents and Tabs /S; catalog MarkInfo, Lang,
-  ViewerPreferences DisplayDocTitle (each link annotation's StructParent, Contents and F
-  are set when the canvas makes it: `render.tags`);
+  and the annotations' keys, ParentTreeNextKey, IDTree, RoleMap), one object per element,
+  all written straight to bytes in one walk; page StructParents and Tabs /S; catalog
+  MarkInfo, Lang, ViewerPreferences DisplayDocTitle (each link annotation's StructParent,
+  Contents and F are set when the canvas makes it: `render.tags`);
 - XMP metadata in step with the Info dictionary, declaring PDF/A-2a and PDF/UA-1 (with
   the extension schema PDF/A requires for the pdfuaid namespace); no /Trapped in Info;
 - an sRGB OutputIntent (a v2 ICC profile, zlib licence, in `icc/`);
@@ -32,7 +32,10 @@ archival writing has into ReportLab's internals is in this module, marked INTERN
    numbers the objects in the order `Reference()` registered them and writes them. Our
    objects are added at the start of `format()`; numbers come from
    `idToObjectNumberAndVersion`, so the tree refers to pages ("Page<n>") and annotations
-   ("Annot.<name>") by ReportLab's own numbers.
+   ("Annot.<name>") by ReportLab's own numbers. The structure tree takes the next free
+   numbers (`objectcounter`) without registering each object, and `ArchivalDocument`
+   writes the file with its own copy of `format()` (same bytes) that puts those objects
+   in as one piece, already written.
 3. `PDFCatalog.format` / `PDFPage.format` write the keys named in the class attribute
    `__NoDefault__` (references for those in `__Refs__`): OutputIntents, StructParents and
    Tabs are added to those lists (a catalog subclass, per-page instance attributes).
@@ -43,8 +46,6 @@ archival writing has into ReportLab's internals is in this module, marked INTERN
 6. ReportLab's TrueType subsets keep their ToUnicode CMap as text in the `content` of a
    stream registered as "toUnicodeCMap:<font>" until it is written: rewritten there.
 7. `PDFFile` takes the header's version from `PDFDocument._pdfVersion`.
-8. `PDFDocument.format` wraps each object in the module's `PDFIndirectObject` (looked up
-   at each use): replaced by a subclass that writes our structure elements directly.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import (LinkAnnotation, PDFArray, PDFCatalog, PDFDate,
-                                      PDFDictionary, PDFDocument, PDFInfo, PDFObject,
-                                      PDFStream, PDFString)
+                                      PDFDictionary, PDFDocument, PDFInfo,
+                                      PDFObjectReference, PDFStream, PDFString)
 
 from briefgen.render.tags import ROLE_MAP, Elem, Tagger
 
@@ -97,14 +98,64 @@ def archival_canvas(base: type) -> type:
 
 class ArchivalDocument(PDFDocument):
     _tagger: Tagger | None = None
+    _structure: "_Structure | None" = None
+    _written: bytes | None = None
 
     def GetPDFData(self, canvas):                    # INTERNAL 2
         self._tagger = getattr(canvas, "tagger", None)
         return super().GetPDFData(canvas)
 
     def format(self):                                # INTERNAL 2
-        self.archival(self._tagger)
-        return super().format()
+        # written once: a canvas saved and then asked for its data gets the same bytes
+        if self._written is None:
+            self.archival(self._tagger)
+            self._written = super().format() if self._structure is None else \
+                self._format(self._structure)
+        return self._written
+
+    def _format(self, structure: "_Structure") -> bytes:   # INTERNAL 2
+        """ReportLab's `PDFDocument.format` (objects in number order, the xref table, the
+        trailer; same bytes), writing the structure tree's objects in one piece."""
+        cat, info = self.Catalog, self.info
+        self.encrypt.prepare(self)
+        self.Reference(cat)
+        self.Reference(info)
+        if self.encrypt.info():
+            raise ValueError("an archival PDF cannot be encrypted (PDF/A)")
+        numbertoid = self.numberToId
+        idToOb = self.idToObject
+        idToOf = self.idToOffset
+        offsets = []
+        self.__accum__ = File = pdfdoc.PDFFile(self._pdfVersion)
+        first, last = structure.first, structure.last
+        counter = 0
+        while True:
+            counter += 1
+            if counter == first:
+                at = File.add(structure.data)
+                offsets.extend([at + o for o in structure.offsets])
+                counter = last
+                continue
+            oid = numbertoid.get(counter)
+            if oid is None:
+                break
+            offset = idToOf[oid] = File.add(pdfdoc.PDFIndirectObject(oid, idToOb[oid]).format(self))
+            offsets.append(offset)
+        del self.__accum__
+        size = len(numbertoid) + last - first + 1
+        if counter - 1 != size:
+            raise ValueError(f"counter {counter} doesn't match the {size} objects")
+        # the xref table as PDFCrossReferenceTable writes it (all versions 0)
+        xref = "xref\n0 %d\n0000000000 65535 f \n%s" % (
+            size + 1, "".join(["%010d 00000 n \n" % o for o in offsets]))
+        xrefoffset = File.add(xref.encode("ascii"))
+        trailer = pdfdoc.PDFTrailer(startxref=xrefoffset, Size=size + 1,
+                                    Root=self.Reference(cat), Info=self.Reference(info),
+                                    Encrypt=None, ID=self.ID())
+        File.add(trailer.format(self))
+        for ds in getattr(self, "_digiSigs", []):
+            ds.sign(File)
+        return File.format(self)
 
     def archival(self, tagger: Tagger | None) -> None:
         """Add the structure tree (with a tagger) and the PDF/A parts to the document."""
@@ -114,7 +165,7 @@ class ArchivalDocument(PDFDocument):
         self._pdfVersion = max(self._pdfVersion, (1, 7))   # INTERNAL 7
         tagged = tagger is not None
         if tagged:
-            _write_structure(self, tagger)
+            self._structure = _write_structure(self, tagger)
             cat.MarkInfo = PDFDictionary({"Marked": "true"})
             cat.Lang = PDFString(tagger.lang)
         prefs = getattr(cat, "ViewerPreferences", None)
@@ -167,35 +218,9 @@ class _Info(PDFInfo):
 _PAGE_KEYS = pdfdoc.PDFPage.__NoDefault__ + ["StructParents", "Tabs"]
 
 
-class _Literal(PDFObject):
-    """An object whose PDF syntax is written beforehand (a structure element)."""
-
-    __RefOnly__ = 1
-    data = b""
-
-    def format(self, document):
-        return self.data
-
-
 def _stream(content: bytes, entries: dict) -> PDFStream:
     return PDFStream(PDFDictionary(entries), content, filters=None)
 
-
-class _IndirectObject(pdfdoc.PDFIndirectObject):              # INTERNAL 8
-    """ReportLab's wrapper of each top-level object as it writes it; a `_Literal` (a
-    structure element, already PDF syntax) is wrapped without the generic formatting,
-    which cost more than writing the element itself. Same bytes either way."""
-
-    def format(self, document):
-        content = self.content
-        if content.__class__ is _Literal:
-            n, v = document.idToObjectNumberAndVersion[self.name]
-            return b"%d %d obj\n%s\nendobj\n" % (n, v, content.data)
-        return _format_indirect(self, document)
-
-
-_format_indirect = pdfdoc.PDFIndirectObject.format
-pdfdoc.PDFIndirectObject = _IndirectObject
 
 _format_stream = PDFStream.format
 
@@ -277,21 +302,33 @@ def _spans(elem: Elem, page_mcids: dict) -> None:
     elem.kids = out
 
 
-def _register(doc: PDFDocument, first: int, objs: list[_Literal]) -> None:  # INTERNAL 2
-    """Register `objs` as objects `first`, `first` + 1, ... of `doc`: what
-    `PDFDocument.Reference` does for each, for several hundred at once."""
-    assert first == doc.objectcounter + 1
-    numbers, by_number, by_name = doc.idToObjectNumberAndVersion, doc.numberToId, doc.idToObject
-    for n, obj in enumerate(objs, first):
-        name = f"S{n}"
-        obj.__InternalName__ = name
-        numbers[name] = (n, 0)
-        by_number[n] = name
-        by_name[name] = obj
-    doc.objectcounter = first + len(objs) - 1
+class _Structure:
+    """The structure tree's objects, numbered `first` to `last`, already written out:
+    `data` is their bytes as they go into the file, `offsets` where each starts in it."""
+
+    __slots__ = ("first", "last", "data", "offsets")
+
+    def __init__(self, first: int, texts: list[str]):
+        self.first = first
+        self.last = first + len(texts) - 1
+        offsets = []
+        at = 0
+        chunks = []
+        for n, text in enumerate(texts, first):
+            chunk = f"{n} 0 obj\n{text}\nendobj\n"
+            offsets.append(at)
+            at += len(chunk)
+            chunks.append(chunk)
+        # ASCII throughout (text strings are written as hex unless printable ASCII), so
+        # the offsets counted in characters are offsets in bytes
+        self.data = "".join(chunks).encode("ascii")
+        self.offsets = offsets
 
 
-def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
+def _write_structure(doc: PDFDocument, tagger: Tagger) -> _Structure:
+    """The structure tree as PDF objects, numbered from the document's next free number
+    (the root first, then the ParentTree, then the elements, parent before kids, and the
+    IDTree last), written out in one walk; pages get StructParents and Tabs."""
     for note in tagger.notes.values():
         if not note.placed and note.kids:   # cited where no marker placed it (shaped text)
             tagger.root.add(note)
@@ -300,7 +337,7 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
     pages = []
     annots: dict[int, str] = {}
     for page in doc.Pages.pages:
-        pages.append("%d 0 R" % numbers[getattr(page, "__InternalName__")][0])
+        pages.append("%d 0 R" % numbers[page.__InternalName__][0])
         for ref in page.Annots or ():
             key = _annotation_key(objects.get(ref.name))
             if key is not None:
@@ -312,39 +349,34 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
     # One walk: each element numbers its element kids as it is written (the tree root
     # and the ParentTree come first), turning mixed content into Spans on the way.
     first = doc.objectcounter + 1
-    root_obj, tree_obj = _Literal(), _Literal()
     root_num, tree_num = first, first + 1
-    objs = [root_obj, tree_obj, _Literal()]
+    texts: list = [None, None, None]
     nums: dict[int, int] = {id(tagger.root): first + 2}
     page_mcids = tagger.page_mcids
     ids: list[tuple[str, int]] = []
     roles: dict[str, str] = {}
-    stack = [(tagger.root, root_num)]
+    stack = [(tagger.root, root_num, first + 2)]
+    pop, push = stack.pop, stack.append
     while stack:
-        e, parent = stack.pop()
-        n = nums[id(e)]
+        e, parent, n = pop()
         kids = e.kids
-        if len(kids) > 1:
-            has_elem = has_mcr = False
-            for k in kids:
-                if k.__class__ is not tuple:
-                    has_elem = True
-                elif k[0] == "mcr":
-                    has_mcr = True
-            if has_elem and has_mcr:
-                _spans(e, page_mcids)
-                kids = e.kids
         first_page = None
         out = []
-        elems = []
+        elems = None
+        mixed = 0       # 1: element kids seen, 2: marked content seen
         for k in kids:
             if k.__class__ is not tuple:
-                m = first + len(objs)
-                objs.append(_Literal())
+                mixed |= 1
+                m = first + len(texts)
+                texts.append(None)
                 nums[id(k)] = m
                 out.append(f"{m} 0 R")
-                elems.append(k)
+                if elems is None:
+                    elems = [(k, n, m)]
+                else:
+                    elems.append((k, n, m))
             elif k[0] == "mcr":
+                mixed |= 2
                 if first_page is None:
                     first_page = k[1]
                     out.append(str(k[2]))
@@ -356,6 +388,12 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
                 if first_page is None:
                     first_page = k[1]
                 out.append(f"<</Type/OBJR/Obj {annots[k[2]]}/Pg {pages[k[1]]}>>")
+        if mixed == 3:
+            # text beside elements: give the numbers back, make Spans, and do it again
+            del texts[len(texts) - len(elems):]
+            _spans(e, page_mcids)
+            push((e, parent, n))
+            continue
         role = roles.get(e.role)
         if role is None:
             role = roles[e.role] = _pdf_name(e.role)
@@ -377,14 +415,12 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
             text += "/ActualText " + _pdf_string(e.actual)
         if e.attrs:
             text += "/A" + _pdf_value(e.attrs)
-        objs[n - first].data = (text + ">>").encode("latin-1")
-        stack.extend((k, n) for k in reversed(elems))
+        texts[n - first] = text + ">>"
+        if elems is not None:
+            elems.reverse()
+            stack.extend(elems)
     ids.sort()
-    ids_obj = _Literal()
-    ids_num = first + len(objs)
-    if ids:
-        objs.append(ids_obj)
-    _register(doc, first, objs)
+    ids_num = first + len(texts)
 
     n_annots = len(tagger.annots)
     entries = [f"{key} {nums[id(elem)]} 0 R" for key, (_, elem) in enumerate(tagger.annots)
@@ -393,19 +429,25 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> None:
         seq = page_mcids.get(i)
         if seq:
             page.StructParents = n_annots + i
-            entries.append(f"{n_annots + i} [" + " ".join(f"{nums[id(e)]} 0 R" for e in seq)
+            entries.append(f"{n_annots + i} [" + " ".join([f"{nums[id(e)]} 0 R" for e in seq])
                            + "]")
-    tree_obj.data = ("<</Nums[" + " ".join(entries) + "]>>").encode("latin-1")
+    texts[1] = "<</Nums[" + " ".join(entries) + "]>>"
     id_tree = ""
     if ids:
-        ids_obj.data = ("<</Names[" + " ".join(f"{_pdf_string(k)} {n} 0 R" for k, n in ids)
-                        + "]>>").encode("latin-1")
+        texts.append("<</Names[" + " ".join([f"{_pdf_string(k)} {n} 0 R" for k, n in ids])
+                     + "]>>")
         id_tree = f"/IDTree {ids_num} 0 R"
     role_map = "".join(f"{_pdf_name(k)}{_pdf_name(v)}" for k, v in ROLE_MAP.items())
-    root_obj.data = (f"<</Type/StructTreeRoot/K {nums[id(tagger.root)]} 0 R"
-                     f"/ParentTree {tree_num} 0 R/ParentTreeNextKey {n_annots + len(pages)}"
-                     f"/RoleMap<<{role_map}>>{id_tree}>>").encode("latin-1")
-    doc.Catalog.StructTreeRoot = root_obj
+    texts[0] = (f"<</Type/StructTreeRoot/K {nums[id(tagger.root)]} 0 R"
+                f"/ParentTree {tree_num} 0 R/ParentTreeNextKey {n_annots + len(pages)}"
+                f"/RoleMap<<{role_map}>>{id_tree}>>")
+    structure = _Structure(first, texts)
+    # INTERNAL 2: the numbers are taken; the catalog refers to the root by a name
+    # ReportLab resolves (the objects themselves are written by ArchivalDocument.format)
+    doc.objectcounter = structure.last
+    numbers["StructTreeRoot"] = (root_num, 0)
+    doc.Catalog.StructTreeRoot = PDFObjectReference("StructTreeRoot")
+    return structure
 
 
 # --------------------------------------------------------------------------- PDF/A
