@@ -241,7 +241,7 @@ PDFStream.format = _format_stream_eol
 
 def _pdf_string(s: str) -> str:
     """A PDF text string: literal when printable ASCII, else UTF-16BE with BOM, as hex."""
-    if s.isascii() and all(32 <= ord(c) < 127 for c in s):
+    if s.isascii() and s.isprintable():     # printable ASCII: 32 <= ord(c) < 127
         return "(" + s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
     return "<FEFF" + s.encode("utf-16-be").hex().upper() + ">"
 
