@@ -121,10 +121,13 @@ class Tagger:
         return self.notes[number]
 
     def mcid(self, page: int, elem: Elem) -> int:
-        seq = self.page_mcids.setdefault(page, [])
+        seq = self.page_mcids.get(page)
+        if seq is None:
+            seq = self.page_mcids[page] = []
+        n = len(seq)
         seq.append(elem)
-        elem.kids.append(("mcr", page, len(seq) - 1))
-        return len(seq) - 1
+        elem.kids.append(("mcr", page, n))
+        return n
 
     def retract(self, page: int, elem: Elem, mcid: int) -> None:
         seq = self.page_mcids[page]
@@ -202,7 +205,7 @@ def figure(canv, elem: Elem | None, width: float, height: float):
 _TEXT_SHOWN = re.compile(r"\((?:[^\\)]|\\.)+\)\s*(?:Tj|')|\]\s*TJ")
 
 
-_textOut = PDFTextObject._textOut
+_LINE_ENDS = (" ", "\u00ad", "-")
 
 
 class LineText(PDFTextObject):
@@ -217,14 +220,20 @@ class LineText(PDFTextObject):
     def _textOut(self, text, TStar=0):
         if TStar:
             self.lines_left -= 1
-            if self.lines_left > 0 and not text.endswith((" ", "\u00ad", "-")) \
-                    and not self._in_url():
+            if self.lines_left > 0 and not text.endswith(_LINE_ENDS) and not self._in_url():
                 text += " "
+            if text:
+                self._shown = True
+                if not self._ink and not text.isspace():
+                    self._ink = True
+            # PDFTextObject._textOut, inlined
+            self._code.append(self._formatText(text) + " T*")
+            return
         if text:
             self._shown = True
-            if not self._ink and text.strip():
+            if not self._ink and not text.isspace():
                 self._ink = True
-        _textOut(self, text, TStar)
+        self._code.append(self._formatText(text))
 
     def _in_url(self) -> bool:
         # a URL broken across lines has no space in it
@@ -234,15 +243,29 @@ class LineText(PDFTextObject):
 
 
 class _ParaState:
-    __slots__ = ("tag", "tx", "stack", "open", "artifact", "notes")
+    __slots__ = ("tag", "tx", "stack", "open", "open_mcid", "open_page", "open_at",
+                 "artifact", "notes")
 
     def __init__(self, tag: ParaTag):
         self.tag = tag
         self.tx = None
-        self.stack: list[Elem] = list(tag.carry)
-        self.open = None          # (elem, mcid, page, index in tx._code)
+        self.stack: list[Elem] = tag.carry[:]
+        # the open sequence: its element, MCID, page and where it starts in tx._code
+        self.open = None
+        self.open_mcid = self.open_page = self.open_at = 0
         self.artifact = False
         self.notes: list[Elem] = []   # notes called out in this piece, not yet placed
+
+
+_ART = object()   # an artifact on TaggingCanvas._mc_stack
+_ARTIFACT_BDC: dict[tuple, str] = {}
+_LABELS: dict[str, tuple[bool, int]] = {}
+
+
+def _label(label: str) -> tuple[bool, int]:
+    """A marker's label: `o3` opens inline element 3, `c3` closes it."""
+    parsed = _LABELS[label] = (label[0] == "o", int(label[1:]))
+    return parsed
 
 
 class _Slot(str):
@@ -250,17 +273,20 @@ class _Slot(str):
     `TaggingCanvas.move_to_slot`); `matrix` is the transform in force there."""
 
     matrix: tuple = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    at = 0    # where it was put in the page's code (later insertions may move it on)
 
 
 def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
     """`base` (a Canvas class) with marked content; `tagger` is set by the doc template."""
+    # drawText below writes the text object's code as Canvas.drawText does
+    assert base.drawText is Canvas.drawText, f"{base} draws text its own way"
 
     class TaggingCanvas(base):
         tagger: Tagger | None = None
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            self._mc_stack: list = []       # canvas-level sequences: ("tag", elem) / ("art",)
+            self._mc_stack: list = []       # canvas-level sequences: an Elem, or _ART
             self._para: _ParaState | None = None
             self.annotation_owner: Elem | None = None
             self._slots: dict[int, _Slot] = {}    # id(Note) -> where it is painted
@@ -271,37 +297,63 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
 
         # ------------------------------------------------------------- canvas level
 
+        # The marked-content bookkeeping below runs some 6,000 times in a full brief:
+        # it is written for speed (locals, no helper calls on the common paths, the
+        # paragraph's artifact opened and closed in place), for the same output.
+
         def begin_tag(self, elem: Elem) -> None:
-            if self.tagger is None:
+            tagger = self.tagger
+            if tagger is None:
                 return
-            self._suspend_para_artifact()
-            n = self.tagger.mcid(self._page(), elem)
-            self._code.append(f"/{_role(elem)} <</MCID {n}>> BDC")
-            self._mc_stack.append(("tag", elem))
+            code = self._code
+            st = self._para
+            if st is not None and st.artifact:
+                code.append("EMC")
+                st.artifact = False
+            n = tagger.mcid(self._pageNumber - 1, elem)
+            code.append(f"/{elem.role} <</MCID {n}>> BDC")
+            self._mc_stack.append(elem)
 
         def end_tag(self) -> None:
             if self.tagger is None:
                 return
-            kind = self._mc_stack.pop()
-            assert kind[0] == "tag", kind
-            self._code.append("EMC")
-            self._resume_para_artifact()
+            stack = self._mc_stack
+            kind = stack.pop()
+            assert kind is not _ART, "an artifact closed as a tag"
+            code = self._code
+            code.append("EMC")
+            st = self._para
+            if st is not None and not st.artifact and not stack:
+                code.append("/Artifact BMC")
+                st.artifact = True
 
         def begin_artifact(self, kind: str = "Layout", subtype: str | None = None) -> None:
             if self.tagger is None:
                 return
-            self._suspend_para_artifact()
-            props = f"/Type /{kind}" + (f" /Subtype /{subtype}" if subtype else "")
-            self._code.append(f"/Artifact <<{props}>> BDC")
-            self._mc_stack.append(("art",))
+            code = self._code
+            st = self._para
+            if st is not None and st.artifact:
+                code.append("EMC")
+                st.artifact = False
+            bdc = _ARTIFACT_BDC.get((kind, subtype))
+            if bdc is None:
+                props = f"/Type /{kind}" + (f" /Subtype /{subtype}" if subtype else "")
+                bdc = _ARTIFACT_BDC[(kind, subtype)] = f"/Artifact <<{props}>> BDC"
+            code.append(bdc)
+            self._mc_stack.append(_ART)
 
         def end_artifact(self) -> None:
             if self.tagger is None:
                 return
-            kind = self._mc_stack.pop()
-            assert kind[0] == "art", kind
-            self._code.append("EMC")
-            self._resume_para_artifact()
+            stack = self._mc_stack
+            kind = stack.pop()
+            assert kind is _ART, f"a tag closed as an artifact: {kind}"
+            code = self._code
+            code.append("EMC")
+            st = self._para
+            if st is not None and not st.artifact and not stack:
+                code.append("/Artifact BMC")
+                st.artifact = True
 
         # A paragraph draws its background and bullet on the canvas, around its text
         # object: those parts are artifacts unless tagged otherwise.
@@ -320,46 +372,63 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
         # ------------------------------------------------------------- paragraphs
 
         def begin_paragraph(self, tag: ParaTag) -> None:
-            self._para = _ParaState(tag)
-            self._resume_para_artifact()
+            st = self._para = _ParaState(tag)
+            if not self._mc_stack:
+                self._code.append("/Artifact BMC")
+                st.artifact = True
 
         def end_paragraph(self) -> None:
             st = self._para
-            self._suspend_para_artifact()
-            st.tag.carry = list(st.stack)
+            if st.artifact:
+                self._code.append("EMC")
+                st.artifact = False
+            st.tag.carry = st.stack[:]
             self._para = None
 
         def paragraph_text(self, tx) -> None:
             """Called with the paragraph's main text object, just begun."""
             st = self._para
             st.tx = tx
-            self.text_open(tx, st.stack[-1] if st.stack else st.tag.block)
+            stack = st.stack
+            self.text_open(tx, stack[-1] if stack else st.tag.block)
 
         def text_open(self, tx, elem: Elem) -> None:
-            if self.tagger is None:
+            tagger = self.tagger
+            if tagger is None:
                 return
-            st = self._para
             page = self._pageNumber - 1
-            n = self.tagger.mcid(page, elem)
-            tx._code.append(f"/{elem.role} <</MCID {n}>> BDC")
+            # Tagger.mcid, inlined
+            seq = tagger.page_mcids.get(page)
+            if seq is None:
+                seq = tagger.page_mcids[page] = []
+            n = len(seq)
+            seq.append(elem)
+            elem.kids.append(("mcr", page, n))
+            code = tx._code
+            code.append(f"/{elem.role} <</MCID {n}>> BDC")
             tx._ink = tx._shown = False
+            st = self._para
             if st is not None:
-                st.open = (elem, n, page, len(tx._code))
+                st.open = elem
+                st.open_mcid = n
+                st.open_page = page
+                st.open_at = len(code)
 
         def text_close(self, tx) -> None:
             st = self._para
-            if self.tagger is None or st is None or st.open is None:
+            if st is None or st.open is None or self.tagger is None:
                 return
-            elem, n, page, at = st.open
+            elem, n, page, at = st.open, st.open_mcid, st.open_page, st.open_at
             st.open = None
             # a paragraph's LineText knows; another text object's code is read
-            if not (tx._shown if isinstance(tx, LineText) else
+            line_text = tx.__class__ is LineText
+            if not (tx._shown if line_text else
                     any(_TEXT_SHOWN.search(c) for c in tx._code[at:])):
                 # nothing drawn: an empty sequence (a paragraph that opens with a link)
                 del tx._code[at - 1]
                 self.tagger.retract(page, elem, n)
                 return
-            if isinstance(tx, LineText) and not tx._ink:
+            if line_text and not tx._ink:
                 # only the space that ends a line: nothing to read
                 tx._code[at - 1] = "/Artifact BMC"
                 self.tagger.retract(page, elem, n)
@@ -370,39 +439,50 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
             st = self._para
             if st is None or self.tagger is None:
                 return
-            elem = st.tag.inlines[int(label[1:])]
+            opens, i = _LABELS.get(label) or _label(label)
+            elem = st.tag.inlines[i]
             self.text_close(tx)
-            if label[0] == "o":
+            stack = st.stack
+            if opens:
                 if not elem.placed:
-                    (st.stack[-1] if st.stack else st.tag.block).add(elem)
-                st.stack.append(elem)
+                    (stack[-1] if stack else st.tag.block).add(elem)
+                stack.append(elem)
                 self.text_open(tx, elem)
             else:
-                if st.stack and st.stack[-1] is elem:
-                    st.stack.pop()
-                container = st.stack[-1] if st.stack else st.tag.block
-                if elem.note is not None and not elem.note.placed:
-                    st.notes.append(elem.note)
+                if stack and stack[-1] is elem:
+                    stack.pop()
+                container = stack[-1] if stack else st.tag.block
+                note = elem.note
+                if note is not None and not note.placed:
+                    st.notes.append(note)
                 self.text_open(tx, container)
 
         def drawText(self, tx):
             st = self._para
             if st is None or self.tagger is None:
-                return super().drawText(tx)
-            self._suspend_para_artifact()
+                self._code.append(str(tx.getCode()))     # Canvas.drawText
+                return
+            code = self._code
+            if st.artifact:
+                code.append("EMC")
+                st.artifact = False
             if tx is st.tx:
                 self.text_close(tx)
-                super().drawText(tx)
+                code.append(str(tx.getCode()))
                 if st.notes:
                     self.place_notes(st.notes, st.tag.block)
                     st.notes = []
             elif st.tag.label is not None:
-                with tagged(self, st.tag.label):   # the bullet or number
-                    super().drawText(tx)
+                self.begin_tag(st.tag.label)    # the bullet or number
+                code.append(str(tx.getCode()))
+                self.end_tag()
             else:
-                with artifact(self):
-                    super().drawText(tx)
-            self._resume_para_artifact()
+                self.begin_artifact()
+                code.append(str(tx.getCode()))
+                self.end_artifact()
+            if not st.artifact and not self._mc_stack:
+                code.append("/Artifact BMC")
+                st.artifact = True
 
         def place_notes(self, notes: list[Elem], block: Elem) -> None:
             """A footnote follows the text that calls it out, in the tree and in the
@@ -412,6 +492,7 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 return
             slot = _Slot()
             slot.matrix = self._currentMatrix
+            slot.at = len(self._code)
             self._code.append(slot)
             for note in notes:
                 if not note.placed:
@@ -430,7 +511,9 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 return
             code = self._code[start:]
             del self._code[start:]
-            at = next((i for i, c in enumerate(self._code) if c is slot), None)
+            at = slot.at
+            if at >= len(self._code) or self._code[at] is not slot:
+                at = next((i for i, c in enumerate(self._code) if c is slot), None)
             if at is None:
                 self._code.extend(code)
                 return
@@ -443,7 +526,8 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
             # later notes of the same callout paragraph follow this one
             nxt = _Slot()
             nxt.matrix = slot.matrix
-            self._code.insert(at + len(code) + 3, nxt)
+            nxt.at = at + len(code) + 3
+            self._code.insert(nxt.at, nxt)
             for k, v in self._slots.items():
                 if v is slot:
                     self._slots[k] = nxt
@@ -464,8 +548,7 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 if owner is None:
                     self.tagger.untagged_annots += 1
                 else:
-                    key = self.tagger.annotation(self._page(), owner)
-                    contents = PDFString(owner.contents or "Link")
+                    key = self.tagger.annotation(self._pageNumber - 1, owner)
                     if isinstance(annotation, LinkAnnotation):
                         annotation.__class__ = _TaggedLinkAnnotation
                         annotation.otherkw["StructParent"] = key
@@ -474,7 +557,7 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                     elif isinstance(annotation, PDFDictionary):
                         annotation["StructParent"] = key
                         annotation["F"] = 4
-                        annotation["Contents"] = contents
+                        annotation["Contents"] = PDFString(owner.contents or "Link")
             return super()._addAnnotation(annotation, name, addtopage)
 
         def _link_owner(self, annotation) -> Elem | None:
@@ -482,21 +565,21 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 return self.annotation_owner
             st = self._para
             target = _annotation_target(annotation)
-            shaped = getattr(self, "_shaped", None)
-            if st is None and shaped is not None:
-                for e in shaped.inlines:
-                    if e.role == "Link" and e.target == target:
-                        if not e.placed:
-                            shaped.block.add(e)
-                        return e
-                return None
             if st is None:
+                shaped = getattr(self, "_shaped", None)
+                if shaped is not None:
+                    for e in shaped.inlines:
+                        if e.role == "Link" and e.target == target:
+                            if not e.placed:
+                                shaped.block.add(e)
+                            return e
                 return None
             # the link elements of this paragraph: the open ones first, then the rest
-            candidates = [e for e in st.stack if e.role == "Link"] + \
-                [e for e in st.tag.inlines if e.role == "Link"]
-            for e in candidates:
-                if e.target == target:
+            for e in st.stack:
+                if e.role == "Link" and e.target == target:
+                    return e
+            for e in st.tag.inlines:
+                if e.role == "Link" and e.target == target:
                     return e
             return None
 
