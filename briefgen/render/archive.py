@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from itertools import accumulate
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc
@@ -311,18 +312,35 @@ class _Structure:
     def __init__(self, first: int, texts: list[str]):
         self.first = first
         self.last = first + len(texts) - 1
-        offsets = []
-        at = 0
-        chunks = []
-        for n, text in enumerate(texts, first):
-            chunk = f"{n} 0 obj\n{text}\nendobj\n"
-            offsets.append(at)
-            at += len(chunk)
-            chunks.append(chunk)
+        chunks = [f"{n} 0 obj\n{text}\nendobj\n" for n, text in enumerate(texts, first)]
         # ASCII throughout (text strings are written as hex unless printable ASCII), so
         # the offsets counted in characters are offsets in bytes
         self.data = "".join(chunks).encode("ascii")
-        self.offsets = offsets
+        self.offsets = [0, *accumulate(map(len, chunks))][:-1]
+
+
+def _role(roles: dict[str, str], role: str) -> str:
+    name = roles[role] = _pdf_name(role)
+    return name
+
+
+def _elem_entries(e: Elem, text: str, ids: list, n: int) -> str:
+    """`text` (a structure element's dictionary so far) with the element's optional
+    entries; an element with an ID is listed in `ids` for the IDTree."""
+    if e.title:
+        text += "/T " + _pdf_string(e.title)
+    if e.alt is not None:
+        text += "/Alt " + _pdf_string(e.alt)
+    if e.lang:
+        text += "/Lang " + _pdf_string(e.lang)
+    if e.id:
+        text += "/ID " + _pdf_string(e.id)
+        ids.append((e.id, n))
+    if e.actual is not None:
+        text += "/ActualText " + _pdf_string(e.actual)
+    if e.attrs:
+        text += "/A" + _pdf_value(e.attrs)
+    return text
 
 
 def _write_structure(doc: PDFDocument, tagger: Tagger) -> _Structure:
@@ -360,9 +378,19 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> _Structure:
     while stack:
         e, parent, n = pop()
         kids = e.kids
+        elems = None
+        if len(kids) == 1 and kids[0].__class__ is tuple and kids[0][0] == "mcr":
+            # the common case: one marked-content sequence (a P, a Span, a Lbl, ...)
+            _, first_page, mcid = kids[0]
+            text = f"<</Type/StructElem/S{roles.get(e.role) or _role(roles, e.role)}" \
+                   f"/P {parent} 0 R/Pg {pages[first_page]}/K {mcid}"
+            if e.title or e.alt is not None or e.lang or e.id or e.actual is not None \
+                    or e.attrs:
+                text = _elem_entries(e, text, ids, n)
+            texts[n - first] = text + ">>"
+            continue
         first_page = None
         out = []
-        elems = None
         mixed = 0       # 1: element kids seen, 2: marked content seen
         for k in kids:
             if k.__class__ is not tuple:
@@ -394,27 +422,14 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> _Structure:
             _spans(e, page_mcids)
             push((e, parent, n))
             continue
-        role = roles.get(e.role)
-        if role is None:
-            role = roles[e.role] = _pdf_name(e.role)
+        role = roles.get(e.role) or _role(roles, e.role)
         k = out[0] if len(out) == 1 else "[" + " ".join(out) + "]"
         if first_page is not None:
             text = f"<</Type/StructElem/S{role}/P {parent} 0 R/Pg {pages[first_page]}/K {k}"
         else:
             text = f"<</Type/StructElem/S{role}/P {parent} 0 R/K {k}"
-        if e.title:
-            text += "/T " + _pdf_string(e.title)
-        if e.alt is not None:
-            text += "/Alt " + _pdf_string(e.alt)
-        if e.lang:
-            text += "/Lang " + _pdf_string(e.lang)
-        if e.id:
-            text += "/ID " + _pdf_string(e.id)
-            ids.append((e.id, n))
-        if e.actual is not None:
-            text += "/ActualText " + _pdf_string(e.actual)
-        if e.attrs:
-            text += "/A" + _pdf_value(e.attrs)
+        if e.title or e.alt is not None or e.lang or e.id or e.actual is not None or e.attrs:
+            text = _elem_entries(e, text, ids, n)
         texts[n - first] = text + ">>"
         if elems is not None:
             elems.reverse()
