@@ -55,7 +55,7 @@ class HeadingParagraph(CachedBreaks, TaggedParagraph):
             draw_image(self.canv, icon, x, y, icon.width, icon.height)
 
 
-class IconItem(TaggedParagraph):
+class IconItem(CachedBreaks, TaggedParagraph):
     """A list item with an icon in place of its bullet, centred on its first line."""
 
     icon = None
@@ -609,7 +609,7 @@ class Flow:
         style = ParagraphStyle(f"{st.name}-icon", parent=st, bulletIndent=room,
                                leftIndent=room + (st.leftIndent if label else 0))
         # The script's class, so that Arabic or Bengali item text is shaped like any other.
-        para = self.script.cls(IconItem, markup)(markup, style, bulletText=label)
+        para = self.cache.make(self.script.cls(IconItem, markup), markup, style, label)
         para.icon = icon
         return para
 
