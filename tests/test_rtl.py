@@ -167,3 +167,39 @@ def test_same_arabic_input_same_bytes(pack, brief, tmp_path):
     # the second build reuses the shaped paragraphs and lines the first one cached
     again = _build(pack, tmp_path / "again.pdf", "brief", "-p", "1")
     assert again.read_bytes() == brief.read_bytes()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_cover_icons_and_logo_start_where_the_text_starts(tmp_path, lang):
+    """Right to left, the cover's row of priority icons starts at the right margin with
+    the first priority's icon, and the issuer's logo sits at the right, under the text;
+    left to right, both start at the left margin."""
+    import datetime as dt
+
+    from conftest import REPO
+
+    from briefgen.build import Workspace
+    from briefgen.selection import Profile
+    profile = Profile(municipality="Beirut", country="LB", lang=lang, priorities=("protect",),
+                      date=dt.date(2026, 11, 23))
+    built = Workspace().build("brief", profile, brand=REPO / "examples" / "brand" / "_brand.yml")
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(built.pdf)
+    doc = pdfium.PdfDocument(str(path))
+    page = doc[0]
+    width, height = page.get_size()
+    drawn = [(o.type, o.get_bounds()) for o in page.get_objects()]
+    doc.close()
+    band = [box for kind, box in drawn if kind == pdfium.raw.FPDF_PAGEOBJ_FORM
+            and box[1] > height * 0.55]                  # the icons in the cover's band
+    logo = [box for kind, box in drawn if kind == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+    assert len(band) == 6 and len(logo) == 1
+    lefts = [box[0] for box in band]
+    if lang == "ar":
+        assert lefts == sorted(lefts, reverse=True)      # drawn from the right
+        assert band[0][2] > width * 0.85 and logo[0][2] > width * 0.85
+        assert logo[0][0] > width / 2
+    else:
+        assert lefts == sorted(lefts)
+        assert band[0][0] < width * 0.15 and logo[0][0] < width * 0.15
+        assert logo[0][2] < width / 2

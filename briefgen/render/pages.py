@@ -112,21 +112,33 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.rect(0, height - self._band, width, self._band, stroke=0, fill=1)
             canv.restoreState()
             m = self.theme.margins
-            x = m["left"]
-            for icon in self.model.cover_art:  # a row along the foot of the band
-                draw_image(canv, icon, x, height - self._band + 12 * mm, icon.width, icon.height)
-                x += icon.width * 1.9
+            rtl = self.script.rtl
+            # a row along the foot of the band, from the side the text starts on: the
+            # first priority's icon is the first one a reader meets
+            x = width - m["right"] if rtl else m["left"]
+            for icon in self.model.cover_art:
+                step = icon.width * 1.9
+                draw_image(canv, icon, x - icon.width if rtl else x,
+                           height - self._band + 12 * mm, icon.width, icon.height)
+                x += -step if rtl else step
             logo = self.model.logos.get("cover")
             if logo and self.logo_place != "cover":
-                draw_image(canv, _unlinked(logo), m["left"], m["bottom"], logo.width,
-                           logo.height)
+                draw_image(canv, _unlinked(logo), self._cover_logo_x(logo), m["bottom"],
+                           logo.width, logo.height)
 
     def _end_cover(self, canv, doc):
         logo = self.model.logos.get("cover")
         if logo and self.logo_place == "cover":
             m = self.theme.margins
-            draw_image(canv, logo, m["left"], m["bottom"], logo.width, logo.height,
-                       *self.logo_elems)
+            draw_image(canv, logo, self._cover_logo_x(logo), m["bottom"], logo.width,
+                       logo.height, *self.logo_elems)
+
+    def _cover_logo_x(self, logo) -> float:
+        """The cover's logo sits where its text lines start: right to left, at the right."""
+        m = self.theme.margins
+        if self.script.rtl:
+            return self.theme.page_size[0] - m["right"] - logo.width
+        return m["left"]
 
     def number(self, n: int) -> str:
         """A page number in the document's digits (Arabic-Indic in Arabic) or the theme's."""
