@@ -290,7 +290,7 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
             self._para: _ParaState | None = None
             self.annotation_owner: Elem | None = None
             self._slots: dict[int, _Slot] = {}    # id(Note) -> where it is painted
-            self.setNamedCB("tag", _marker)
+            self.setNamedCB("tag", type(self)._on_marker)
 
         def _page(self) -> int:
             return self._pageNumber - 1
@@ -386,11 +386,27 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
             self._para = None
 
         def paragraph_text(self, tx) -> None:
-            """Called with the paragraph's main text object, just begun."""
+            """Called with the paragraph's main text object, just begun: its first
+            sequence opened (text_open, written out)."""
             st = self._para
             st.tx = tx
             stack = st.stack
-            self.text_open(tx, stack[-1] if stack else st.tag.block)
+            elem = stack[-1] if stack else st.tag.block
+            tagger = self.tagger
+            page = self._pageNumber - 1
+            seq = tagger.page_mcids.get(page)
+            if seq is None:
+                seq = tagger.page_mcids[page] = []
+            n = len(seq)
+            seq.append(elem)
+            elem.kids.append(("mcr", page, n))
+            code = tx._code
+            code.append(f"/{elem.role} <</MCID {n}>> BDC")
+            tx._ink = tx._shown = False
+            st.open = elem
+            st.open_mcid = n
+            st.open_page = page
+            st.open_at = len(code)
 
         def text_open(self, tx, elem: Elem) -> None:
             tagger = self.tagger
@@ -434,28 +450,60 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 self.tagger.retract(page, elem, n)
             tx._code.append("EMC")
 
-        def inline(self, tx, label: str) -> None:
-            """A marker: `o3` opens inline element 3 of the paragraph, `c3` closes it."""
+        def _on_marker(self, kind, label: str) -> None:
+            """ReportLab's callback for a `tag` marker, inside the paragraph's text
+            object: `o3` opens inline element 3 of the paragraph, `c3` closes it. The
+            open sequence is closed (text_close) and the next one opened (text_open),
+            both written out here (a full brief has some 300 markers)."""
+            tx = self._curr_tx_info["tx"]
             st = self._para
-            if st is None or self.tagger is None:
+            tagger = self.tagger
+            if st is None or tagger is None:
                 return
             opens, i = _LABELS.get(label) or _label(label)
             elem = st.tag.inlines[i]
-            self.text_close(tx)
+            code = tx._code
+            # text_close
+            last = st.open
+            if last is not None:
+                st.open = None
+                at = st.open_at
+                line_text = tx.__class__ is LineText
+                if not (tx._shown if line_text else
+                        any(_TEXT_SHOWN.search(c) for c in code[at:])):
+                    del code[at - 1]    # nothing drawn: an empty sequence
+                    tagger.retract(st.open_page, last, st.open_mcid)
+                else:
+                    if line_text and not tx._ink:   # only a line's closing space
+                        code[at - 1] = "/Artifact BMC"
+                        tagger.retract(st.open_page, last, st.open_mcid)
+                    code.append("EMC")
             stack = st.stack
             if opens:
                 if not elem.placed:
                     (stack[-1] if stack else st.tag.block).add(elem)
                 stack.append(elem)
-                self.text_open(tx, elem)
             else:
                 if stack and stack[-1] is elem:
                     stack.pop()
-                container = stack[-1] if stack else st.tag.block
                 note = elem.note
+                elem = stack[-1] if stack else st.tag.block
                 if note is not None and not note.placed:
                     st.notes.append(note)
-                self.text_open(tx, container)
+            # text_open
+            page = self._pageNumber - 1
+            seq = tagger.page_mcids.get(page)
+            if seq is None:
+                seq = tagger.page_mcids[page] = []
+            n = len(seq)
+            seq.append(elem)
+            elem.kids.append(("mcr", page, n))
+            code.append(f"/{elem.role} <</MCID {n}>> BDC")
+            tx._ink = tx._shown = False
+            st.open = elem
+            st.open_mcid = n
+            st.open_page = page
+            st.open_at = len(code)
 
         def drawText(self, tx):
             st = self._para
@@ -601,11 +649,6 @@ def _num(v: float) -> str:
 
 def _role(elem: Elem) -> str:
     return elem.role
-
-
-def _marker(canv, kind, label):
-    tx = canv._curr_tx_info["tx"]
-    canv.inline(tx, label)
 
 
 def _annotation_target(annotation) -> str:
