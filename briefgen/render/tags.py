@@ -515,7 +515,21 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 code.append("EMC")
                 st.artifact = False
             if tx is st.tx:
-                self.text_close(tx)
+                last = st.open
+                if last is None:
+                    pass
+                elif tx.__class__ is LineText:      # text_close, written out
+                    st.open = None
+                    if not tx._shown:       # nothing drawn: an empty sequence
+                        del tx._code[st.open_at - 1]
+                        self.tagger.retract(st.open_page, last, st.open_mcid)
+                    else:
+                        if not tx._ink:     # only a line's closing space
+                            tx._code[st.open_at - 1] = "/Artifact BMC"
+                            self.tagger.retract(st.open_page, last, st.open_mcid)
+                        tx._code.append("EMC")
+                else:
+                    self.text_close(tx)
                 code.append(str(tx.getCode()))
                 if st.notes:
                     self.place_notes(st.notes, st.tag.block)
