@@ -369,7 +369,7 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> _Structure:
     first = doc.objectcounter + 1
     root_num, tree_num = first, first + 1
     texts: list = [None, None, None]
-    nums: dict[int, int] = {id(tagger.root): first + 2}
+    tagger.root.num = first + 2
     page_mcids = tagger.page_mcids
     ids: list[tuple[str, int]] = []
     roles: dict[str, str] = {}
@@ -395,9 +395,8 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> _Structure:
         for k in kids:
             if k.__class__ is not tuple:
                 mixed |= 1
-                m = first + len(texts)
+                m = k.num = first + len(texts)
                 texts.append(None)
-                nums[id(k)] = m
                 out.append(f"{m} 0 R")
                 if elems is None:
                     elems = [(k, n, m)]
@@ -436,15 +435,17 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> _Structure:
             stack.extend(elems)
     ids.sort()
     ids_num = first + len(texts)
+    last = ids_num - 1      # the last element's number
 
     n_annots = len(tagger.annots)
-    entries = [f"{key} {nums[id(elem)]} 0 R" for key, (_, elem) in enumerate(tagger.annots)
-               if id(elem) in nums]
+    # (an element numbered by an earlier write of another tree is not in this one)
+    entries = [f"{key} {elem.num} 0 R" for key, (_, elem) in enumerate(tagger.annots)
+               if first <= elem.num <= last]
     for i, page in enumerate(doc.Pages.pages):
         seq = page_mcids.get(i)
         if seq:
             page.StructParents = n_annots + i
-            entries.append(f"{n_annots + i} [" + " ".join([f"{nums[id(e)]} 0 R" for e in seq])
+            entries.append(f"{n_annots + i} [" + " ".join([f"{e.num} 0 R" for e in seq])
                            + "]")
     texts[1] = "<</Nums[" + " ".join(entries) + "]>>"
     id_tree = ""
@@ -453,7 +454,7 @@ def _write_structure(doc: PDFDocument, tagger: Tagger) -> _Structure:
                      + "]>>")
         id_tree = f"/IDTree {ids_num} 0 R"
     role_map = "".join(f"{_pdf_name(k)}{_pdf_name(v)}" for k, v in ROLE_MAP.items())
-    texts[0] = (f"<</Type/StructTreeRoot/K {nums[id(tagger.root)]} 0 R"
+    texts[0] = (f"<</Type/StructTreeRoot/K {tagger.root.num} 0 R"
                 f"/ParentTree {tree_num} 0 R/ParentTreeNextKey {n_annots + len(pages)}"
                 f"/RoleMap<<{role_map}>>{id_tree}>>")
     structure = _Structure(first, texts)

@@ -44,7 +44,7 @@ class Elem:
     """A structure element. `kids` holds Elems, ("mcr", page, mcid) and ("objr", page, key)."""
 
     __slots__ = ("role", "kids", "alt", "lang", "id", "title", "actual", "attrs", "placed",
-                 "contents", "target", "note")
+                 "contents", "target", "note", "num")
 
     def __init__(self, role: str, *, alt: str | None = None, lang: str | None = None,
                  id: str | None = None, attrs: dict | None = None, contents: str = ""):
@@ -60,6 +60,7 @@ class Elem:
         self.contents = contents        # Links: what the annotation's Contents says
         self.target = ""                # Links: "#dest" or the URL
         self.note: Elem | None = None   # footnote callouts: the Note placed after it
+        self.num = 0                    # its object number, once the tree is written
 
     def add(self, kid: "Elem") -> "Elem":
         self.kids.append(kid)
