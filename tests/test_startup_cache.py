@@ -234,3 +234,12 @@ def test_a_png_logo_drawn_through_the_lazy_pillow_module(tmp_path):
         pdfs.append(out.read_bytes())
     assert pdfs[0] == pdfs[1]
     assert len(PdfReader(tmp_path / "logo0.pdf").pages[0].images) >= 1
+
+
+def test_importing_the_command_line_leaves_the_collector_as_it_was():
+    code = ("import gc; import briefgen.cli; print(gc.isenabled())\n"
+            "gc.disable(); import importlib; importlib.reload(briefgen.cli); "
+            "print(gc.isenabled())")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.split() == ["True", "False"]
