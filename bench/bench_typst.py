@@ -19,7 +19,7 @@ Each round measures, one after the other so that the machine's drift hits both a
   campaign (`run_campaign`, one worker, files written) against a fresh Typst compiler
   compiling the `--docs` sources one after the other.
 Printed: the median over rounds of each figure, both sides, and the ratio briefgen/Typst
-of those medians; memory as peak RSS of each process; and the CPU time (user + system)
+of those medians (for the campaign also the median of each round's own ratio); memory as peak RSS of each process; and the CPU time (user + system)
 of the cold processes and of the campaigns, which another job on the machine disturbs
 far less than the wall time (on a busy machine, compare those).
 
@@ -242,6 +242,14 @@ def main() -> None:
         bm, tm = med(fig[b]), med(fig[t])
         print(f"{what:<38} {bm:8.{digits}f} {unit} {tm:8.{digits}f} {unit}   {bm / tm:5.2f}x")
 
+    def paired(what, b, t):
+        # each round's two figures were taken one after the other, under the same load:
+        # the median of the rounds' own ratios swings less than the ratio of the medians,
+        # whose two medians may come from different rounds
+        ratios = sorted(x / y for x, y in zip(fig[b], fig[t]))
+        print(f"{what:<38} {'':>11} {'':>11}   {med(ratios):5.2f}x  (rounds: "
+              + " ".join(f"{r:.2f}" for r in ratios) + ")")
+
     print(f"\n{'median of ' + str(args.rounds) + ' rounds':<38} {'briefgen':>11} {'Typst':>11}"
           "   ratio")
     line("cold process (whole brief --all)", "cold_b", "cold_t", digits=0)
@@ -251,6 +259,8 @@ def main() -> None:
     # CPU time is far less sensitive than wall time to what else the machine runs
     line("CPU: cold process", "cpu_cold_b", "cpu_cold_t", digits=0)
     line("CPU: campaign, per document", "cpu_camp_b", "cpu_camp_t")
+    paired("campaign, median of round ratios", "camp_b", "camp_t")
+    paired("CPU: campaign, median of round ratios", "cpu_camp_b", "cpu_camp_t")
     kib = {k: [v / 1024 for v in fig[k]] for k in fig if k.startswith("rss")}
     fig.update(kib)
     line("peak RSS, cold process", "rss_cold_b", "rss_cold_t", "MiB")
