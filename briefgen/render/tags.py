@@ -392,22 +392,7 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
             st = self._para
             st.tx = tx
             stack = st.stack
-            elem = stack[-1] if stack else st.tag.block
-            tagger = self.tagger
-            page = self._pageNumber - 1
-            seq = tagger.page_mcids.get(page)
-            if seq is None:
-                seq = tagger.page_mcids[page] = []
-            n = len(seq)
-            seq.append(elem)
-            elem.kids.append(("mcr", page, n))
-            code = tx._code
-            code.append(f"/{elem.role} <</MCID {n}>> BDC")
-            tx._ink = tx._shown = False
-            st.open = elem
-            st.open_mcid = n
-            st.open_page = page
-            st.open_at = len(code)
+            self.text_open(tx, stack[-1] if stack else st.tag.block)
 
         def text_open(self, tx, elem: Elem) -> None:
             tagger = self.tagger
@@ -454,31 +439,14 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
         def _on_marker(self, kind, label: str) -> None:
             """ReportLab's callback for a `tag` marker, inside the paragraph's text
             object: `o3` opens inline element 3 of the paragraph, `c3` closes it. The
-            open sequence is closed (text_close) and the next one opened (text_open),
-            both written out here (a full brief has some 300 markers)."""
+            open sequence is closed and the next one opened."""
             tx = self._curr_tx_info["tx"]
             st = self._para
-            tagger = self.tagger
-            if st is None or tagger is None:
+            if st is None or self.tagger is None:
                 return
             opens, i = _LABELS.get(label) or _label(label)
             elem = st.tag.inlines[i]
-            code = tx._code
-            # text_close
-            last = st.open
-            if last is not None:
-                st.open = None
-                at = st.open_at
-                line_text = tx.__class__ is LineText
-                if not (tx._shown if line_text else
-                        any(_TEXT_SHOWN.search(c) for c in code[at:])):
-                    del code[at - 1]    # nothing drawn: an empty sequence
-                    tagger.retract(st.open_page, last, st.open_mcid)
-                else:
-                    if line_text and not tx._ink:   # only a line's closing space
-                        code[at - 1] = "/Artifact BMC"
-                        tagger.retract(st.open_page, last, st.open_mcid)
-                    code.append("EMC")
+            self.text_close(tx)
             stack = st.stack
             if opens:
                 if not elem.placed:
@@ -491,20 +459,7 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 elem = stack[-1] if stack else st.tag.block
                 if note is not None and not note.placed:
                     st.notes.append(note)
-            # text_open
-            page = self._pageNumber - 1
-            seq = tagger.page_mcids.get(page)
-            if seq is None:
-                seq = tagger.page_mcids[page] = []
-            n = len(seq)
-            seq.append(elem)
-            elem.kids.append(("mcr", page, n))
-            code.append(f"/{elem.role} <</MCID {n}>> BDC")
-            tx._ink = tx._shown = False
-            st.open = elem
-            st.open_mcid = n
-            st.open_page = page
-            st.open_at = len(code)
+            self.text_open(tx, elem)
 
         def drawText(self, tx):
             st = self._para
@@ -516,21 +471,7 @@ def tagging_canvas(base: type[Canvas]) -> type[Canvas]:
                 code.append("EMC")
                 st.artifact = False
             if tx is st.tx:
-                last = st.open
-                if last is None:
-                    pass
-                elif tx.__class__ is LineText:      # text_close, written out
-                    st.open = None
-                    if not tx._shown:       # nothing drawn: an empty sequence
-                        del tx._code[st.open_at - 1]
-                        self.tagger.retract(st.open_page, last, st.open_mcid)
-                    else:
-                        if not tx._ink:     # only a line's closing space
-                            tx._code[st.open_at - 1] = "/Artifact BMC"
-                            self.tagger.retract(st.open_page, last, st.open_mcid)
-                        tx._code.append("EMC")
-                else:
-                    self.text_close(tx)
+                self.text_close(tx)
                 code.append(str(tx.getCode()))
                 if st.notes:
                     self.place_notes(st.notes, st.tag.block)
