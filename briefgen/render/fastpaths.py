@@ -26,11 +26,39 @@ from contextlib import contextmanager
 
 from reportlab.pdfbase import pdfdoc, ttfonts
 
-_ORIGINAL = {
-    "splitString": ttfonts.TTFont.splitString,
-    "pdfdocEnc": pdfdoc.pdfdocEnc,
-    "PDFName": pdfdoc.PDFName,
-}
+class Shortcuts:
+    """Where a set of shortcuts goes in ReportLab: each name is an attribute of a module
+    or class. `original` is ReportLab's own, read when this is made; `fast` is set once
+    the shortcuts are defined. `install()` puts them in place (idempotent); `disabled()`
+    puts ReportLab's back for as long as it lasts."""
+
+    def __init__(self, places: dict[str, tuple[object, str]]):
+        self.places = places
+        self.original = {name: getattr(owner, attr) for name, (owner, attr) in places.items()}
+        self.fast: dict[str, object] = {}
+
+    def _put(self, functions: dict) -> None:
+        for name, (owner, attr) in self.places.items():
+            setattr(owner, attr, functions[name])
+
+    def install(self) -> None:
+        self._put(self.fast)
+
+    @contextmanager
+    def disabled(self):
+        self._put(self.original)
+        try:
+            yield
+        finally:
+            self.install()
+
+
+SHORTCUTS = Shortcuts({
+    "splitString": (ttfonts.TTFont, "splitString"),
+    "pdfdocEnc": (pdfdoc, "pdfdocEnc"),
+    "PDFName": (pdfdoc, "PDFName"),
+})
+_ORIGINAL = SHORTCUTS.original
 
 # --------------------------------------------------------------------------- splitString
 
@@ -108,23 +136,6 @@ def pdf_name(data, lo=chr(0x21), hi=chr(0x7e)):
 
 # --------------------------------------------------------------------------- switching
 
-_FAST = {"splitString": split_string, "pdfdocEnc": pdfdoc_enc, "PDFName": pdf_name}
-
-
-def _put(functions: dict) -> None:
-    ttfonts.TTFont.splitString = functions["splitString"]
-    pdfdoc.pdfdocEnc = functions["pdfdocEnc"]
-    pdfdoc.PDFName = functions["PDFName"]
-
-
-def install() -> None:
-    _put(_FAST)
-
-
-@contextmanager
-def disabled():
-    _put(_ORIGINAL)
-    try:
-        yield
-    finally:
-        install()
+SHORTCUTS.fast = {"splitString": split_string, "pdfdocEnc": pdfdoc_enc, "PDFName": pdf_name}
+install = SHORTCUTS.install
+disabled = SHORTCUTS.disabled

@@ -33,21 +33,23 @@ whole documents with these off); `disabled()` puts ReportLab's back while it las
 from __future__ import annotations
 
 from collections import OrderedDict
-from contextlib import contextmanager
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.textobject import PDFTextObject, _PDFColorSetter
 
-_ORIGINAL = {
-    "format": pdfdoc.format,
-    "PDFDictionary.format": pdfdoc.PDFDictionary.format,
-    "PDFArray.format": pdfdoc.PDFArray.format,
-    "PDFObjectReference.format": pdfdoc.PDFObjectReference.format,
-    "PDFTextObject._formatText": PDFTextObject._formatText,
-    "setFillColor": _PDFColorSetter.setFillColor,
-}
+from briefgen.render.fastpaths import Shortcuts
+
+SHORTCUTS = Shortcuts({
+    "format": (pdfdoc, "format"),
+    "PDFDictionary.format": (pdfdoc.PDFDictionary, "format"),
+    "PDFArray.format": (pdfdoc.PDFArray, "format"),
+    "PDFObjectReference.format": (pdfdoc.PDFObjectReference, "format"),
+    "PDFTextObject._formatText": (PDFTextObject, "_formatText"),
+    "setFillColor": (_PDFColorSetter, "setFillColor"),
+})
+_ORIGINAL = SHORTCUTS.original
 _generic = _ORIGINAL["format"]
 _fp_str = pdfdoc.fp_str
 
@@ -191,7 +193,7 @@ def set_fill_color(self, aColor, alpha=None):
         self.setFillAlpha(aColor.alpha)
 
 
-_FAST = {
+SHORTCUTS.fast = {
     "format": pdf_format,
     "PDFDictionary.format": dictionary_format,
     "PDFArray.format": array_format,
@@ -199,25 +201,5 @@ _FAST = {
     "PDFTextObject._formatText": format_text,
     "setFillColor": set_fill_color,
 }
-
-
-def _put(functions: dict) -> None:
-    pdfdoc.format = functions["format"]
-    pdfdoc.PDFDictionary.format = functions["PDFDictionary.format"]
-    pdfdoc.PDFArray.format = functions["PDFArray.format"]
-    pdfdoc.PDFObjectReference.format = functions["PDFObjectReference.format"]
-    PDFTextObject._formatText = functions["PDFTextObject._formatText"]
-    _PDFColorSetter.setFillColor = functions["setFillColor"]
-
-
-def install() -> None:
-    _put(_FAST)
-
-
-@contextmanager
-def disabled():
-    _put(_ORIGINAL)
-    try:
-        yield
-    finally:
-        install()
+install = SHORTCUTS.install
+disabled = SHORTCUTS.disabled
