@@ -74,7 +74,7 @@ class Localizer:
         """A text for a template: plain, or where English stands in, plain text that keeps
         its language mark when the template places it."""
         if text.has(self.lang):
-            return inline.plain(text.nodes(self.lang))
+            return self.plain(text)
         nodes = self.nodes(text)
         return StandIn(nodes, registry) if nodes else ""
 

@@ -123,21 +123,22 @@ class BriefDocTemplate(BaseDocTemplate):
                 x += -step if rtl else step
             logo = self.model.logos.get("cover")
             if logo and self.logo_place != "cover":
-                draw_image(canv, _unlinked(logo), self._cover_logo_x(logo), m["bottom"],
+                draw_image(canv, _unlinked(logo), self._start_x(logo.width), m["bottom"],
                            logo.width, logo.height)
 
     def _end_cover(self, canv, doc):
         logo = self.model.logos.get("cover")
         if logo and self.logo_place == "cover":
             m = self.theme.margins
-            draw_image(canv, logo, self._cover_logo_x(logo), m["bottom"], logo.width,
+            draw_image(canv, logo, self._start_x(logo.width), m["bottom"], logo.width,
                        logo.height, *self.logo_elems)
 
-    def _cover_logo_x(self, logo) -> float:
-        """The cover's logo sits where its text lines start: right to left, at the right."""
+    def _start_x(self, width: float) -> float:
+        """Where something `width` wide sits at the margin its text lines start from:
+        right to left, against the right margin."""
         m = self.theme.margins
         if self.script.rtl:
-            return self.theme.page_size[0] - m["right"] - logo.width
+            return self.theme.page_size[0] - m["right"] - width
         return m["left"]
 
     def number(self, n: int) -> str:
@@ -251,10 +252,9 @@ class BriefDocTemplate(BaseDocTemplate):
     def _footer_logo_at(self, logo) -> tuple[float, float]:
         # at the start of the footer line (the right in a right-to-left document),
         # bottom-aligned with the text's descenders; the issuer's name follows it
-        width = self.theme.page_size[0]
         m = self.theme.margins
-        x = width - m["right"] - logo.width if self.script.rtl else m["left"]
-        return x, m["bottom"] * 0.5 - self.pstyles["footer"].fontSize * 0.25
+        return (self._start_x(logo.width),
+                m["bottom"] * 0.5 - self.pstyles["footer"].fontSize * 0.25)
 
     def _say(self, canv, x, y, text, style, right=False) -> float:
         """Draw one line of user text (a name, an organisation) in the style's font, with
