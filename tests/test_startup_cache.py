@@ -63,41 +63,42 @@ def test_a_warm_process_parses_no_yaml_and_no_svg(builds):
     """From a warm cache folder the pack, layout, picture slots, icon sizes and icon forms
     are all read back: PyYAML and svglib (with lxml) are never imported; nor is Babel,
     whose dates and country names were kept."""
-    code = ("import sys; from briefgen.cli import main\n"
-            "try: main(sys.argv[1:])\n"
-            "except SystemExit: pass\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'yaml', 'svglib', 'lxml', 'reportlab', 'babel'}))")
-    out = builds["tmp"] / "modules.pdf"
-    result = subprocess.run(
-        [sys.executable, "-c", code, "brief", "-m", "Graz", "-p", "1", "-p", "4",
-         "--date", DATE, "-o", str(out)], cwd=REPO, capture_output=True, text=True,
-        env={**os.environ, "BRIEFGEN_CACHE_DIR": str(builds["folder"])}, check=True)
-    assert result.stdout.strip().splitlines()[-1] == "['reportlab']"
-    assert out.read_bytes() == builds["uncached"]
+    said = _warm_brief_then(builds, "modules.pdf",
+                            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+                            "{'yaml', 'svglib', 'lxml', 'reportlab', 'babel'}))")
+    assert said == "['reportlab']"
 
 
 def test_a_warm_process_reads_only_the_faces_it_draws_with(builds):
     """From the cache folder a face's tables are read when first used: a brief in
     English never reads the script faces (Arabic, Hebrew, ...) nor unused faces."""
+    said = _warm_brief_then(builds, "lazy.pdf",
+                            "from reportlab.pdfbase import pdfmetrics\n"
+                            "from briefgen.render.fonts import LazyFace\n"
+                            "faces = [f.face for f in pdfmetrics._fonts.values()\n"
+                            "         if isinstance(getattr(f, 'face', None), LazyFace)]\n"
+                            "print(len(faces), sorted(f.name.decode() for f in faces\n"
+                            "                         if '_load' in vars(f)))")
+    count, unread = said.split(" ", 1)
+    assert int(count) >= 13                       # every face came from the cache
+    assert "NotoSansArabic-Bold" in unread and "NotoSansHebrew" in unread
+    assert "NotoSans-Regular" not in unread       # the body text's face was read
+
+
+def _warm_brief_then(builds, name: str, report: str) -> str:
+    """Build the Graz brief in a fresh process from the warm cache folder, then run
+    `report` (Python that prints one line) in that process: the line it printed. The
+    brief must be the bytes built without a cache."""
     code = ("import sys; from briefgen.cli import main\n"
             "try: main(sys.argv[1:])\n"
-            "except SystemExit: pass\n"
-            "from reportlab.pdfbase import pdfmetrics\n"
-            "from briefgen.render.fonts import LazyFace\n"
-            "faces = [f.face for f in pdfmetrics._fonts.values()\n"
-            "         if isinstance(getattr(f, 'face', None), LazyFace)]\n"
-            "print(len(faces), sorted(f.name.decode() for f in faces if '_load' in vars(f)))")
-    out = builds["tmp"] / "lazy.pdf"
+            "except SystemExit: pass\n" + report)
+    out = builds["tmp"] / name
     result = subprocess.run(
         [sys.executable, "-c", code, "brief", "-m", "Graz", "-p", "1", "-p", "4",
          "--date", DATE, "-o", str(out)], cwd=REPO, capture_output=True, text=True,
         env={**os.environ, "BRIEFGEN_CACHE_DIR": str(builds["folder"])}, check=True)
-    count, unread = result.stdout.strip().splitlines()[-1].split(" ", 1)
-    assert int(count) >= 13                       # every face came from the cache
-    assert "NotoSansArabic-Bold" in unread and "NotoSansHebrew" in unread
-    assert "NotoSans-Regular" not in unread       # the body text's face was read
     assert out.read_bytes() == builds["uncached"]
+    return result.stdout.strip().splitlines()[-1]
 
 
 def test_a_face_whose_tables_were_pruned_is_parsed_again(builds, tmp_path):
