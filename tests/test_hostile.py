@@ -279,12 +279,27 @@ def test_signals_in_quick_succession_end_a_two_job_campaign_within_seconds(tmp_p
         pytest.fail("the campaign hung after the signals")
     assert time.monotonic() - started < 15
     assert proc.returncode == 130, err
-    assert err.decode().splitlines()[-1] == "briefgen: interrupted"
+    assert err.decode().splitlines() == ["briefgen: interrupted"]
     data = json.loads((out / "manifest.json").read_text())
     for entry in data["rows"]:
         for f in entry["files"]:
             assert (out / f["path"]).is_file()
     assert not list(out.rglob("*.part")) and not (out / LOCK_NAME).exists()
+
+
+def test_a_campaign_worker_ends_on_sigterm_whatever_the_campaign_does_with_it():
+    """Stopping the pool terminates its workers with SIGTERM. A forked worker that kept the
+    campaign's own handler (KeyboardInterrupt once, then every signal ignored) answered
+    with that exception as the row's result and then waited for rows, never exiting."""
+    from briefgen.campaign.run import interruptible
+    from briefgen.campaign.workers import WorkerPool
+    with interruptible():
+        pool = WorkerPool(1)
+        try:
+            in_worker = pool.submit(signal.getsignal, signal.SIGTERM).result(timeout=120)
+        finally:
+            pool.shutdown()
+    assert in_worker == signal.SIG_DFL
 
 
 # --------------------------------------------------------------------------- malformed input

@@ -54,6 +54,12 @@ def _init_worker(content: Path | None, parent: int | None = None) -> None:
     import signal
     import threading
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # A forked worker inherits the campaign's own SIGTERM handler, which raises
+    # KeyboardInterrupt once and then ignores every later signal. Stopping the pool
+    # terminates the workers with SIGTERM: a worker building a row would hand that
+    # KeyboardInterrupt back as the row's result, wait for the next row and, deaf to any
+    # further SIGTERM, keep the campaign waiting for it to exit, forever.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = parent or os.getppid()
     if os.getppid() != parent:
         os._exit(1)
@@ -103,6 +109,7 @@ class WorkerPool:
         self._waiting: list = []          # heap of (priority, seq, future, fn, args)
         self._seq = itertools.count()
         self._running = 0
+        self._closed = False   # shut down: a row finishing afterwards hands out nothing new
         self._executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
@@ -119,7 +126,7 @@ class WorkerPool:
 
     def _dispatch(self) -> None:
         with self._lock:
-            while self._running < self.jobs and self._waiting:
+            while not self._closed and self._running < self.jobs and self._waiting:
                 _, _, future, fn, args = heapq.heappop(self._waiting)
                 if not future.set_running_or_notify_cancel():
                     continue  # cancelled while it waited
@@ -143,6 +150,7 @@ class WorkerPool:
 
     def shutdown(self, wait: bool = True) -> None:
         with self._lock:
+            self._closed = True
             for _, _, future, _, _ in self._waiting:
                 future.cancel()
             self._waiting.clear()
@@ -152,6 +160,10 @@ class WorkerPool:
         """End the workers at once: waiting for the rows they are building could take a
         while, and after Ctrl-C nobody will write what they return."""
         with self._lock:
+            self._closed = True
+            for _, _, future, _, _ in self._waiting:
+                future.cancel()
+            self._waiting.clear()
             processes = list((getattr(self._executor, "_processes", None) or {}).values())
             self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
