@@ -21,7 +21,8 @@ from briefgen.selection import Profile
 
 DATE = dt.date(2026, 11, 23)
 
-VALUES = [0, 7, -3, 2.5, 1e-7, 123456.789, True, False, None, "", "/Type", "plain",
+VALUES = [0, 7, -3, 2.5, 1e-7, 123456.789, -0.0, 0.0, 1.0, 1, 2 ** 40, float("nan"),
+          True, False, None, "", "/Type", "plain",
           "café", Text("(already PDF)"), b"bytes", pdfdoc.PDFString("a (string)"),
           pdfdoc.PDFName("Name"), [1, 2]]
 
@@ -32,7 +33,7 @@ def _original(name):
 
 def test_tokens_format_as_reportlab_formats_them():
     doc = pdfdoc.PDFDocument()
-    for value in VALUES:
+    for value in VALUES * 2:     # the second time from what was remembered
         with pdfwrite.disabled():
             expected = pdfdoc.format(value, doc)
         assert pdfwrite.pdf_format(value, doc) == expected, value
@@ -55,6 +56,18 @@ def test_dictionaries_and_arrays_format_as_reportlab_formats_them(multiline):
         expected = [pdfdoc.format(o, doc) for o in dicts + arrays]
     assert [pdfwrite.dictionary_format(o, doc) for o in dicts] == expected[:len(dicts)]
     assert [pdfwrite.array_format(o, doc) for o in arrays] == expected[len(dicts):]
+
+
+def test_text_strings_format_as_reportlab_formats_them():
+    doc = pdfdoc.PDFDocument()
+    strings = [pdfdoc.PDFString(s, escape=e) for s in ("Link", "a (b) \\ c", "Łódź", "مرحبا",
+                                                       "", "x\ny") for e in (1, 0, 2, 4, 7)]
+    strings += [pdfdoc.PDFString(b"bytes (raw)"), pdfdoc.PDFString("raw", enc="raw"),
+                pdfdoc.PDFString("utf", enc="utf_16_be")]
+    for s in strings * 2:     # the second time from what was remembered
+        with pdfwrite.disabled():
+            expected = pdfdoc.format(s, doc)
+        assert pdfwrite.pdf_format(s, doc) == s.format(doc) == expected, (s.s, s.escape)
 
 
 def test_references_format_as_reportlab_formats_them():

@@ -43,6 +43,7 @@ from briefgen.render.fastpaths import Shortcuts
 
 SHORTCUTS = Shortcuts({
     "format": (pdfdoc, "format"),
+    "PDFString.format": (pdfdoc.PDFString, "format"),
     "PDFDictionary.format": (pdfdoc.PDFDictionary, "format"),
     "PDFArray.format": (pdfdoc.PDFArray, "format"),
     "PDFObjectReference.format": (pdfdoc.PDFObjectReference, "format"),
@@ -54,14 +55,32 @@ _generic = _ORIGINAL["format"]
 _fp_str = pdfdoc.fp_str
 
 
+_NUMBERS: dict = {}     # int or float -> its fp_str bytes (0.0 and -0.0 are both "0")
+
+
+def _number(element) -> bytes:
+    if len(_NUMBERS) >= 16384:
+        _NUMBERS.clear()
+    b = _NUMBERS[element] = _fp_str(element).encode("ascii")
+    return b
+
+
 def pdf_format(element, document, toplevel=0):
     t = type(element)
-    if t is int or t is float:
-        return _fp_str(element).encode("ascii")
+    if t is float or t is int:
+        # int 1 and float 1.0 are one key: fp_str writes both as "1"
+        b = _NUMBERS.get(element)
+        return b if b is not None else _number(element)
     if t is str:
         return pdfdoc.pdfdocEnc(element)
     if t is bytes:
         return element
+    f = _OBJECTS.get(t)
+    # ReportLab's dispatcher would call the object's own format (the classes below have
+    # no __RefOnly__); a comment is written only outside invariant mode
+    if f is not None and "__RefOnly__" not in element.__dict__ and (
+            not rl_config.pdfComments or rl_config.invariant):
+        return f(element, document)
     return _generic(element, document, toplevel)
 
 
@@ -121,6 +140,27 @@ def reference_format(self, document):
     if type(n) is int and type(v) is int:
         return b"%d %d R" % (n, v)
     return _ORIGINAL["PDFObjectReference.format"](self, document)
+
+
+_STRINGS: dict[tuple, bytes] = {}
+
+
+def string_format(self, document):
+    """`PDFString.format`: the bytes of a text string with automatic encoding and no
+    encryption depend only on the text and the escape flags, and the same strings (link
+    contents, addresses, titles) are written in every document: remembered."""
+    s = self.s
+    if type(s) is not str or type(self) is not pdfdoc.PDFString or \
+            getattr(self, "enc", "auto") != "auto" or \
+            not isinstance(document.encrypt, pdfdoc.NoEncryption):
+        return _ORIGINAL["PDFString.format"](self, document)
+    key = (s, getattr(self, "escape", 1))
+    b = _STRINGS.get(key)
+    if b is None:
+        if len(_STRINGS) >= 4096:
+            _STRINGS.clear()
+        b = _STRINGS[key] = _ORIGINAL["PDFString.format"](self, document)
+    return b
 
 
 # --------------------------------------------------------------------------- shown text
@@ -193,8 +233,16 @@ def set_fill_color(self, aColor, alpha=None):
         self.setFillAlpha(aColor.alpha)
 
 
+_OBJECTS = {
+    pdfdoc.PDFDictionary: dictionary_format,
+    pdfdoc.PDFArray: array_format,
+    pdfdoc.PDFObjectReference: reference_format,
+    pdfdoc.PDFString: string_format,
+}
+
 SHORTCUTS.fast = {
     "format": pdf_format,
+    "PDFString.format": string_format,
     "PDFDictionary.format": dictionary_format,
     "PDFArray.format": array_format,
     "PDFObjectReference.format": reference_format,
