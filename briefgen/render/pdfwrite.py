@@ -44,6 +44,8 @@ from briefgen.render.fastpaths import Shortcuts
 SHORTCUTS = Shortcuts({
     "format": (pdfdoc, "format"),
     "PDFString.format": (pdfdoc.PDFString, "format"),
+    "LinkAnnotation.format": (pdfdoc.LinkAnnotation, "format"),
+    "Destination.format": (pdfdoc.Destination, "format"),
     "PDFDictionary.format": (pdfdoc.PDFDictionary, "format"),
     "PDFArray.format": (pdfdoc.PDFArray, "format"),
     "PDFObjectReference.format": (pdfdoc.PDFObjectReference, "format"),
@@ -55,24 +57,32 @@ _generic = _ORIGINAL["format"]
 _fp_str = pdfdoc.fp_str
 
 
-_NUMBERS: dict = {}     # int or float -> its fp_str bytes (0.0 and -0.0 are both "0")
+# The bytes of each number (ReportLab's fp_str) and of each short text token (names
+# such as "/Annot", mostly), remembered: the same few thousand are written in every
+# document. int 1 and float 1.0 are one key (fp_str writes both "1", and 0.0 and -0.0
+# both "0"); a str is never equal to a number; only these exact types are looked up.
+_TOKENS: dict = {}
+_TOKENS_MAX = 16384
 
 
-def _number(element) -> bytes:
-    if len(_NUMBERS) >= 16384:
-        _NUMBERS.clear()
-    b = _NUMBERS[element] = _fp_str(element).encode("ascii")
+def _token(element) -> bytes:
+    if type(element) is str:
+        b = pdfdoc.pdfdocEnc(element)
+        if len(element) > 64:
+            return b
+    else:
+        b = _fp_str(element).encode("ascii")
+    if len(_TOKENS) >= _TOKENS_MAX:
+        _TOKENS.clear()
+    _TOKENS[element] = b
     return b
 
 
 def pdf_format(element, document, toplevel=0):
     t = type(element)
-    if t is float or t is int:
-        # int 1 and float 1.0 are one key: fp_str writes both as "1"
-        b = _NUMBERS.get(element)
-        return b if b is not None else _number(element)
-    if t is str:
-        return pdfdoc.pdfdocEnc(element)
+    if t is float or t is int or t is str:
+        b = _TOKENS.get(element)
+        return b if b is not None else _token(element)
     if t is bytes:
         return element
     f = _OBJECTS.get(t)
@@ -98,13 +108,31 @@ def _name(key, document) -> bytes:
     return name
 
 
+def _values(values, document) -> list:
+    """Each value formatted as `pdf_format` formats it (its common cases inline)."""
+    out = []
+    add = out.append
+    tokens = _TOKENS
+    for v in values:
+        t = type(v)
+        if t is str or t is int or t is float:
+            b = tokens.get(v)
+            add(b if b is not None else _token(v))
+        elif t is bytes:
+            add(v)
+        else:
+            add(pdf_format(v, document))
+    return out
+
+
 def dictionary_format(self, document, IND=b"\n "):
     d = self.dict
     keys = list(d.keys())
     if not isinstance(d, OrderedDict):
         keys.sort()
-    fmt = pdf_format
-    L = [_name(k, document) + b" " + fmt(d[k], document) for k in keys]
+    names = _NAMES
+    L = [(names.get(k) or _name(k, document)) + b" " + v
+         for k, v in zip(keys, _values([d[k] for k in keys], document))]
     if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
         L = IND.join(L)
     else:
@@ -117,8 +145,7 @@ def dictionary_format(self, document, IND=b"\n "):
 
 
 def array_format(self, document, IND=b"\n "):
-    fmt = pdf_format
-    L = [fmt(e, document) for e in self.sequence]
+    L = _values(self.sequence, document)
     if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
         L = IND.join(L)
     else:
@@ -161,6 +188,61 @@ def string_format(self, document):
             _STRINGS.clear()
         b = _STRINGS[key] = _ORIGINAL["PDFString.format"](self, document)
     return b
+
+
+# --------------------------------------------------------------------------- links
+
+_Annotation = pdfdoc.Annotation
+_LinkAnnotation = pdfdoc.LinkAnnotation
+_PERMITTED: dict[tuple, frozenset] = {}
+
+
+def link_annotation_format(self, document):
+    """`Annotation.format` of a link (~117 per full brief): the dictionary ReportLab's
+    `LinkAnnotation.Dict` and `Annotation.AnnotationDict` make, made without their
+    keyword-argument rounds, then formatted as above."""
+    cls = type(self)
+    if cls.Dict is not _LinkAnnotation.Dict or cls.AnnotationDict is not \
+            _Annotation.AnnotationDict or cls.cvtdict is not _Annotation.cvtdict:
+        return _ORIGINAL["LinkAnnotation.format"](self, document)
+    kw = dict(self.otherkw)
+    kw["Border"] = self.Border
+    kw["Rect"] = self.Rect
+    kw["Contents"] = self.Contents
+    kw["Subtype"] = "/Link"
+    kw["Dest"] = self.Destination
+    escape = kw.pop("escape", 1)
+    d = dict(cls.defaults)
+    d.update(kw)
+    for name in cls.required:
+        if name not in d:
+            return _ORIGINAL["LinkAnnotation.format"](self, document)   # its error
+    rect = d["Rect"]
+    if not isinstance(rect, (str, bytes)):
+        d["Rect"] = pdfdoc.PDFArray(rect)
+    d["Contents"] = pdfdoc.PDFString(d["Contents"], escape)
+    key = (cls.permitted, cls)
+    permitted = _PERMITTED.get(key)
+    if permitted is None:
+        permitted = _PERMITTED[key] = frozenset(cls.permitted)
+    if not permitted.issuperset(d):
+        return _ORIGINAL["LinkAnnotation.format"](self, document)       # its error
+    return dictionary_format(pdfdoc.PDFDictionary(d), document)
+
+
+_XYZ = pdfdoc.PDFDestinationXYZ
+
+
+def destination_format(self, document):
+    """`Destination.format` with its XYZ array formatted as above (the links' and the
+    outline's destinations)."""
+    f, p = self.fmt, self.page
+    if f is None or p is None or type(f) is not _XYZ:
+        return _ORIGINAL["Destination.format"](self, document)
+    f.page = p
+    a = pdfdoc.PDFArray([document.Reference(p), pdfdoc.PDFName(f.typename), f.left, f.top,
+                         f.zoom])
+    return array_format(a, document)
 
 
 # --------------------------------------------------------------------------- shown text
@@ -238,11 +320,14 @@ _OBJECTS = {
     pdfdoc.PDFArray: array_format,
     pdfdoc.PDFObjectReference: reference_format,
     pdfdoc.PDFString: string_format,
+    pdfdoc.Destination: destination_format,
 }
 
 SHORTCUTS.fast = {
     "format": pdf_format,
     "PDFString.format": string_format,
+    "LinkAnnotation.format": link_annotation_format,
+    "Destination.format": destination_format,
     "PDFDictionary.format": dictionary_format,
     "PDFArray.format": array_format,
     "PDFObjectReference.format": reference_format,
