@@ -102,10 +102,24 @@ def test_documents_one_after_another_are_byte_identical_with_the_shortcuts(refer
                                                                           monkeypatch):
     monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
     pdfwrite._RUNS.clear()
+    pdfwrite._DEFLATED.clear()
+    pdfwrite._SEEN.clear()
+    made = {"makeSubset": 0, "deflate": 0}
+    for name in made:
+        def counted(*args, _f=pdfwrite._ORIGINAL[name], _name=name):
+            made[_name] += 1
+            return _f(*args)
+        monkeypatch.setitem(pdfwrite._ORIGINAL, name, counted)
     ws = Workspace()
     got = [ws.build("brief", Profile(municipality=name, all=True, date=DATE)).pdf
            for name in ROWS]
     assert pdfwrite._RUNS   # runs remembered and, from the second document on, reused
+    # font subsets made once for the same glyphs (Malmö's again in the last brief) and
+    # streams compressed once for the same bytes: reused, and the bytes still the same
+    embedded = sum(pdf.count(b"/Length1 ") for pdf in got)    # one per subset's file
+    assert 0 < made["makeSubset"] < embedded
+    streams = sum(pdf.count(b"/FlateDecode") for pdf in got)
+    assert pdfwrite._DEFLATED and 0 < made["deflate"] < streams
     assert got[:4] == references[:4]
     assert got[4] == references[0]   # Malmö again, after three other documents
     assert ws.build("factsheet", Profile(municipality="Zürich", date=DATE),

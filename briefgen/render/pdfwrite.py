@@ -36,7 +36,7 @@ from collections import OrderedDict
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen.textobject import PDFTextObject, _PDFColorSetter
 
 from briefgen.render.fastpaths import Shortcuts
@@ -51,6 +51,8 @@ SHORTCUTS = Shortcuts({
     "PDFObjectReference.format": (pdfdoc.PDFObjectReference, "format"),
     "PDFTextObject._formatText": (PDFTextObject, "_formatText"),
     "setFillColor": (_PDFColorSetter, "setFillColor"),
+    "makeSubset": (ttfonts.TTFontFace, "makeSubset"),
+    "deflate": (pdfdoc.PDFStreamFilterZCompress, "encode"),
 })
 _ORIGINAL = SHORTCUTS.original
 _generic = _ORIGINAL["format"]
@@ -291,6 +293,64 @@ def format_text(self, text):
     return code
 
 
+# --------------------------------------------------------------------------- fonts, streams
+
+
+def make_subset(self, subset):
+    """`TTFontFace.makeSubset`, remembered on the face: a subset's file depends only on
+    the face's tables and on the glyph each of its codes maps to, and the documents of a
+    campaign embed the same subsets again and again (ReportLab numbers ASCII as itself
+    and the other characters in the order a document first uses them, so rows whose
+    names use the same letters make the same subsets). The key is the codes and their
+    glyphs, so a code mapped to another glyph since (shaping adds private codes) makes
+    the subset afresh."""
+    glyphs = self.charToGlyph
+    codes = tuple(subset)
+    key = (codes, tuple([glyphs.get(c, 0) for c in codes]))
+    known = self.__dict__.get("_briefgen_subsets")
+    if known is None:
+        known = self.__dict__["_briefgen_subsets"] = {}
+    data = known.get(key)
+    if data is None:
+        data = _ORIGINAL["makeSubset"](self, subset)
+        if len(known) >= 8:
+            known.clear()
+        known[key] = data
+    return data
+
+
+# Compressed streams seen twice are remembered (font files, ToUnicode maps, the page
+# number forms and any page a campaign's documents share); a stream seen once only
+# leaves its hash. Bounded by the bytes kept.
+_DEFLATED: dict = {}
+_DEFLATED_SIZE = [0]
+_DEFLATED_MAX = 4 << 20
+_SEEN: set = set()
+
+
+def deflate(self, text):
+    t = type(text)
+    if type(self) is not pdfdoc.PDFStreamFilterZCompress or (t is not bytes and t is not str):
+        return _ORIGINAL["deflate"](self, text)
+    out = _DEFLATED.get(text)
+    if out is not None:
+        return out
+    out = _ORIGINAL["deflate"](self, text)
+    h = hash(text)
+    if h in _SEEN:
+        size = len(text) + len(out)
+        if _DEFLATED_SIZE[0] + size > _DEFLATED_MAX:
+            _DEFLATED.clear()
+            _DEFLATED_SIZE[0] = 0
+        _DEFLATED[text] = out
+        _DEFLATED_SIZE[0] += size
+    else:
+        if len(_SEEN) >= 2048:
+            _SEEN.clear()
+        _SEEN.add(h)
+    return out
+
+
 # --------------------------------------------------------------------------- colours
 
 _RG: dict[tuple, str] = {}
@@ -333,6 +393,8 @@ SHORTCUTS.fast = {
     "PDFObjectReference.format": reference_format,
     "PDFTextObject._formatText": format_text,
     "setFillColor": set_fill_color,
+    "makeSubset": make_subset,
+    "deflate": deflate,
 }
 install = SHORTCUTS.install
 disabled = SHORTCUTS.disabled

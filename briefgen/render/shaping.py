@@ -120,8 +120,23 @@ _NEXT_PRIVATE = 0xF0000          # supplementary private use area A: never a rea
 _PRIVATE_TEXT: dict[int, str] = {}
 
 
+_CMAPS: dict[tuple, str] = {}
+
+
 def _to_unicode_cmap(fontname, subset):
-    """ReportLab's ToUnicode CMap, with the letters each shaped glyph stands for."""
+    """ReportLab's ToUnicode CMap, with the letters each shaped glyph stands for;
+    remembered, since a campaign's documents embed the same subsets (a private code
+    stands for the same letters once given out)."""
+    key = (fontname, tuple(subset))
+    cmap = _CMAPS.get(key)
+    if cmap is None:
+        if len(_CMAPS) >= 64:
+            _CMAPS.clear()
+        cmap = _CMAPS[key] = _make_to_unicode_cmap(fontname, subset)
+    return cmap
+
+
+def _make_to_unicode_cmap(fontname, subset):
     entries = []
     for i, v in enumerate(subset):
         text = _PRIVATE_TEXT.get(v)
