@@ -324,7 +324,7 @@ def make_subset(self, subset):
 # leaves its hash. Bounded by the bytes kept.
 _DEFLATED: dict = {}
 _DEFLATED_SIZE = [0]
-_DEFLATED_MAX = 4 << 20
+_DEFLATED_MAX = 2 << 20
 _SEEN: set = set()
 
 
