@@ -36,6 +36,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Paragraph
 
+from briefgen.render import replay
+
 # Custom structure types and the standard ones they stand for.
 ROLE_MAP = {"Box": "Div"}
 
@@ -632,6 +634,7 @@ class TaggedParagraph(Paragraph):
     """A Paragraph that draws its text into its `ParaTag` (split pieces share it)."""
 
     _tag: ParaTag | None = None
+    drawPara = replay.draw_para     # drawn lines replayed in later documents
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)

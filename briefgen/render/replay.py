@@ -1,0 +1,476 @@
+"""Paragraph drawing replayed: a paragraph drawn once is drawn again from what it did.
+
+A campaign sets the same pack paragraphs in every row, and their line breaks are shared
+(linebreaks.BreakStore hands every document the same broken lines, the same object).
+Drawing them was ~40% of a campaign document: ReportLab's `drawPara` works out, line by
+line and word by word, the moves, spacing, colours and font switches of each line, where
+each link's rectangle goes, and so on, and all of that comes out the same every time.
+
+So the first time a paragraph's lines are drawn (in a given context: see `_context`),
+its drawing is recorded as a tape: the operators it wrote that depend on nothing but the
+paragraph ("literals": text moves, word spacing, colours), and between them the calls
+whose result depends on the document, kept as calls:
+
+- each run of shown text (`_textOut`), since its bytes are the font subset's codes in
+  this document and its font switch names this document's subset;
+- the tagging calls: the text object begun (`beginText`: its first marked-content
+  sequence, with this page's MCID), the inline markers (which close and open sequences),
+  `drawText` (closes the last one, places footnotes);
+- link annotations (`linkRect`, `linkURL`: their rectangles go through the current
+  transform, and tagging gives each its structure parent), bookmarks (`bookmarkHorizontal`),
+  the bullet (`_drawBullet`: its text is a text run of its own, and the list label's
+  sequence), and the canvas state (`saveState`, `restoreState`, `setFillColor`).
+
+Replaying appends the literals and makes those calls, with the same arguments, in the
+same order, so that the page content, the structure tree, the annotations and the fonts'
+code assignments come out byte for byte as a fresh `drawPara` makes them (the tests build
+documents with replay on and off and compare the files). A paragraph whose drawing does
+anything else (an inline image, an underline, another callback, a standard Type 1 font)
+is not recorded: it is drawn by ReportLab every time.
+
+Tapes hang off the broken lines (`blPara`) in a WeakKeyDictionary: they live as long as
+the line-break store keeps those lines, so their number is bounded by that store.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from weakref import WeakKeyDictionary
+
+from reportlab.pdfbase.pdfdoc import fp_str as _fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import paragraph as _rl
+from reportlab.platypus.paragraph import Paragraph
+
+from briefgen.render.linebreaks import ById, style_key
+
+_DRAW_PARA = Paragraph.drawPara
+_DRAW_BULLET = _rl._drawBullet
+
+# tape operations
+_CANVAS, _TEXT_CODE, _RUN, _CALL, _BEGIN, _MARKER, _BULLET = range(7)
+
+# the canvas calls kept as calls; drawing anything else means no tape
+_CALLS = ("saveState", "restoreState", "setFillColor", "drawText", "linkRect", "linkURL",
+          "bookmarkHorizontal")
+_REFUSED = ("drawImage", "drawInlineImage", "line", "lines", "drawPath", "setFont")
+
+enabled = True
+_TAPES: WeakKeyDictionary = WeakKeyDictionary()   # blPara -> {context: tape, _SEEN or ()}
+_SEEN = object()
+# paragraphs replayed, recorded, found not replayable; replays whose text runs were
+# written from the document's codes (the rest formatted by the text object)
+stats = {"played": 0, "recorded": 0, "refused": 0, "fast": 0}
+
+
+@contextmanager
+def disabled():
+    """Every paragraph drawn by ReportLab while it lasts (the reference in the tests)."""
+    global enabled
+    was, enabled = enabled, False
+    try:
+        yield
+    finally:
+        enabled = was
+
+
+def clear() -> None:
+    _TAPES.clear()
+
+
+def _context(para, canv):
+    """What a paragraph's drawing depends on besides its broken lines: its style's values,
+    its size and bullet, and the canvas state it starts from (tagging, the font a new
+    text object inherits). None when it is not to be replayed."""
+    bullet = para.bulletText
+    if bullet is not None and type(bullet) is not str:
+        return None
+    style = para.style
+    skey = style_key(style)
+    if isinstance(skey, ById):
+        skey = style       # held by the key, so that its id is not reused meanwhile
+    offsets = getattr(para, "_offsets", None)
+    tag = getattr(para, "_tag", None)
+    tagger = getattr(canv, "tagger", None)
+    if tag is not None and tagger is not None:
+        tagging = (bool(canv._mc_stack), len(tag.carry), tag.label is None)
+    else:
+        tagging = None
+    return (para.__class__, skey, para.width, para.height, bullet,
+            tuple(offsets) if offsets is not None else None,
+            getattr(para, "_JustifyLast", False), getattr(para, "autoLeading", None),
+            tagging, canv._fontname, canv._fontsize, canv._leading)
+
+
+def draw_para(self, debug=0):
+    """Paragraph.drawPara, replayed when this paragraph's lines were drawn before in the
+    same context."""
+    if debug or not enabled:
+        return _DRAW_PARA(self, debug)
+    bl = self.blPara
+    canv = self.canv
+    try:
+        tapes = _TAPES.get(bl)
+    except TypeError:
+        return _DRAW_PARA(self, debug)
+    key = _context(self, canv)
+    if key is None:
+        return _DRAW_PARA(self, debug)
+    if tapes is None:
+        # first seen: drawn as usual (a paragraph only one document draws, a town's own,
+        # is never recorded; nor is anything in a process that builds one document)
+        _TAPES[bl] = {key: _SEEN}
+        return _DRAW_PARA(self, debug)
+    tape = tapes.get(key)
+    if tape is None or tape is _SEEN:
+        # seen before: recorded as it is drawn
+        tape = tapes[key] = _record(self, canv)
+        stats["recorded" if tape else "refused"] += 1
+        return None
+    if tape:
+        stats["played"] += 1
+        return _play(self, canv, tape)
+    return _DRAW_PARA(self, debug)     # not replayable
+
+
+# ------------------------------------------------------------------------- replaying
+
+
+def _tables(canv, fonts):
+    """Per font of a tape, this document's code table, if every character the tape shows
+    in it already has its code (below 256) and the font its subset name as when the tape
+    was recorded: then its text runs are these characters' codes, and showing them
+    assigns nothing. Else None (the runs are formatted by the text object)."""
+    doc = canv._doc
+    known = getattr(doc, "_briefgen_known", None)    # kept by fastpaths.split_string
+    if known is None:
+        return None
+    tables = {}
+    for font, name, chars in fonts:
+        k = known.get(font)
+        if k is None or not k.chars.issuperset(chars):
+            return None
+        state = font.state.get(doc)
+        if state is None or state.internalName != name:
+            return None
+        tables[font] = k.table
+    return tables
+
+
+def _play(para, canv, tape) -> None:
+    ccode = canv._code
+    tx = None
+    tables = _tables(canv, tape.fonts) if tape.fonts else None
+    if tables is not None:
+        stats["fast"] += 1
+    escape = canv._escape
+    for op in tape.ops:
+        kind = op[0]
+        if kind == _RUN:
+            _, text, tstar, fontname, fontsize, leading, reset, entry, fast = op
+            if reset:
+                tx._curSubset = -1
+            if fast is not None and tables is not None and tx._curSubset == entry:
+                # what the text object's _textOut would append, from this document's codes
+                font, shown, prefix, suffix, ink, flags = fast
+                if shown:
+                    tx._code.append(f"{prefix}({escape(shown.translate(tables[font]).encode('latin-1'))}) Tj{suffix}")
+                    tx._curSubset = 0
+                    if flags:   # LineText's bookkeeping
+                        tx._shown = True
+                        if ink:
+                            tx._ink = True
+                else:
+                    tx._code.append(suffix)
+                if flags and tstar:
+                    tx.lines_left -= 1
+                continue
+            tx._fontname = fontname
+            tx._fontsize = fontsize
+            tx._leading = leading
+            tx._textOut(text, tstar)
+        elif kind == _TEXT_CODE:
+            code = tx._code
+            if op[1]:
+                del code[-1]
+            code.extend(op[2])
+        elif kind == _CALL:
+            _, name, args, kw, at = op
+            if at:
+                args = list(args)
+                for i in at:
+                    args[i] = tx
+            getattr(canv, name)(*args, **kw)
+        elif kind == _CANVAS:
+            if op[1]:
+                del ccode[-1]
+            ccode.extend(op[2])
+        elif kind == _MARKER:
+            _, name, label_kind, label, cur_x, cur_y, leading = op
+            canv._curr_tx_info = dict(tx=tx, cur_x=cur_x, cur_y=cur_y, leading=leading,
+                                      xs=None)
+            try:
+                canv.getNamedCB(name)(canv, label_kind, label)
+            finally:
+                del canv._curr_tx_info
+        elif kind == _BEGIN:
+            tx = para.beginText(op[1], op[2])
+            tx.__dict__.update(op[3])
+        else:   # _BULLET
+            _DRAW_BULLET(canv, op[1], op[2], op[3], para.style, op[4])
+
+
+# ------------------------------------------------------------------------- recording
+
+
+class _Refused(Exception):
+    pass
+
+
+class _List:
+    """One code list's literal part between two calls: what was appended to it (and
+    whether its last entry was replaced, as a text move merged into the one before)."""
+
+    __slots__ = ("code", "n", "last", "literal_tail", "op")
+
+    def __init__(self, code, op):
+        self.code = code
+        self.op = op
+        self.literal_tail = False   # is the last entry a literal (one a call did not make)?
+        self.mark()
+
+    def mark(self):
+        code = self.code
+        self.n = len(code)
+        self.last = code[-1] if code else None
+
+    def flush(self, ops) -> None:
+        code, n = self.code, self.n
+        if len(code) < n:
+            raise _Refused("entries removed")
+        cut = 0
+        if n and code[n - 1] is not self.last:
+            if not self.literal_tail:
+                raise _Refused("a call's output changed")
+            cut, n = 1, n - 1
+        new = code[n:]
+        if cut or new:
+            ops.append((self.op, cut, tuple(new)))
+            self.literal_tail = True
+        self.mark()
+
+    def after_call(self) -> None:
+        code = self.code
+        if len(code) != self.n or (code and code[-1] is not self.last):
+            self.literal_tail = False
+        self.mark()
+
+
+class _Recorder:
+    def __init__(self, para, canv):
+        self.para = para
+        self.canv = canv
+        self.ops: list = []
+        self.depth = 0
+        self.canvas = _List(canv._code, _CANVAS)
+        self.text: _List | None = None
+        self.tx = None
+        self.refused: str | None = None
+        self.fonts: dict = {}    # font -> (subset name, characters shown by fast runs)
+
+    def flush(self) -> None:
+        if self.refused:
+            return
+        try:
+            if self.canv._code is not self.canvas.code:
+                raise _Refused("the canvas code list was replaced")
+            self.canvas.flush(self.ops)
+            if self.text is not None:
+                if self.tx._code is not self.text.code:
+                    raise _Refused("the text object's code list was replaced")
+                self.text.flush(self.ops)
+        except _Refused as e:
+            self.refused = str(e)
+
+    def after_call(self) -> None:
+        if self.refused:
+            return
+        self.canvas.after_call()
+        if self.text is not None:
+            self.text.after_call()
+
+    def call(self, op, real, args, kw=None):
+        """Record `op`, then make the real call (nested calls pass through)."""
+        if self.depth:
+            return real(*args, **(kw or {}))
+        self.flush()
+        self.ops.append(op)
+        self.depth += 1
+        try:
+            return real(*args, **(kw or {}))
+        finally:
+            self.depth -= 1
+            self.after_call()
+
+    # -- the hooks
+
+    def canvas_call(self, name, real):
+        def hook(*args, **kw):
+            if self.depth:
+                return real(*args, **kw)
+            at = tuple(i for i, a in enumerate(args) if a is self.tx and a is not None)
+            if self.tx is not None and any(a is self.tx for a in kw.values()):
+                self.refused = self.refused or "text object passed by keyword"
+            return self.call((_CALL, name, args, dict(kw), at), real, args, kw)
+        return hook
+
+    def refused_call(self, name, real):
+        def hook(*args, **kw):
+            if not self.depth:
+                self.refused = self.refused or name
+            return real(*args, **kw)
+        return hook
+
+    def named_cb(self, real_get):
+        def get(name):
+            func = real_get(name)
+            if func is None or self.depth:
+                return func
+
+            def marker(canv, kind, label):
+                info = canv._curr_tx_info
+                if name != "tag" or info.get("tx") is not self.tx:
+                    self.refused = self.refused or f"callback {name}"
+                op = (_MARKER, name, kind, label, info.get("cur_x"), info.get("cur_y"),
+                      info.get("leading"))
+                return self.call(op, func, (canv, kind, label))
+            return marker
+        return get
+
+    def begin_text(self, real):
+        def hook(x=0, y=0):
+            if self.depth or self.tx is not None:
+                self.refused = self.refused or "a second text object"
+                return real(x, y)
+            op = [_BEGIN, x, y, {}]
+            tx = self.call(op, real, (x, y))
+            self.begin_op = op
+            self.tx = tx
+            self.text = _List(tx._code, _TEXT_CODE)
+            tx._textOut = self.text_out(tx, tx._textOut)
+            return tx
+        return hook
+
+    def text_out(self, tx, real):
+        formatted = []
+        real_format = tx._formatText
+
+        def format_text(text):
+            out = real_format(text)
+            formatted.append((text, out))
+            return out
+        tx._formatText = format_text
+
+        def hook(text, TStar=0):
+            if self.depth:
+                return real(text, TStar)
+            font = getFont(tx._fontname)
+            if not font._dynamicFont:
+                self.refused = self.refused or "a standard font"
+            reset = tx._curSubset == -1
+            op = [_RUN, text, TStar, tx._fontname, tx._fontsize, tx._leading, reset,
+                  tx._curSubset, None]
+            del formatted[:]
+            n = len(tx._code)
+            self.call(op, real, (text, TStar))
+            if len(formatted) == 1 and len(tx._code) == n + 1:
+                op[8] = self.fast_run(tx, font, op, *formatted[0], tx._code[-1])
+            return None
+        return hook
+
+    def fast_run(self, tx, font, op, shown, out, appended):
+        """How the run can be shown again without formatting: (font, the text shown,
+        the font switch before it, what follows, whether it has ink), or None."""
+        from briefgen.render.tags import LineText   # tags imports this module
+        suffix = " T*" if op[2] else ""
+        flags = isinstance(tx, LineText)
+        if type(tx) not in (LineText, PDFTextObject) or appended != out + suffix:
+            return None
+        if not shown:
+            return (font, "", "", suffix, False, flags) if out == "" else None
+        ink = not shown.isspace()
+        doc = self.canv._doc
+        split = font.splitString(shown, doc)
+        if len(split) != 1 or split[0][0] != 0 or tx._curSubset != 0:
+            return None
+        prefix = ""
+        if op[7] != 0:
+            prefix = (f"{font.getSubsetInternalName(0, doc)} {_fp_str(op[4])} Tf "
+                      f"{_fp_str(op[5])} TL ")
+        if out != f"{prefix}({self.canv._escape(split[0][1])}) Tj":
+            return None
+        state = font.state[doc]
+        entry = self.fonts.get(font)
+        if entry is None:
+            entry = self.fonts[font] = (state.internalName, set())
+        elif entry[0] != state.internalName:
+            return None
+        entry[1].update(shown)
+        return (font, shown, prefix, suffix, ink, flags)
+
+    def bullet(self, canvas, offset, cur_y, bulletText, style, rtl):
+        if self.depth or canvas is not self.canv or style is not self.para.style:
+            if not self.depth:
+                self.refused = self.refused or "a bullet drawn elsewhere"
+            return _DRAW_BULLET(canvas, offset, cur_y, bulletText, style, rtl)
+        return self.call((_BULLET, offset, cur_y, bulletText, rtl), _DRAW_BULLET,
+                         (canvas, offset, cur_y, bulletText, style, rtl))
+
+
+def _record(para, canv):
+    """Draw `para` with ReportLab, recording what it does: the tape, or () when its
+    drawing cannot be replayed."""
+    rec = _Recorder(para, canv)
+    cd = canv.__dict__
+    names = (*_CALLS, *_REFUSED, "getNamedCB")
+    before = {n: cd[n] for n in names if n in cd}
+    for name in _CALLS:
+        cd[name] = rec.canvas_call(name, getattr(canv, name))
+    for name in _REFUSED:
+        real = getattr(canv, name, None)
+        if real is not None:
+            cd[name] = rec.refused_call(name, real)
+    cd["getNamedCB"] = rec.named_cb(canv.getNamedCB)
+    para.__dict__["beginText"] = rec.begin_text(para.beginText)
+    _rl._drawBullet = rec.bullet
+    ok = False
+    try:
+        _DRAW_PARA(para, 0)
+        rec.flush()
+        ok = True
+    finally:
+        _rl._drawBullet = _DRAW_BULLET
+        for name in names:
+            cd.pop(name, None)
+        cd.update(before)
+        para.__dict__.pop("beginText", None)
+        if rec.tx is not None:
+            rec.tx.__dict__.pop("_textOut", None)
+            rec.tx.__dict__.pop("_formatText", None)
+    if not ok or rec.refused or rec.tx is None:
+        return ()
+    tx = rec.tx
+    rec.begin_op[3] = {k: tx.__dict__[k] for k in ("preformatted", "direction")
+                       if k in tx.__dict__}
+    ops = [tuple(op) if isinstance(op, list) else op for op in rec.ops]
+    fonts = tuple((font, name, frozenset(chars)) for font, (name, chars) in rec.fonts.items())
+    return _Tape(tuple(ops), fonts)
+
+
+class _Tape:
+    __slots__ = ("ops", "fonts")
+
+    def __init__(self, ops, fonts):
+        self.ops = ops
+        self.fonts = fonts
