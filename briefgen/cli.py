@@ -234,6 +234,17 @@ class BriefgenGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
+            self._main(args, prog_name, complete_var, **extra)
+        finally:
+            if args is None:   # this process's own arguments: the process ends now
+                # The collection Python makes as it exits would walk every object the
+                # command made and kept (modules, fonts, kept layout), only to free
+                # memory the process gives back anyway: a seventh of a whole `brief`
+                # process. Frozen objects are left out of it.
+                gc.freeze()
+
+    def _main(self, args, prog_name, complete_var, **extra):
+        try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "briefgen"
