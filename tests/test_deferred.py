@@ -23,3 +23,23 @@ def test_the_deferred_url_pattern_answers_what_reportlab_answers():
             assert lazy._compiled is None
     assert lazy._compiled is not None
     assert lazy.pattern == pattern and lazy.flags == real.flags
+
+
+def test_harfbuzz_is_imported_by_its_first_use_in_reportlab():
+    """ttfonts' `uharfbuzz` stands in for the module until something reads from it; it
+    is true, so TrueType fonts stay shapable, as with the module itself."""
+    import subprocess
+    import sys
+    code = (
+        "import sys\n"
+        "import briefgen.render\n"
+        "from reportlab.pdfbase import ttfonts\n"
+        "from briefgen.render.deferred import HarfBuzzOnUse\n"
+        "print(type(ttfonts.uharfbuzz) is HarfBuzzOnUse, 'uharfbuzz' in sys.modules,\n"
+        "      bool(ttfonts.uharfbuzz))\n"
+        "buffer = ttfonts.uharfbuzz.Buffer\n"
+        "import uharfbuzz\n"
+        "print(ttfonts.uharfbuzz is uharfbuzz, buffer is uharfbuzz.Buffer)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["True", "False", "True", "True", "True"]

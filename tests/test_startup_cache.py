@@ -62,10 +62,11 @@ def test_a_warm_process_writes_the_bytes_of_a_cold_one(builds):
 def test_a_warm_process_parses_no_yaml_and_no_svg(builds):
     """From a warm cache folder the pack, layout, picture slots, icon sizes and icon forms
     are all read back: PyYAML and svglib (with lxml) are never imported; nor is Babel,
-    whose dates and country names were kept."""
+    whose dates and country names were kept; nor HarfBuzz, which only shapes."""
     said = _warm_brief_then(builds, "modules.pdf",
                             "print(sorted({m.split('.')[0] for m in sys.modules} & "
-                            "{'yaml', 'svglib', 'lxml', 'reportlab', 'babel'}))")
+                            "{'yaml', 'svglib', 'lxml', 'reportlab', 'babel', "
+                            "'uharfbuzz'}))")
     assert said == "['reportlab']"
 
 

@@ -1,4 +1,5 @@
-"""ReportLab's platypus imported without compiling two patterns a process rarely needs.
+"""ReportLab's platypus imported without compiling two patterns a process rarely needs,
+and without importing HarfBuzz, which a document in a Latin script never uses.
 
 Importing `reportlab.platypus` compiles, at module level, a URL pattern in paragraph.py
 (case-insensitive, with `\\xa1-\\uffff` ranges: about 40 ms, a twelfth of a whole
@@ -12,6 +13,14 @@ that compile on first use, and the URL one answers None without compiling for a 
 without "://": exactly the answer the compiled pattern gives, so the PDF is the same.
 Patterns are recognised by their exact text (a hash of it): another ReportLab version's
 patterns are compiled as usual.
+
+ReportLab's ttfonts imports uharfbuzz at import (a compiled extension: 10-20 ms, a
+thirtieth of a whole process) for the shaping a paragraph style may ask for, which
+briefgen never does: its own shaped paragraphs (render.shaping) import it when they
+shape. While platypus is imported, a placeholder module stands in sys.modules for it;
+then ttfonts' `uharfbuzz` is `HarfBuzzOnUse`, which imports the real one on the first
+attribute read and puts it in its place. It is true like the module, so ttfonts' fonts
+are `shapable` as they are with it. Nothing stands in when uharfbuzz is not installed.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+import types
 
 _URI_PREFIX = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
 _URI_SHA = "e5bef3fc9b6136e3eed630940dbc3a33"   # ReportLab 5.1's paragraph.uri_pat
@@ -62,8 +72,33 @@ def _which(pattern, flags) -> type[Deferred] | None:
     return None
 
 
+class HarfBuzzOnUse:
+    """ttfonts' `uharfbuzz` until it is used: then the module itself."""
+
+    def __getattr__(self, name):
+        import uharfbuzz
+        from reportlab.pdfbase import ttfonts
+        if ttfonts.uharfbuzz is self:
+            ttfonts.uharfbuzz = uharfbuzz
+        return getattr(uharfbuzz, name)
+
+
+def _harfbuzz_placeholder() -> types.ModuleType | None:
+    if "uharfbuzz" in sys.modules or "reportlab.pdfbase.ttfonts" in sys.modules:
+        return None
+    import importlib.util
+    try:
+        if importlib.util.find_spec("uharfbuzz") is None:
+            return None
+    except (ImportError, ValueError):
+        return None
+    placeholder = sys.modules["uharfbuzz"] = types.ModuleType("uharfbuzz")
+    return placeholder
+
+
 def import_platypus() -> None:
-    """Import reportlab.platypus, deferring the two patterns (once per process)."""
+    """Import reportlab.platypus, deferring the two patterns and HarfBuzz (once per
+    process)."""
     if "reportlab.platypus.paragraph" in sys.modules:
         return
     original = re.compile
@@ -72,8 +107,15 @@ def import_platypus() -> None:
         cls = _which(pattern, flags)
         return cls(pattern, flags, original) if cls else original(pattern, flags)
 
+    placeholder = _harfbuzz_placeholder()
     re.compile = compile
     try:
         import reportlab.platypus  # noqa: F401  (imports paragraph and textsplit)
     finally:
         re.compile = original
+        if placeholder is not None:
+            if sys.modules.get("uharfbuzz") is placeholder:
+                del sys.modules["uharfbuzz"]
+            ttfonts = sys.modules.get("reportlab.pdfbase.ttfonts")
+            if ttfonts is not None and getattr(ttfonts, "uharfbuzz", None) is placeholder:
+                ttfonts.uharfbuzz = HarfBuzzOnUse()

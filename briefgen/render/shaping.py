@@ -27,7 +27,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import uharfbuzz as hb
 from reportlab.lib.colors import toColor
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -62,6 +61,7 @@ class FaceInfo:
         face = self.font.face
         self.face = face
         self.cmap = face.charToGlyph
+        import uharfbuzz as hb   # here, not at import: a Latin document never shapes
         blob = hb.Blob(face._ttf_data)
         self.hb_face = hb.Face(blob)
         self.hb_font = hb.Font(self.hb_face)
@@ -309,6 +309,7 @@ def shape(frags, chain: FontChain, base: int, lang: str) -> Shaped:
 
 def _shape_run(text: str, start: int, end: int, level: int, frag, face: FaceInfo,
                lang: str, context: bool = True) -> Run:
+    import uharfbuzz as hb
     size = frag.fontSize
     buf = hb.Buffer()
     if context:
