@@ -54,3 +54,35 @@ def test_urls_in_links_are_never_hyphenated(tmp_path):
     for page in PdfReader(out).pages:
         for link in re.findall(r"https?://\S+", page.extract_text()):
             assert SOFT_HYPHEN not in link
+
+
+def test_kept_words_are_taken_only_while_their_dictionary_is_unchanged(tmp_path):
+    """The words one process hyphenated, kept for the next (with the kept layout): taken
+    as they are while the dictionary file they came from is unchanged, not after."""
+    import os
+
+    from briefgen.render import markup
+    hyphenate("Wir übernehmen Verantwortungsbereitschaft", "de")   # Pyphen's dictionary
+    kept = markup.kept_words()
+    stamp, words = kept["de"]
+    assert words["Verantwortungsbereitschaft"].count(SOFT_HYPHEN) >= 4
+    assert os.path.basename(stamp[0]).startswith("hyph_de")
+
+    folder = tmp_path / "dictionaries"
+    folder.mkdir()
+    dic = folder / "hyph_zz.dic"
+    dic.write_text("UTF-8\n1a1\n", encoding="utf-8")
+    made = markup._stamp(dic, str(folder))
+    word = "Zzzzzzzzzzzzzzzzzzzz"
+    marked = "Zzzz" + SOFT_HYPHEN + "zzzzzzzzzzzzzzzz"
+    try:
+        assert markup.keep_words({"zz-kept": (made, {word: marked})}) == 1
+        assert hyphenate(f"a {word}", "zz-kept") == f"a {marked}"
+        dic.write_text("UTF-8\n1b1\n", encoding="utf-8")       # the dictionary changed
+        assert markup.keep_words({"zz-stale": (made, {word: marked})}) == 0
+        assert markup.keep_words({"zz-odd": ("nonsense", {word: 1})}) == 0
+        assert markup.keep_words(["nonsense"]) == 0
+    finally:
+        for lang in ("zz-kept", "zz-stale", "zz-odd"):
+            markup._WORDS.pop((lang, word), None)
+            markup._STAMPS.pop(lang, None)

@@ -1,5 +1,5 @@
 """ReportLab's platypus imported without compiling two patterns a process rarely needs,
-and without importing HarfBuzz, which a document in a Latin script never uses.
+and without importing HarfBuzz and Pyphen, which a warm Latin brief never uses.
 
 Importing `reportlab.platypus` compiles, at module level, a URL pattern in paragraph.py
 (case-insensitive, with `\\xa1-\\uffff` ranges: about 40 ms, a twelfth of a whole
@@ -14,13 +14,14 @@ without "://": exactly the answer the compiled pattern gives, so the PDF is the 
 Patterns are recognised by their exact text (a hash of it): another ReportLab version's
 patterns are compiled as usual.
 
-ReportLab's ttfonts imports uharfbuzz at import (a compiled extension: 10-20 ms, a
-thirtieth of a whole process) for the shaping a paragraph style may ask for, which
-briefgen never does: its own shaped paragraphs (render.shaping) import it when they
-shape. While platypus is imported, a placeholder module stands in sys.modules for it;
-then ttfonts' `uharfbuzz` is `HarfBuzzOnUse`, which imports the real one on the first
-attribute read and puts it in its place. It is true like the module, so ttfonts' fonts
-are `shapable` as they are with it. Nothing stands in when uharfbuzz is not installed.
+ReportLab imports two modules at import for what briefgen never asks of it: uharfbuzz in
+ttfonts (a compiled extension: 10-20 ms, a thirtieth of a whole process), for the shaping
+a paragraph style may ask for, and pyphen in paragraph, for its own hyphenation (briefgen
+hyphenates in render.markup). While platypus is imported, a placeholder module stands
+in sys.modules for each; then ReportLab's name for it is an `OnUse`, which imports the
+real module on the first attribute read and puts it in its place. It is true like the
+module, so fonts stay `shapable` and ReportLab sees Pyphen as there, as with the
+modules themselves. Nothing stands in for a module that is not installed.
 """
 
 from __future__ import annotations
@@ -72,28 +73,41 @@ def _which(pattern, flags) -> type[Deferred] | None:
     return None
 
 
-class HarfBuzzOnUse:
-    """ttfonts' `uharfbuzz` until it is used: then the module itself."""
+class OnUse:
+    """A module of another's (`owner.attr`) until it is used: then the module itself."""
+
+    def __init__(self, name: str, owner: str, attr: str):
+        self._where = (name, owner, attr)
 
     def __getattr__(self, name):
-        import uharfbuzz
-        from reportlab.pdfbase import ttfonts
-        if ttfonts.uharfbuzz is self:
-            ttfonts.uharfbuzz = uharfbuzz
-        return getattr(uharfbuzz, name)
+        import importlib
+        module_name, owner, attr = self.__dict__["_where"]
+        module = importlib.import_module(module_name)
+        holder = sys.modules.get(owner)
+        if holder is not None and getattr(holder, attr, None) is self:
+            setattr(holder, attr, module)
+        return getattr(module, name)
 
 
-def _harfbuzz_placeholder() -> types.ModuleType | None:
-    if "uharfbuzz" in sys.modules or "reportlab.pdfbase.ttfonts" in sys.modules:
-        return None
+# Modules ReportLab imports at import for what briefgen does not ask of it (shaping in
+# its paragraphs, its own hyphenation), and the module attribute that holds each.
+ON_USE = (("uharfbuzz", "reportlab.pdfbase.ttfonts", "uharfbuzz"),
+          ("pyphen", "reportlab.platypus.paragraph", "pyphen"))
+
+
+def _placeholders() -> dict[str, types.ModuleType]:
     import importlib.util
-    try:
-        if importlib.util.find_spec("uharfbuzz") is None:
-            return None
-    except (ImportError, ValueError):
-        return None
-    placeholder = sys.modules["uharfbuzz"] = types.ModuleType("uharfbuzz")
-    return placeholder
+    out = {}
+    for name, owner, _attr in ON_USE:
+        if name in sys.modules or owner in sys.modules:
+            continue
+        try:
+            if importlib.util.find_spec(name) is None:
+                continue
+        except (ImportError, ValueError):
+            continue
+        out[name] = sys.modules[name] = types.ModuleType(name)
+    return out
 
 
 def import_platypus() -> None:
@@ -107,15 +121,18 @@ def import_platypus() -> None:
         cls = _which(pattern, flags)
         return cls(pattern, flags, original) if cls else original(pattern, flags)
 
-    placeholder = _harfbuzz_placeholder()
+    placeholders = _placeholders()
     re.compile = compile
     try:
         import reportlab.platypus  # noqa: F401  (imports paragraph and textsplit)
     finally:
         re.compile = original
-        if placeholder is not None:
-            if sys.modules.get("uharfbuzz") is placeholder:
-                del sys.modules["uharfbuzz"]
-            ttfonts = sys.modules.get("reportlab.pdfbase.ttfonts")
-            if ttfonts is not None and getattr(ttfonts, "uharfbuzz", None) is placeholder:
-                ttfonts.uharfbuzz = HarfBuzzOnUse()
+        for name, owner, attr in ON_USE:
+            placeholder = placeholders.get(name)
+            if placeholder is None:
+                continue
+            if sys.modules.get(name) is placeholder:
+                del sys.modules[name]
+            holder = sys.modules.get(owner)
+            if holder is not None and getattr(holder, attr, None) is placeholder:
+                setattr(holder, attr, OnUse(name, owner, attr))

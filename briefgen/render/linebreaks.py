@@ -276,7 +276,10 @@ def snapshot(parsed: BreakStore, breaks: BreakStore, keys_parsed, keys_breaks) -
         hit = breaks.peek(k)
         if hit is not None and _portable(k):
             out_b[k] = (hit[0], hit[1], hit[2])
-    return {"format": FORMAT, "parsed": out_p, "breaks": out_b}
+    from briefgen.render.markup import kept_words
+    # the markup above holds hyphenated words: with those words kept, the next process
+    # finds its paragraphs without reading a dictionary (or importing Pyphen)
+    return {"format": FORMAT, "parsed": out_p, "breaks": out_b, "words": kept_words()}
 
 
 def restore(parsed: BreakStore, breaks: BreakStore, data) -> set:
@@ -295,6 +298,8 @@ def restore(parsed: BreakStore, breaks: BreakStore, data) -> set:
         if not (isinstance(k, tuple) and isinstance(v, tuple) and len(v) == 3
                 and isinstance(v[1], list) and isinstance(v[2], dict)):
             return set()
+    from briefgen.render.markup import keep_words
+    keep_words(data.get("words"))
     put = set()
     for k, (frags, bullet_text) in p.items():
         if k not in parsed:

@@ -10,14 +10,18 @@ get soft hyphens at the language's hyphenation points (Pyphen's dictionaries), s
 word too long for the line, such as a 58-letter Welsh town name on a cover, is broken
 with a hyphen, never silently mid-word. ReportLab draws a soft hyphen only where it
 breaks the line, and text extraction sees the word whole.
+
+The words a process hyphenated are kept with its laid-out paragraphs in the user's
+cache folder (`kept_words`, `keep_words`, through render.linebreaks), with the size and
+time of the dictionary file each came from: the next process takes a kept word as it is
+while that file is unchanged, and imports Pyphen only for a word it has not seen.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
-
-import pyphen
 
 from briefgen import inline
 from briefgen.render import tags
@@ -53,15 +57,20 @@ _EVERY = 6              # letters between breaks when the dictionary has none fo
 
 
 @functools.lru_cache(maxsize=None)
-def _dictionary(lang: str) -> pyphen.Pyphen | None:
+def _dictionary(lang: str):
+    """Pyphen's dictionary for `lang` (None: there is none); its stamp in `_STAMPS`."""
+    import pyphen
     name = pyphen.language_fallback(lang.replace("-", "_")) or \
         pyphen.language_fallback(lang.split("-")[0])
+    folder = _dictionaries_folder(pyphen)
     if not name:
+        _STAMPS[lang] = _stamp(None, folder)
         return None
     # Reading a dictionary's patterns takes longer than laying out a brief: keep the
     # parsed patterns in the user's cache (briefgen.cache), keyed by the file's bytes.
     from briefgen import cache
     path = pyphen.LANGUAGES[name]
+    _STAMPS[lang] = _stamp(path, folder)
     try:
         k = cache.key("pyphen", name, getattr(pyphen, "__version__", ""), path.read_bytes())
     except OSError:
@@ -75,6 +84,53 @@ def _dictionary(lang: str) -> pyphen.Pyphen | None:
     return dictionary
 
 
+def _dictionaries_folder(pyphen) -> str | None:
+    """The one folder Pyphen found its dictionaries in (None: several, or none)."""
+    folders = {os.path.dirname(os.fspath(p)) for p in pyphen.LANGUAGES.values()
+               if isinstance(p, os.PathLike)}
+    return folders.pop() if len(folders) == 1 else None
+
+
+def _stamp(path, folder: str | None) -> tuple | None:
+    """What a language's hyphenation points depend on besides Pyphen's code (whose
+    version is in the kept layout's key): its dictionary file's size and time, and the
+    time of the folder of dictionaries, whose files say which languages have one (for
+    a language without one, that alone). None when not known: nothing is kept."""
+    try:
+        if folder is None:
+            return None
+        f = os.stat(folder)
+        if path is None:
+            return (None, 0, 0, folder, f.st_mtime_ns)
+        d = os.stat(path)
+        return (str(path), d.st_size, d.st_mtime_ns, folder, f.st_mtime_ns)
+    except (OSError, TypeError, ValueError):
+        return None
+
+
+# (lang, word) -> the word with its soft hyphens, hyphenated by this process or kept from
+# an earlier one: what `kept_words` gives to be stored. Bounded (a campaign's town names).
+_WORDS: dict[tuple[str, str], str] = {}
+_STAMPS: dict[str, tuple | None] = {}    # lang -> the stamp its words were made under
+MAX_WORDS = 4096
+
+
+def _points(word: str, lang: str) -> str:
+    marked = _WORDS.get((lang, word))
+    if marked is not None:
+        return marked
+    dictionary = _dictionary(lang)  # loaded only once a long word needs it
+    marked = dictionary.inserted(word, hyphen=SOFT_HYPHEN) if dictionary else word
+    if SOFT_HYPHEN not in marked:
+        # No dictionary points (another script, or no dictionary): break every few
+        # letters, keeping three at either end, so that a break still shows a hyphen.
+        cuts = range(_EVERY, len(word) - 2, _EVERY)
+        marked = SOFT_HYPHEN.join(word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)]))
+    if len(_WORDS) < MAX_WORDS:
+        _WORDS[(lang, word)] = marked
+    return marked
+
+
 # The pack's texts recur in every document (about 220 a brief, per language); a campaign
 # row adds a few of its own, so the bound stays near what a few languages need.
 @functools.lru_cache(maxsize=2048)
@@ -82,19 +138,45 @@ def hyphenate(text: str, lang: str) -> str:
     """`text` with soft hyphens in its long words (none in words under LONG_WORD letters)."""
     if len(text) < LONG_WORD:
         return text
+    return _LONG_WORD.sub(lambda match: _points(match.group(0), lang), text)
 
-    def points(match: re.Match) -> str:
-        word = match.group(0)
-        dictionary = _dictionary(lang)  # loaded only once a long word needs it
-        marked = dictionary.inserted(word, hyphen=SOFT_HYPHEN) if dictionary else word
-        if SOFT_HYPHEN in marked:
-            return marked
-        # No dictionary points (another script, or no dictionary): break every few
-        # letters, keeping three at either end, so that a break still shows a hyphen.
-        cuts = range(_EVERY, len(word) - 2, _EVERY)
-        return SOFT_HYPHEN.join(word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)]))
 
-    return _LONG_WORD.sub(points, text)
+def kept_words() -> dict:
+    """The words hyphenated so far: language -> (stamp, {word: hyphenated}); languages
+    whose stamp is not known are left out."""
+    out: dict = {}
+    for (lang, word), marked in _WORDS.items():
+        stamp = _STAMPS.get(lang)
+        if stamp is not None:
+            out.setdefault(lang, (stamp, {}))[1][word] = marked
+    return out
+
+
+def keep_words(data) -> int:
+    """Take an earlier process's `kept_words()`, for each language whose stamp still
+    holds; the number of words taken. Anything unexpected is ignored."""
+    if not isinstance(data, dict):
+        return 0
+    taken = 0
+    for lang, entry in data.items():
+        if not (isinstance(lang, str) and isinstance(entry, tuple) and len(entry) == 2
+                and isinstance(entry[0], tuple) and len(entry[0]) == 5
+                and isinstance(entry[1], dict)):
+            continue
+        stamp, words = entry
+        if lang in _STAMPS:
+            if _STAMPS[lang] != stamp:
+                continue
+        elif _stamp(stamp[0], stamp[3]) != stamp:
+            continue
+        else:
+            _STAMPS[lang] = stamp
+        for word, marked in words.items():
+            if type(word) is str and type(marked) is str and len(_WORDS) < MAX_WORDS \
+                    and (lang, word) not in _WORDS:
+                _WORDS[(lang, word)] = marked
+                taken += 1
+    return taken
 
 
 _DRAWABLE: dict = {}
