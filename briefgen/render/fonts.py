@@ -65,21 +65,23 @@ def _face_files(name: str, folder: Path, single_face: bool) -> dict[str, Path]:
 
 
 def _digest(path: Path) -> str:
+    """The sha256 of the file's bytes (hex): in its registered name (the first twelve
+    digits) and in the key of its parsed face in the cache folder."""
     try:
         if path.stat().st_size > MAX_FONT_BYTES:
             raise LayoutError(f"font file {path} is over {MAX_FONT_BYTES >> 20} MB",
                               code="font.invalid")
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
         raise LayoutError(f"cannot read font {path}: {exc.strerror}",
                           code="font.invalid") from None
 
 
-def _register_face(reg_name: str, path: Path):
+def _register_face(reg_name: str, path: Path, digest: str):
     """Parse (from the cache folder when parsed before) and register one face; a font
     ReportLab refuses, or a damaged file, is a LayoutError naming the file."""
     try:
-        font = parse_ttf(reg_name, path)
+        font = parse_ttf(reg_name, path, digest)
     except TTFError as exc:
         raise LayoutError(f"cannot use font {path}: {' '.join(str(exc).split())[:120]}",
                           hint="use a TrueType (.ttf, glyf outlines) font that allows "
@@ -114,8 +116,8 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False,
     coverage: frozenset[int] = frozenset()
     for face, path in files.items():
         base = "".join(c for c in name if c.isalnum()) or "Font"  # "House Sans" from a brand
-        reg_name = f"{base}-{FACES[face]}-{digests[face]}"
-        font = _register_face(reg_name, path)
+        reg_name = f"{base}-{FACES[face]}-{digests[face][:12]}"
+        font = _register_face(reg_name, path, digests[face])
         if face == "regular":
             coverage = _coverage(font)
         faces[face] = reg_name
@@ -129,11 +131,12 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False,
     return family
 
 
-def parse_ttf(name: str, path: Path) -> TTFont:
+def parse_ttf(name: str, path: Path, digest: str | None = None) -> TTFont:
     """`TTFont(name, path)`, from the user's cache folder when this file was parsed before.
 
     Parsing a face takes tens of milliseconds, and a brief registers thirteen. The parsed
-    face is keyed by the file's bytes and ReportLab's version (see briefgen.cache); what
+    face is keyed by the file's bytes (their sha256, `digest` when the caller has it
+    already) and ReportLab's version (see briefgen.cache); what
     is stored is exactly what TTFont's constructor set, less the per-document state. From
     the cache the face's tables are read only when something first asks for them
     (`LazyFace`): a Latin brief never draws with the eight script faces, nor with every
@@ -143,12 +146,12 @@ def parse_ttf(name: str, path: Path) -> TTFont:
     from reportlab.pdfbase import ttfonts
 
     from briefgen import cache
-    data = path.read_bytes()
+    if digest is None:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
     # what the constructor's result depends on besides the file
     setting = repr((name, Version, getattr(ttfonts, "uharfbuzz", None) is not None,
                     rl_config.ttfAsciiReadable, getattr(ttfonts, "unShapedFontGlob", None)))
-    k = cache.key("ttf", setting, data)
-    del data
+    k = cache.key("ttf", setting, "sha256", digest)
     meta = cache.load("ttfmeta", k)
     if isinstance(meta, tuple) and len(meta) == 3 and isinstance(meta[0], dict) \
             and isinstance(meta[2], frozenset):
@@ -255,7 +258,7 @@ def load_script_family(name: str, search: list[Path]) -> Family:
         reg_name = f"{name}-{suffix}"
         st = path.stat()
         stamp.append(f"{reg_name}:{path.resolve()}:{st.st_size}:{st.st_mtime_ns}")
-        font = _register_face(reg_name, path)
+        font = _register_face(reg_name, path, _digest(path))
         if face == "regular":
             coverage = _coverage(font)
         faces[face] = reg_name
