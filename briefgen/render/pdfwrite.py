@@ -39,6 +39,7 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen.textobject import PDFTextObject, _PDFColorSetter
 
+from briefgen.render import fastpaths
 from briefgen.render.fastpaths import Shortcuts
 
 SHORTCUTS = Shortcuts({
@@ -263,12 +264,31 @@ def format_text(self, text):
     # ReportLab's path for TrueType text that is not shaped (a plain str, not ShapedStr)
     canv = self._canvas
     doc = canv._doc
-    split = font.splitString(text, doc)
     key = (self._fontname, self._fontsize, self._leading, self._curSubset, text)
     known = _RUNS.get(key)
+    # this document's subset names, as ReportLab gave them out (a font's name is fixed
+    # once the document first asks for it, which registers the font: asked for real)
+    names = doc.__dict__.get("_briefgen_subset_names")
+    if names is None:
+        names = doc.__dict__["_briefgen_subset_names"] = {}
+    # a run of printable ASCII the face has is split the same in every document without
+    # assigning anything (ReportLab numbers those characters as themselves from the
+    # start): not split again, once this document has split one for real in this font
+    # (which makes the font's state here) and fastpaths' table of settled codes holds
+    # them all (paragraph replay reads it)
+    if known is not None and known[4] and font in names:
+        split = known[0]
+    else:
+        split = font.splitString(text, doc)
+        if known is not None and known[4]:
+            _settle_ascii(doc, font)
+            names[font] = True
     if known is not None and known[0] == split:
         for subset, name in known[1]:
-            if font.getSubsetInternalName(subset, doc) != name:
+            got = names.get((font, subset))
+            if got is None:
+                got = names[(font, subset)] = font.getSubsetInternalName(subset, doc)
+            if got != name:
                 break
         else:
             self._curSubset = known[3]
@@ -281,7 +301,7 @@ def format_text(self, text):
         if subset != self._curSubset:
             if not tmpl:
                 tmpl = f"{_fp_str(self._fontsize)} Tf {_fp_str(self._leading)} TL"
-            name = font.getSubsetInternalName(subset, doc)
+            name = names[(font, subset)] = font.getSubsetInternalName(subset, doc)
             out.append(f"{name} {tmpl}")
             switches.append((subset, name))
             self._curSubset = subset
@@ -289,8 +309,39 @@ def format_text(self, text):
     code = " ".join(out)
     if len(_RUNS) >= _RUNS_MAX:
         _RUNS.clear()
-    _RUNS[key] = (split, tuple(switches), code, self._curSubset)
+    _RUNS[key] = (split, tuple(switches), code, self._curSubset, _ascii_run(font, text, split))
     return code
+
+
+_PRINTABLE = frozenset(range(32, 127))
+
+
+def _settle_ascii(doc, font) -> None:
+    """Put the printable ASCII the font has into fastpaths' table of settled codes for
+    this document (as its split_string would once it met them): each is its own code
+    from the font state's start."""
+    fonts = doc.__dict__.get("_briefgen_known")
+    if fonts is None:
+        fonts = doc._briefgen_known = {}
+    known = fonts.get(font)
+    if known is None:
+        known = fonts[font] = fastpaths._Known()
+    glyphs = font.face.charToGlyph
+    for code in _PRINTABLE:
+        if code in glyphs:
+            known.chars.add(chr(code))
+            known.table[code] = code
+
+
+def _ascii_run(font, text: str, split) -> bool:
+    """Whether `text` is printable ASCII that the font numbers as itself in every
+    document (its state starts with those codes assigned: `TTFont.State`)."""
+    if not text.isascii() or not font._asciiReadable:
+        return False
+    codes = set(map(ord, text))
+    glyphs = font.face.charToGlyph
+    return codes <= _PRINTABLE and all(c in glyphs for c in codes) and \
+        split == [(0, text.encode("latin-1"))]
 
 
 # --------------------------------------------------------------------------- fonts, streams
