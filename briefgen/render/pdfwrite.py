@@ -37,6 +37,7 @@ from collections import OrderedDict
 from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject, _PDFColorSetter
 
 from briefgen.render import fastpaths
@@ -405,6 +406,13 @@ def deflate(self, text):
 # --------------------------------------------------------------------------- colours
 
 _RG: dict[tuple, str] = {}
+_TEXT_FILL_ALPHA = PDFTextObject._setFillAlpha
+_CANVAS_FILL_ALPHA = Canvas._setFillAlpha
+_TRANSPARENCY = pdfdoc.PDF_SUPPORT_VERSION["transparency"]
+
+
+def _fill_alpha(extgstate):
+    return extgstate._d.get("ca", extgstate.defaults["ca"])
 
 
 def set_fill_color(self, aColor, alpha=None):
@@ -420,10 +428,24 @@ def set_fill_color(self, aColor, alpha=None):
         code = _RG[rgb] = "%s rg" % _fp_str(rgb)
     self._fillColorObj = aColor
     self._code.append(code)
-    if alpha is not None:
+    if alpha is None:
+        alpha = getattr(aColor, "alpha", None)
+        if alpha is None:
+            return
+    # ReportLab's setFillAlpha of the alpha the fill already has, in a document already
+    # at the PDF version transparency needs, changes nothing: skipped (every HexColor
+    # carries alpha 1)
+    cls = type(self)
+    if cls._setFillAlpha is _TEXT_FILL_ALPHA:
+        canv = self._canvas
+    elif cls._setFillAlpha is _CANVAS_FILL_ALPHA:
+        canv = self
+    else:
+        canv = None
+    if canv is None or (type(alpha) is not float and type(alpha) is not int) or \
+            not 0 <= alpha <= 1 or canv._doc._pdfVersion < _TRANSPARENCY or \
+            _fill_alpha(canv._extgstate) != alpha:
         self.setFillAlpha(alpha)
-    elif getattr(aColor, "alpha", None) is not None:
-        self.setFillAlpha(aColor.alpha)
 
 
 _OBJECTS = {
