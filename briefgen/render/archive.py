@@ -55,9 +55,10 @@ import zlib
 from itertools import accumulate
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import (LinkAnnotation, PDFArray, PDFCatalog, PDFDate,
-                                      PDFDictionary, PDFDocument, PDFInfo,
+                                      PDFDictionary, PDFDocument, PDFInfo, PDFObject,
                                       PDFObjectReference, PDFStream, PDFString)
 
 from briefgen.render.tags import ROLE_MAP, Elem, Tagger
@@ -124,10 +125,15 @@ class ArchivalDocument(PDFDocument):
         if self.encrypt.info():
             raise ValueError("an archival PDF cannot be encrypted (PDF/A)")
         numbertoid = self.numberToId
+        numbers = self.idToObjectNumberAndVersion
         idToOb = self.idToObject
         idToOf = self.idToOffset
+        register = self.encrypt.register
+        enc = pdfdoc.pdfdocEnc
+        plain = not rl_config.pdfComments or rl_config.invariant
         offsets = []
         self.__accum__ = File = pdfdoc.PDFFile(self._pdfVersion)
+        write = File.write
         first, last = structure.first, structure.last
         counter = 0
         while True:
@@ -140,8 +146,20 @@ class ArchivalDocument(PDFDocument):
             oid = numbertoid.get(counter)
             if oid is None:
                 break
-            offset = idToOf[oid] = File.add(pdfdoc.PDFIndirectObject(oid, idToOb[oid]).format(self))
-            offsets.append(offset)
+            # PDFIndirectObject(oid, object).format(self) and File.add(...), inline: what
+            # pdfdoc.format does with a PDF object at the top level is call its format
+            # (with a comment before it only outside invariant mode)
+            n, v = numbers[oid]
+            register(n, v)
+            obj = idToOb[oid]
+            fcontent = obj.format(self) if plain and isinstance(obj, PDFObject) else \
+                pdfdoc.format(obj, self, toplevel=1)
+            data = enc("%s %s obj\n" % (n, v)) + fcontent + \
+                (b"" if fcontent.endswith(b"\n") else b"\n") + b"endobj\n"
+            at = idToOf[oid] = File.offset
+            File.offset = at + len(data)
+            write(data)
+            offsets.append(at)
         del self.__accum__
         size = len(numbertoid) + last - first + 1
         if counter - 1 != size:
