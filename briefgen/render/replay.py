@@ -139,9 +139,10 @@ def draw_para(self, debug=0):
 
 def _tables(canv, fonts):
     """Per font of a tape, this document's code table, if every character the tape shows
-    in it already has its code (below 256) and the font its subset name as when the tape
-    was recorded: then its text runs are these characters' codes, and showing them
-    assigns nothing. Else None (the runs are formatted by the text object)."""
+    in it (but the ASCII ones, which are their own codes) already has its code (below 256)
+    and the font its subset name as when the tape was recorded: then its text runs are
+    these characters' codes, and showing them assigns nothing. Else None (the runs are
+    formatted by the text object)."""
     doc = canv._doc
     known = getattr(doc, "_briefgen_known", None)    # kept by fastpaths.split_string
     if known is None:
@@ -416,7 +417,11 @@ class _Recorder:
             entry = self.fonts[font] = (state.internalName, set())
         elif entry[0] != state.internalName:
             return None
-        entry[1].update(shown)
+        # an ASCII character the font has is its own code in every document; the others
+        # get theirs in the order a document first shows them
+        assignments = state.assignments
+        entry[1].update(c for c in shown if not ("\x20" <= c < "\x80"
+                                                 and assignments.get(ord(c)) == ord(c)))
         return (font, shown, prefix, suffix, ink, flags)
 
     def bullet(self, canvas, offset, cur_y, bulletText, style, rtl):
