@@ -219,7 +219,25 @@ def _play(para, canv, tape) -> None:
             tx = para.beginText(op[1], op[2])
             tx.__dict__.update(op[3])
         else:   # _BULLET
-            _DRAW_BULLET(canv, op[1], op[2], op[3], para.style, op[4])
+            fast = op[5]
+            if fast is not None and tables is not None:
+                # the bullet's text object, shown as _drawBullet shows it
+                font, head, prefix, text = fast
+                canv.drawText(_Shown(f"{head} {prefix}({escape(text.translate(tables[font]).encode('latin-1'))}) Tj ET"))
+            else:
+                _DRAW_BULLET(canv, op[1], op[2], op[3], para.style, op[4])
+
+
+class _Shown:
+    """A text object already written out: what canvas.drawText draws of it."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: str):
+        self.code = code
+
+    def getCode(self) -> str:
+        return self.code
 
 
 # ------------------------------------------------------------------------- recording
@@ -409,19 +427,9 @@ class _Recorder:
         if op[7] != 0:
             prefix = (f"{font.getSubsetInternalName(0, doc)} {_fp_str(op[4])} Tf "
                       f"{_fp_str(op[5])} TL ")
-        if out != f"{prefix}({self.canv._escape(split[0][1])}) Tj":
+        if out != f"{prefix}({self.canv._escape(split[0][1])}) Tj" \
+                or not self.shows(font, shown):
             return None
-        state = font.state[doc]
-        entry = self.fonts.get(font)
-        if entry is None:
-            entry = self.fonts[font] = (state.internalName, set())
-        elif entry[0] != state.internalName:
-            return None
-        # an ASCII character the font has is its own code in every document; the others
-        # get theirs in the order a document first shows them
-        assignments = state.assignments
-        entry[1].update(c for c in shown if not ("\x20" <= c < "\x80"
-                                                 and assignments.get(ord(c)) == ord(c)))
         return (font, shown, prefix, suffix, ink, flags)
 
     def bullet(self, canvas, offset, cur_y, bulletText, style, rtl):
@@ -429,8 +437,62 @@ class _Recorder:
             if not self.depth:
                 self.refused = self.refused or "a bullet drawn elsewhere"
             return _DRAW_BULLET(canvas, offset, cur_y, bulletText, style, rtl)
-        return self.call((_BULLET, offset, cur_y, bulletText, rtl), _DRAW_BULLET,
-                         (canvas, offset, cur_y, bulletText, style, rtl))
+        made = []
+        cd = canvas.__dict__
+        before = cd.get("beginText")
+        real_begin = canvas.beginText
+
+        def begin_text(*args, **kw):
+            tx = real_begin(*args, **kw)
+            made.append(tx)
+            return tx
+        cd["beginText"] = begin_text
+        op = [_BULLET, offset, cur_y, bulletText, rtl, None]
+        try:
+            result = self.call(op, _DRAW_BULLET, (canvas, offset, cur_y, bulletText, style, rtl))
+        finally:
+            if before is None:
+                cd.pop("beginText", None)
+            else:
+                cd["beginText"] = before
+        if len(made) == 1 and type(made[0]) is PDFTextObject:
+            op[5] = self.fast_bullet(made[0], bulletText)
+        return result
+
+    def fast_bullet(self, tx, text):
+        """How the bullet's text object can be written again without formatting: (font,
+        its code up to the text, the font switch, the text), or None."""
+        code = tx._code
+        font = getFont(tx._fontname)
+        if len(code) != 5 or code[0] != "BT" or code[4] != "ET" or not font._dynamicFont \
+                or not text:
+            return None
+        doc = self.canv._doc
+        split = font.splitString(text, doc)
+        if len(split) != 1 or split[0][0] != 0:
+            return None
+        prefix = (f"{font.getSubsetInternalName(0, doc)} {_fp_str(tx._fontsize)} Tf "
+                  f"{_fp_str(tx._leading)} TL ")
+        if code[3] != f"{prefix}({self.canv._escape(split[0][1])}) Tj" \
+                or not self.shows(font, text):
+            return None
+        return (font, " ".join(code[:3]), prefix, text)
+
+    def shows(self, font, text) -> bool:
+        """Note that a fast run shows `text` in `font` (False: the font's subset name
+        changed within the paragraph)."""
+        state = font.state[self.canv._doc]
+        entry = self.fonts.get(font)
+        if entry is None:
+            entry = self.fonts[font] = (state.internalName, set())
+        elif entry[0] != state.internalName:
+            return False
+        # an ASCII character the font has is its own code in every document; the others
+        # get theirs in the order a document first shows them
+        assignments = state.assignments
+        entry[1].update(c for c in text if not ("\x20" <= c < "\x80"
+                                                and assignments.get(ord(c)) == ord(c)))
+        return True
 
 
 def _record(para, canv):
