@@ -37,6 +37,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from weakref import WeakKeyDictionary
 
+from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfdoc import fp_str as _fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -50,6 +51,8 @@ _DRAW_BULLET = _rl._drawBullet
 
 # tape operations
 _CANVAS, _TEXT_CODE, _RUN, _CALL, _BEGIN, _MARKER, _BULLET = range(7)
+# and those of a tape's fast program (see _compile)
+_SEGMENT, _SAVE, _RESTORE, _FILL = range(7, 11)
 
 # the canvas calls kept as calls; drawing anything else means no tape
 _CALLS = ("saveState", "restoreState", "setFillColor", "drawText", "linkRect", "linkURL",
@@ -160,33 +163,80 @@ def _tables(canv, fonts):
 
 
 def _play(para, canv, tape) -> None:
-    ccode = canv._code
-    tx = None
     tables = _tables(canv, tape.fonts) if tape.fonts else None
-    if tables is not None:
+    if tables is not None and tape.fast is not None and (
+            tape.alpha is None or canv._extgstate.getValue("ca") == tape.alpha):
         stats["fast"] += 1
+        _play_fast(para, canv, tape.fast, tables)
+    else:
+        _play_ops(para, canv, tape.ops, None)
+
+
+def _play_fast(para, canv, program, tables) -> None:
+    """A tape's fast program: its text runs written from this document's codes (`tables`,
+    checked by `_tables`), each stretch of text moves and runs between two calls appended
+    at once, and the paragraph's own saveState/restoreState and fill colour as their
+    operators (nothing between them changes the canvas state they restore)."""
+    ccode = canv._code
     escape = canv._escape
-    for op in tape.ops:
+    tx = None
+    for op in program:
+        kind = op[0]
+        if kind == _SEGMENT:
+            _, pieces, cut, check, exit_subset, tstars, shown, ink, flags, ops = op
+            if check is not None and tx._curSubset != check:
+                _play_ops(para, canv, ops, tables, tx)
+                continue
+            code = tx._code
+            if cut:
+                del code[-1]
+            code.extend([text if font is None else
+                         f"{prefix}({escape(text.translate(tables[font]).encode('latin-1'))}) Tj{suffix}"
+                         for font, text, prefix, suffix in pieces])
+            if exit_subset is not None:
+                tx._curSubset = exit_subset
+            if flags:   # LineText's bookkeeping
+                if shown:
+                    tx._shown = True
+                    if ink:
+                        tx._ink = True
+                tx.lines_left -= tstars
+        elif kind == _CALL:
+            _, name, args, kw, at = op
+            if at:
+                args = list(args)
+                for i in at:
+                    args[i] = tx
+            getattr(canv, name)(*args, **kw)
+        elif kind == _SAVE:
+            ccode.append("q")
+        elif kind == _RESTORE:
+            ccode.append("Q")
+        elif kind == _FILL:
+            ccode.append(op[1])
+            if op[2] is not None:
+                canv._doc.ensureMinPdfVersion("transparency")
+        elif kind == _BEGIN:
+            tx = para.beginText(op[1], op[2])
+            tx.__dict__.update(op[3])
+        elif kind == _BULLET and op[5] is not None:
+            # the bullet's text object, shown as _drawBullet shows it
+            font, head, prefix, text = op[5]
+            canv.drawText(_Shown(f"{head} {prefix}({escape(text.translate(tables[font]).encode('latin-1'))}) Tj ET"))
+        else:
+            tx = _play_ops(para, canv, (op,), tables, tx)
+
+
+def _play_ops(para, canv, ops, tables, tx=None):
+    """Tape operations as recorded, every run formatted by the text object; the text
+    object they leave current."""
+    ccode = canv._code
+    for op in ops:
         kind = op[0]
         if kind == _RUN:
             _, text, tstar, fontname, fontsize, leading, reset, entry, fast = op
             if reset:
                 tx._curSubset = -1
-            if fast is not None and tables is not None and tx._curSubset == entry:
-                # what the text object's _textOut would append, from this document's codes
-                font, shown, prefix, suffix, ink, flags = fast
-                if shown:
-                    tx._code.append(f"{prefix}({escape(shown.translate(tables[font]).encode('latin-1'))}) Tj{suffix}")
-                    tx._curSubset = 0
-                    if flags:   # LineText's bookkeeping
-                        tx._shown = True
-                        if ink:
-                            tx._ink = True
-                else:
-                    tx._code.append(suffix)
-                if flags and tstar:
-                    tx.lines_left -= 1
-                continue
             tx._fontname = fontname
             tx._fontsize = fontsize
             tx._leading = leading
@@ -219,13 +269,8 @@ def _play(para, canv, tape) -> None:
             tx = para.beginText(op[1], op[2])
             tx.__dict__.update(op[3])
         else:   # _BULLET
-            fast = op[5]
-            if fast is not None and tables is not None:
-                # the bullet's text object, shown as _drawBullet shows it
-                font, head, prefix, text = fast
-                canv.drawText(_Shown(f"{head} {prefix}({escape(text.translate(tables[font]).encode('latin-1'))}) Tj ET"))
-            else:
-                _DRAW_BULLET(canv, op[1], op[2], op[3], para.style, op[4])
+            _DRAW_BULLET(canv, op[1], op[2], op[3], para.style, op[4])
+    return tx
 
 
 class _Shown:
@@ -297,6 +342,7 @@ class _Recorder:
         self.tx = None
         self.refused: str | None = None
         self.fonts: dict = {}    # font -> (subset name, characters shown by fast runs)
+        self.fills: dict = {}    # index of a setFillColor call -> (its operator, alpha)
 
     def flush(self) -> None:
         if self.refused:
@@ -341,7 +387,22 @@ class _Recorder:
             at = tuple(i for i, a in enumerate(args) if a is self.tx and a is not None)
             if self.tx is not None and any(a is self.tx for a in kw.values()):
                 self.refused = self.refused or "text object passed by keyword"
-            return self.call((_CALL, name, args, dict(kw), at), real, args, kw)
+            op = (_CALL, name, args, dict(kw), at)
+            if name != "setFillColor":
+                return self.call(op, real, args, kw)
+            self.flush()
+            code, at_op = self.canvas.code, len(self.ops)
+            n, ca = len(code), self.canv._extgstate.getValue("ca")
+            result = self.call(op, real, args, kw)
+            # what it wrote, to be written as it is in the fast program: one colour,
+            # no new transparency state
+            color = args[0] if len(args) == 1 and not kw else None
+            alpha = getattr(color, "alpha", None)
+            if type(color) is Color and len(code) == n + 1 and code[-1].endswith(" rg") \
+                    and not getattr(self.canv, "_enforceColorSpace", None) \
+                    and (alpha is None or alpha == ca):
+                self.fills[at_op] = (code[-1], alpha)
+            return result
         return hook
 
     def refused_call(self, name, real):
@@ -530,14 +591,113 @@ def _record(para, canv):
     tx = rec.tx
     rec.begin_op[3] = {k: tx.__dict__[k] for k in ("preformatted", "direction")
                        if k in tx.__dict__}
-    ops = [tuple(op) if isinstance(op, list) else op for op in rec.ops]
+    ops = tuple(tuple(op) if isinstance(op, list) else op for op in rec.ops)
     fonts = tuple((font, name, frozenset(chars)) for font, (name, chars) in rec.fonts.items())
-    return _Tape(tuple(ops), fonts)
+    alphas = {alpha for _, alpha in rec.fills.values() if alpha is not None}
+    fast = _compile(ops, rec.fills) if len(alphas) <= 1 else None
+    return _Tape(ops, fonts, fast, alphas.pop() if alphas else None)
 
 
 class _Tape:
-    __slots__ = ("ops", "fonts")
+    """What a paragraph's drawing did (`ops`), and the same as a fast program (`fast`,
+    None when there is none) for a document where the characters of the text runs it
+    shows in `fonts` (font, subset name, characters) have their codes and the fill alpha
+    is `alpha` (None: any)."""
 
-    def __init__(self, ops, fonts):
+    __slots__ = ("ops", "fonts", "fast", "alpha")
+
+    def __init__(self, ops, fonts, fast=None, alpha=None):
         self.ops = ops
         self.fonts = fonts
+        self.fast = fast
+        self.alpha = alpha
+
+
+_UNKNOWN = object()
+
+
+class _Segment:
+    """Text moves and fast runs between two calls, to be appended at once."""
+
+    def __init__(self):
+        self.pieces: list = []      # (font or None, text, prefix, suffix)
+        self.ops: list = []         # the same as recorded, for a document where it differs
+        self.cut = 0                # the entry before the segment replaced (a merged move)
+        self.check = None           # the text object's subset the first run starts from
+        self.subset = _UNKNOWN      # the subset after the last run
+        self.tstars = 0
+        self.shown = self.ink = False
+        self.flags = None
+
+    def add(self, op) -> bool:
+        self.ops.append(op)
+        if op[0] == _TEXT_CODE:
+            if op[1]:
+                if self.pieces:
+                    if self.pieces[-1][0] is not None:
+                        return False   # never: a move merges with a move
+                    self.pieces.pop()
+                elif len(self.ops) == 1:
+                    self.cut = 1
+                else:
+                    return False
+            self.pieces += [(None, text, None, None) for text in op[2]]
+            return True
+        _, text, tstar, _, _, _, reset, entry, fast = op
+        font, shown, prefix, suffix, ink, flags = fast
+        if reset:
+            self.subset = -1
+        elif self.subset is _UNKNOWN:
+            self.check = self.subset = entry
+        elif self.subset != entry:
+            return False
+        if shown:
+            self.pieces.append((font, shown, prefix, suffix))
+            self.subset = 0
+            self.shown = True
+            self.ink = self.ink or ink
+        else:
+            self.pieces.append((None, suffix, None, None))
+        self.tstars += 1 if tstar else 0
+        if self.flags is None:
+            self.flags = flags
+        return self.flags == flags
+
+    def op(self):
+        return (_SEGMENT, tuple(self.pieces), self.cut, self.check,
+                None if self.subset is _UNKNOWN else self.subset, self.tstars, self.shown,
+                self.ink, bool(self.flags), tuple(self.ops))
+
+
+def _compile(ops, fills):
+    """A tape's fast program (see _play_fast), or None."""
+    program = []
+    segment = None
+    depth = 0
+    for i, op in enumerate(ops):
+        kind = op[0]
+        if kind == _TEXT_CODE or (kind == _RUN and op[8] is not None):
+            if segment is None:
+                segment = _Segment()
+            if not segment.add(op):
+                return None
+            continue
+        if segment is not None:
+            program.append(segment.op())
+            segment = None
+        if kind == _CALL and op[1] in ("saveState", "restoreState"):
+            if op[2] or op[3]:
+                return None
+            depth += 1 if op[1] == "saveState" else -1
+            if depth < 0:
+                return None
+            program.append((_SAVE,) if op[1] == "saveState" else (_RESTORE,))
+        elif kind == _CALL and op[1] == "setFillColor":
+            if i not in fills:
+                return None
+            program.append((_FILL, *fills[i]))
+        else:
+            program.append(op)
+    if segment is not None:
+        program.append(segment.op())
+    return tuple(program) if depth == 0 else None
