@@ -37,6 +37,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from weakref import WeakKeyDictionary
 
+from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfdoc import fp_str as _fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
@@ -216,6 +217,14 @@ def _play_fast(para, canv, program, tables) -> None:
             ccode.append(op[1])
             if op[2] is not None:
                 canv._doc.ensureMinPdfVersion("transparency")
+        elif kind == _MARKER:
+            _, name, label_kind, label, cur_x, cur_y, leading = op
+            canv._curr_tx_info = dict(tx=tx, cur_x=cur_x, cur_y=cur_y, leading=leading,
+                                      xs=None)
+            try:
+                canv.getNamedCB(name)(canv, label_kind, label)
+            finally:
+                del canv._curr_tx_info
         elif kind == _BEGIN:
             tx = para.beginText(op[1], op[2])
             tx.__dict__.update(op[3])
@@ -548,11 +557,7 @@ class _Recorder:
             entry = self.fonts[font] = (state.internalName, set())
         elif entry[0] != state.internalName:
             return False
-        # an ASCII character the font has is its own code in every document; the others
-        # get theirs in the order a document first shows them
-        assignments = state.assignments
-        entry[1].update(c for c in text if not ("\x20" <= c < "\x80"
-                                                and assignments.get(ord(c)) == ord(c)))
+        entry[1].update(text)
         return True
 
 
@@ -592,10 +597,31 @@ def _record(para, canv):
     rec.begin_op[3] = {k: tx.__dict__[k] for k in ("preformatted", "direction")
                        if k in tx.__dict__}
     ops = tuple(tuple(op) if isinstance(op, list) else op for op in rec.ops)
-    fonts = tuple((font, name, frozenset(chars)) for font, (name, chars) in rec.fonts.items())
+    # an ASCII character the font has is its own code in every document (ReportLab's
+    # readable subset 0); the others get theirs in the order a document first shows them
+    fonts = tuple((font, name, frozenset(chars).difference(_own_codes(font)))
+                  for font, (name, chars) in rec.fonts.items())
     alphas = {alpha for _, alpha in rec.fills.values() if alpha is not None}
     fast = _compile(ops, rec.fills) if len(alphas) <= 1 else None
     return _Tape(ops, fonts, fast, alphas.pop() if alphas else None)
+
+
+_OWN_CODES: dict[str, frozenset] = {}
+
+
+def _own_codes(font) -> frozenset:
+    """The characters that are their own codes in every document's subset 0 of `font`."""
+    own = _OWN_CODES.get(font.fontName)
+    if own is None:
+        readable = font._asciiReadable
+        if readable is None:
+            readable = rl_config.ttfAsciiReadable
+        face = font.face
+        glyphs = face.charToGlyph
+        own = frozenset(chr(n) for n in range(32, 128) if n in glyphs) \
+            if readable and not getattr(face, "_full_font", None) else frozenset()
+        _OWN_CODES[font.fontName] = own
+    return own
 
 
 class _Tape:
