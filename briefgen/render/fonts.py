@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import marshal
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,19 +159,16 @@ def parse_ttf(name: str, path: Path, digest: str | None = None) -> TTFont:
         attrs, face_name, coverage = meta
         return _font(name, attrs, LazyFace(face_name, str(path), coverage,
                                            functools.partial(_face_attrs, k, name, path)))
-    hit = cache.load("ttf", k)
-    if isinstance(hit, tuple) and len(hit) == 2:
-        attrs, face_attrs = hit
+    face_attrs = _unpack_face(cache.load("ttf", k), lazy_glyphs=False)
+    if face_attrs is not None:
+        attrs = face_attrs.pop("attrs")
         face = TTFontFace.__new__(TTFontFace)
         face.__dict__.update(face_attrs)
         face.filename = str(path)
         face._pdfScale = _pdf_scale(face.unitsPerEm)
         font = _font(name, attrs, face)
     else:
-        font = TTFont(name, str(path))
-        attrs = {k: v for k, v in vars(font).items() if k not in ("face", "state")}
-        face_attrs = {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
-        cache.store("ttf", k, (attrs, face_attrs))
+        font, attrs = _parse_and_store(k, name, path)
     cache.store("ttfmeta", k, (attrs, font.face.name, frozenset(font.face.charToGlyph)))
     return font
 
@@ -182,18 +180,84 @@ def _font(name: str, attrs: dict, face) -> TTFont:
     return font
 
 
+def _parse_and_store(k: str, name: str, path: Path) -> tuple[TTFont, dict]:
+    """The face parsed from its file, and kept in the cache folder; with its font's
+    attributes (what the constructor set, less the per-document state)."""
+    from briefgen import cache
+    font = TTFont(name, str(path))
+    attrs = {k: v for k, v in vars(font).items() if k not in ("face", "state")}
+    face_attrs = {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
+    cache.store("ttf", k, _pack_face(attrs, face_attrs))
+    return font, attrs
+
+
+def _pack_face(attrs: dict, face_attrs: dict) -> tuple:
+    """A parsed face as the "ttf" entry keeps it: the font's and the face's attributes,
+    with the face's large plain tables (widths, glyph maps, metrics, the file's bytes)
+    as marshal data, which reads back several times faster than pickle's, and the
+    glyph -> characters map apart, since only shaping reads it."""
+    small, tables = {}, {}
+    for key, value in face_attrs.items():
+        (tables if type(value) in (dict, list, bytes) and _marshals(value)
+         else small)[key] = value
+    glyphs = tables.pop("glyphToChar", None)
+    return ("face-2", attrs, small, marshal.dumps(tables),
+            None if glyphs is None else marshal.dumps(glyphs))
+
+
+def _marshals(value) -> bool:
+    """Whether marshal gives `value` back as it is (plain types all the way down)."""
+    try:
+        back = marshal.loads(marshal.dumps(value))
+    except (ValueError, TypeError):
+        return False
+    return back == value and _same_types(back, value)
+
+
+def _same_types(a, b) -> bool:
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return all(_same_types(x, y) for x, y in zip(a, b)) and \
+            all(_same_types(x, y) for x, y in zip(a.values(), b.values()))
+    if type(a) in (list, tuple):
+        return all(_same_types(x, y) for x, y in zip(a, b))
+    return True
+
+
+def _unpack_face(entry, *, lazy_glyphs: bool) -> dict | None:
+    """The face's attributes from a "ttf" entry, its font's under "attrs" (None: not
+    such an entry). With `lazy_glyphs`, glyphToChar stays marshal data under _glyphs."""
+    if not (isinstance(entry, tuple) and len(entry) == 5 and entry[0] == "face-2"):
+        return None
+    _, attrs, small, tables, glyphs = entry
+    if not (isinstance(attrs, dict) and isinstance(small, dict)
+            and isinstance(tables, bytes) and isinstance(glyphs, (bytes, type(None)))):
+        return None
+    face_attrs = dict(small)
+    try:
+        face_attrs.update(marshal.loads(tables))
+        if glyphs is not None:
+            if lazy_glyphs:
+                face_attrs["_glyphs"] = glyphs
+            else:
+                face_attrs["glyphToChar"] = marshal.loads(glyphs)
+    except Exception:   # data that does not read back: parse the file instead
+        return None
+    face_attrs["attrs"] = attrs
+    return face_attrs
+
+
 def _face_attrs(k: str, name: str, path: Path) -> dict:
     """A face's parsed tables: from the cache folder, or parsed again if the entry has
     gone since (another process pruned it)."""
     from briefgen import cache
-    hit = cache.load("ttf", k)
-    if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], dict):
-        return hit[1]
-    font = TTFont(name, str(path))
-    attrs = {k: v for k, v in vars(font).items() if k not in ("face", "state")}
-    face_attrs = {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
-    cache.store("ttf", k, (attrs, face_attrs))
-    return face_attrs
+    face_attrs = _unpack_face(cache.load("ttf", k), lazy_glyphs=True)
+    if face_attrs is not None:
+        face_attrs.pop("attrs")
+        return face_attrs
+    font, _ = _parse_and_store(k, name, path)
+    return {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
 
 
 class LazyFace(TTFontFace):
@@ -209,6 +273,12 @@ class LazyFace(TTFontFace):
     def __getattr__(self, attr):
         # only for attributes not set yet: the tables, before they are read
         d = self.__dict__
+        if attr == "glyphToChar" and "_glyphs" in d:   # read apart: see _pack_face
+            try:
+                d["glyphToChar"] = marshal.loads(d.pop("_glyphs"))
+            except Exception:   # data that does not read back: from the file
+                d["glyphToChar"] = TTFontFace(d["filename"]).glyphToChar
+            return d["glyphToChar"]
         if attr.startswith("__") or "_load" not in d:
             raise AttributeError(attr)
         face_attrs = d["_load"]()
