@@ -43,3 +43,28 @@ def test_harfbuzz_is_imported_by_its_first_use_in_reportlab():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["True", "False", "True", "True", "True"]
+
+
+def test_platypus_tables_and_preformatted_text_come_when_asked_for():
+    import subprocess
+    import sys
+    code = (
+        "import sys\n"
+        "import briefgen.render\n"
+        "print('reportlab.platypus.tables' in sys.modules,\n"
+        "      'reportlab.platypus.xpreformatted' in sys.modules)\n"
+        "import reportlab.platypus as P\n"
+        "from reportlab.platypus import Table, XPreformatted, Paragraph\n"
+        "from reportlab.platypus.tables import Table as T2\n"
+        "print(Table is T2, P.tables.LongTable is P.LongTable, 'XPreformatted' in P.__all__)\n"
+        "ns = {}\n"
+        "exec('from reportlab.platypus import *', ns)\n"
+        "print(ns['PythonPreformatted'] is P.PythonPreformatted, ns['Paragraph'] is Paragraph)\n"
+        "try:\n"
+        "    P.NoSuchFlowable\n"
+        "except AttributeError:\n"
+        "    print('AttributeError')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False", "True", "True", "True", "True", "True",
+                   "AttributeError"]

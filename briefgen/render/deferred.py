@@ -22,6 +22,9 @@ in sys.modules for each; then ReportLab's name for it is an `OnUse`, which impor
 real module on the first attribute read and puts it in its place. It is true like the
 module, so fonts stay `shapable` and ReportLab sees Pyphen as there, as with the
 modules themselves. Nothing stands in for a module that is not installed.
+
+Two of platypus's submodules, tables and xpreformatted, are imported when one of their
+names is first asked of the package (see `_import_platypus_package`).
 """
 
 from __future__ import annotations
@@ -110,6 +113,61 @@ def _placeholders() -> dict[str, types.ModuleType]:
     return out
 
 
+# ReportLab 5.1's reportlab/platypus/__init__.py (its sha256), whose star imports of
+# tables and xpreformatted are left until one of their names is asked for.
+_PLATYPUS_INIT = "6999337edee847a038272794ceaf82641696f756b75b315c67e8ac2734609ad9"
+_LATER = {"tables": ("Table", "TableStyle", "CellStyle", "LongTable"),
+          "xpreformatted": ("XPreformatted", "PythonPreformatted")}
+
+
+class _Platypus(types.ModuleType):
+    """reportlab.platypus before anything asked for tables or xpreformatted."""
+
+    def __getattr__(self, name):
+        if name not in _LATER and not any(name in names for names in _LATER.values()):
+            raise AttributeError(f"module 'reportlab.platypus' has no attribute {name!r}")
+        import importlib
+        for sub, names in _LATER.items():
+            module = importlib.import_module(f"reportlab.platypus.{sub}")
+            for n in names:
+                self.__dict__.setdefault(n, getattr(module, n))
+        self.__class__ = types.ModuleType
+        return getattr(self, name)
+
+
+def _import_platypus_package() -> None:
+    """`import reportlab.platypus`, leaving two of its submodules (a Table and
+    preformatted text, which briefgen never sets) until a name of theirs is asked for:
+    about 6 ms of a whole process, with reportlab.lib.validators and PyFontify. Its
+    __init__ runs as it is, less those two star imports; for any other __init__ than
+    the one known here, the package is imported as usual."""
+    import importlib.util
+    import reportlab
+    try:
+        spec = importlib.util.find_spec("reportlab.platypus")
+        with open(spec.origin, "rb") as fh:
+            source = fh.read()
+    except (ImportError, ValueError, AttributeError, TypeError, OSError):
+        spec = source = None
+    if source is None or hashlib.sha256(source).hexdigest() != _PLATYPUS_INIT:
+        import reportlab.platypus  # noqa: F401
+        return
+    lines = [line for line in source.decode("utf-8").splitlines(keepends=True)
+             if line.strip() not in {f"from .{sub} import *" for sub in _LATER}]
+    module = importlib.util.module_from_spec(spec)
+    module.__class__ = _Platypus
+    sys.modules["reportlab.platypus"] = module
+    try:
+        exec(compile("".join(lines), spec.origin, "exec"), module.__dict__)
+    except BaseException:
+        sys.modules.pop("reportlab.platypus", None)
+        raise
+    # a star import of the package takes every public name, the later ones too
+    module.__all__ = sorted({n for n in module.__dict__ if not n.startswith("_")} |
+                            set(_LATER) | {n for names in _LATER.values() for n in names})
+    reportlab.platypus = module
+
+
 def import_platypus() -> None:
     """Import reportlab.platypus, deferring the two patterns and HarfBuzz (once per
     process)."""
@@ -124,7 +182,7 @@ def import_platypus() -> None:
     placeholders = _placeholders()
     re.compile = compile
     try:
-        import reportlab.platypus  # noqa: F401  (imports paragraph and textsplit)
+        _import_platypus_package()   # imports paragraph and textsplit
     finally:
         re.compile = original
         for name, owner, attr in ON_USE:
