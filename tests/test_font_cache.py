@@ -55,3 +55,31 @@ def test_an_entry_that_does_not_read_back_is_not_used():
     assert fonts._unpack_face(tuple(entry), lazy_glyphs=False) is None
     assert fonts._unpack_face(("face-1", attrs, face), lazy_glyphs=False) is None
     assert fonts._unpack_face(None, lazy_glyphs=True) is None
+
+
+def test_a_font_files_digest_is_taken_from_before_only_while_its_stamp_holds(monkeypatch):
+    import hashlib
+    import os
+    monkeypatch.setitem(fonts._KNOWN_STATE, "known", {"files": {}, "meta": {}})
+    monkeypatch.setitem(fonts._KNOWN_STATE, "changed", False)
+    real = hashlib.sha256(FONT.read_bytes()).hexdigest()
+    assert fonts._digest(FONT) == real
+    files = fonts._KNOWN_STATE["known"]["files"]
+    stamp, digest = files[os.path.abspath(FONT)]
+    assert digest == real and fonts._KNOWN_STATE["changed"]
+    st = os.stat(FONT)
+    assert stamp == (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    files[os.path.abspath(FONT)] = (stamp, "0" * 64)      # what an earlier process said
+    assert fonts._digest(FONT) == "0" * 64
+    files[os.path.abspath(FONT)] = ((*stamp[:4], stamp[4] - 1), "0" * 64)   # changed since
+    assert fonts._digest(FONT) == real
+
+
+def test_a_font_file_written_a_moment_ago_is_hashed_again_next_time(tmp_path, monkeypatch):
+    import shutil
+    monkeypatch.setitem(fonts._KNOWN_STATE, "known", {"files": {}, "meta": {}})
+    monkeypatch.setitem(fonts._KNOWN_STATE, "changed", False)
+    copy = tmp_path / "NotoSans-Regular.ttf"
+    shutil.copyfile(FONT, copy)
+    fonts._digest(copy)
+    assert fonts._KNOWN_STATE["known"]["files"] == {}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import marshal
+import os
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,15 +69,70 @@ def _face_files(name: str, folder: Path, single_face: bool) -> dict[str, Path]:
 
 def _digest(path: Path) -> str:
     """The sha256 of the file's bytes (hex): in its registered name (the first twelve
-    digits) and in the key of its parsed face in the cache folder."""
+    digits) and in the key of its parsed face in the cache folder. Known from an earlier
+    process while the file's stamp is the same (see `_known`)."""
     try:
-        if path.stat().st_size > MAX_FONT_BYTES:
+        st = os.stat(path)
+        if st.st_size > MAX_FONT_BYTES:
             raise LayoutError(f"font file {path} is over {MAX_FONT_BYTES >> 20} MB",
                               code="font.invalid")
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        where = os.path.abspath(path)
+        stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        files = _known()["files"]
+        hit = files.get(where)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
         raise LayoutError(f"cannot read font {path}: {exc.strerror}",
                           code="font.invalid") from None
+    # A file changed within the last seconds might change again without its times
+    # moving on (a coarse clock): its digest is only kept once it has been still.
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
+        files[where] = (stamp, digest)
+        _KNOWN_STATE["changed"] = True
+    return digest
+
+
+# What font registration needs from earlier processes, in one entry of the cache folder
+# (one read instead of one per face): each font file's sha256 by its stamp, and each
+# parsed face's metadata (what "ttfmeta" entries hold) by the face's key. A file's stamp
+# is its device, inode, size, and modification and change times in nanoseconds: any
+# write to the file, or another file put in its place, changes it (the change time
+# cannot be set back). Bounded: a brand's fonts come and go.
+_KNOWN_STATE: dict = {"known": None, "changed": False}
+KNOWN_LIMIT = 64
+
+
+def _known() -> dict:
+    known = _KNOWN_STATE["known"]
+    if known is None:
+        from briefgen import cache
+        try:
+            known = cache.load("fonts", cache.key("fonts"))
+        except Exception:
+            known = None
+        if not (isinstance(known, dict) and isinstance(known.get("files"), dict)
+                and isinstance(known.get("meta"), dict)
+                and all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], tuple)
+                        and isinstance(v[1], str) for v in known["files"].values())):
+            known = {"files": {}, "meta": {}}
+        _KNOWN_STATE["known"] = known
+    return known
+
+
+def _save_known() -> None:
+    """Store what this process added (nothing when it added nothing)."""
+    if not _KNOWN_STATE["changed"]:
+        return
+    from briefgen import cache
+    known = _KNOWN_STATE["known"]
+    for part in ("files", "meta"):
+        items = known[part]
+        while len(items) > KNOWN_LIMIT:
+            del items[next(iter(items))]     # the oldest first
+    cache.store("fonts", cache.key("fonts"), known)
+    _KNOWN_STATE["changed"] = False
 
 
 def _register_face(reg_name: str, path: Path, digest: str):
@@ -129,6 +186,7 @@ def load_family(name: str, search: list[Path], *, single_face: bool = False,
     # the registered names hold the digests of the files
     family = Family(name, faces, coverage, "|".join(sorted(faces.values())))
     _REGISTERED[cache_key] = family
+    _save_known()
     return family
 
 
@@ -153,9 +211,14 @@ def parse_ttf(name: str, path: Path, digest: str | None = None) -> TTFont:
     setting = repr((name, Version, getattr(ttfonts, "uharfbuzz", None) is not None,
                     rl_config.ttfAsciiReadable, getattr(ttfonts, "unShapedFontGlob", None)))
     k = cache.key("ttf", setting, "sha256", digest)
-    meta = cache.load("ttfmeta", k)
-    if isinstance(meta, tuple) and len(meta) == 3 and isinstance(meta[0], dict) \
-            and isinstance(meta[2], frozenset):
+    known = _known()["meta"]
+    meta = known.get(k)
+    if meta is None:
+        meta = cache.load("ttfmeta", k)
+        if _meta_ok(meta):
+            known[k] = meta
+            _KNOWN_STATE["changed"] = True
+    if _meta_ok(meta):
         attrs, face_name, coverage = meta
         return _font(name, attrs, LazyFace(face_name, str(path), coverage,
                                            functools.partial(_face_attrs, k, name, path)))
@@ -169,8 +232,16 @@ def parse_ttf(name: str, path: Path, digest: str | None = None) -> TTFont:
         font = _font(name, attrs, face)
     else:
         font, attrs = _parse_and_store(k, name, path)
-    cache.store("ttfmeta", k, (attrs, font.face.name, frozenset(font.face.charToGlyph)))
+    meta = (attrs, font.face.name, frozenset(font.face.charToGlyph))
+    cache.store("ttfmeta", k, meta)
+    _known()["meta"][k] = meta
+    _KNOWN_STATE["changed"] = True
     return font
+
+
+def _meta_ok(meta) -> bool:
+    return isinstance(meta, tuple) and len(meta) == 3 and isinstance(meta[0], dict) \
+        and isinstance(meta[2], frozenset)
 
 
 def _font(name: str, attrs: dict, face) -> TTFont:
@@ -336,6 +407,7 @@ def load_script_family(name: str, search: list[Path]) -> Family:
     faces["italic"], faces["bolditalic"] = faces["regular"], faces["bold"]
     family = Family(name, faces, coverage, "|".join(stamp))
     _REGISTERED[cache_key] = family
+    _save_known()
     return family
 
 
