@@ -24,6 +24,16 @@ TEMP_PREFIX_BYTES = 100
 
 
 def _umask() -> int:
+    """The process's umask. Read from /proc where Linux has it: setting it to find it
+    out, the only portable way, changes it for every thread for a moment, and campaigns
+    write files on a thread of their own while the main thread builds."""
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

@@ -178,6 +178,37 @@ def test_a_second_campaign_on_a_locked_folder_exits_2_naming_the_holder(tmp_path
         assert run("campaign", path, "--out", out, "--check").exit_code == 0
 
 
+def test_a_full_disk_fails_the_row_being_written_and_the_campaign_goes_on(tmp_path,
+                                                                          monkeypatch):
+    # In one process the files are written on a thread of their own while the next row
+    # is built: a row whose file cannot be written still fails alone, with its message.
+    import errno
+    rows = "".join(f"{name},1,{DATE}\n" for name in ("Lund", "Umeå", "Gävle"))
+    path = csv_file(tmp_path / "c.csv", "municipality,priorities,date\n" + rows)
+    out = tmp_path / "out"
+    real_fsync, calls = os.fsync, []
+
+    def full_at_the_second_file(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_at_the_second_file)
+    result = run("campaign", path, "--out", out, "--jobs", "1", "--quiet")
+    assert result.exit_code == 1, result.stderr
+    target = out / "umea" / "brief.pdf"
+    assert result.stderr.splitlines()[0] == (f"row 3: error: cannot write {target}: No space "
+                                             "left on device [output.unwritable]")
+    data = json.loads((out / "manifest.json").read_text())
+    assert [(r["municipality"], r["status"]) for r in data["rows"]] == \
+        [("Lund", "built"), ("Umeå", "failed"), ("Gävle", "built")]
+    assert "No space left on device" in data["rows"][1]["error"]
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.pdf")) == \
+        ["gavle/brief.pdf", "lund/brief.pdf"]
+    assert not list(out.rglob("*.part"))
+
+
 def test_a_killed_force_rebuild_leaves_no_unlisted_pdf_of_a_removed_row(tmp_path, monkeypatch):
     from briefgen.campaign import run as run_mod
     from briefgen.campaign import workers

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -196,6 +197,11 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
                             xlsx=path.suffix.lower() in (".xlsx", ".xlsm"))
 
         jobs = max(1, min(jobs or usable_cpus(), len(tasks) or 1))
+        # Building in this process, a row's files are written (and fsynced) by a thread of
+        # its own while the next row is built, so the disk's wait no longer adds to every
+        # row. Worker processes build while this one writes anyway, and a pool may fork
+        # a new worker, which a second thread could leave holding a lock: they write here.
+        writer = Writer(threaded=client is None and pool is None and jobs == 1)
         if client is not None:
             expected = Expected(__version__, pack.fingerprint,
                                 str(Path(content).resolve()) if content else None)
@@ -207,37 +213,53 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         else:
             results = pooled(iter(tasks), jobs, content)
         builds = 0
+
+        # What follows a row's build runs on the writer, in row order: its files written,
+        # then counted, reported and saved in the manifest, so that a row is listed only
+        # once its files are on disk.
+        def count(entry: dict) -> None:
+            nonlocal builds
+            record(entry)
+            builds += 1
+            if builds % MANIFEST_EVERY == 0:
+                save()
+
+        def write_and_count(entry: dict, res: dict) -> None:
+            try:
+                entry["files"] = write_row(out_dir, entry["slug"], res["files"])
+                entry.update(status="built", warnings=res["warnings"])
+            except BriefgenError as exc:
+                entry.update(status="failed", error=message(exc), files=[])
+            count(entry)
+
+        def fail_and_count(entry: dict, error: str) -> None:
+            entry.update(status="failed", error=error)
+            count(entry)
+
+        received = 0
         try:
             for task, res in results:
-                entry = entries[task.row]
-                slug = entry["slug"]
-                result.memory.append((builds + 1, res["pid"], res["rss_kb"]))
+                received += 1
+                result.memory.append((received, res["pid"], res["rss_kb"]))
                 result.build_seconds += res["seconds"]
+                entry = entries[task.row]
                 if res["error"] is None:
-                    try:
-                        for name, pdf, pages, digest in res["files"]:
-                            remove_leftovers(out_dir / slug, name)
-                            write_atomic(out_dir / slug / name, pdf, out_dir)
-                            entry["files"].append({"path": f"{slug}/{name}", "pages": pages,
-                                                   "sha256": digest})
-                        entry.update(status="built", warnings=res["warnings"])
-                    except BriefgenError as exc:
-                        entry.update(status="failed", error=message(exc), files=[])
+                    writer.run(write_and_count, entry, res)
                 else:
-                    entry.update(status="failed", error=res["error"])
+                    writer.run(fail_and_count, entry, res["error"])
                 del res
-                record(entry)
-                builds += 1
-                if builds % MANIFEST_EVERY == 0:
-                    save()
+            writer.finish()
         except KeyboardInterrupt:
             result.interrupted = True
             results.close()  # cancel what is pending, stop what runs
+            writer.finish()  # the rows handed to the writer are written and listed
             save()
             result.rows = finished()
             result.seconds = time.monotonic() - started
             progress.finish(result)
             raise
+        finally:
+            writer.close()
 
         result.rows = [e for _, e in sorted(entries.items())]
         result.removed = prune(out_dir, earlier_rows, result.rows)
@@ -254,6 +276,47 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         result.seconds = time.monotonic() - started
         progress.finish(result)
         return result
+
+
+class Writer:
+    """Runs what follows each row's build, in order: on a thread of its own (`threaded`)
+    or at once. At most one row waits for the thread, which bounds the PDFs held; an
+    error there (a manifest that cannot be written) is raised here, at the next row."""
+
+    def __init__(self, threaded: bool):
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="briefgen-write") \
+            if threaded else None
+        self._queued: list = []
+
+    def run(self, fn, *args) -> None:
+        if self._pool is None:
+            fn(*args)
+            return
+        self._settle(keep=1)
+        self._queued.append(self._pool.submit(fn, *args))
+
+    def finish(self) -> None:
+        """Wait for everything handed over (an interrupt meanwhile: call again)."""
+        self._settle(keep=0)
+
+    def _settle(self, keep: int) -> None:
+        while len(self._queued) > keep or (self._queued and self._queued[0].done()):
+            self._queued[0].result()
+            self._queued.pop(0)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+
+def write_row(out_dir: Path, slug: str, files) -> list[dict]:
+    """Write one row's built files into its folder; their manifest entries."""
+    listed = []
+    for name, pdf, pages, digest in files:
+        remove_leftovers(out_dir / slug, name)
+        write_atomic(out_dir / slug / name, pdf, out_dir)
+        listed.append({"path": f"{slug}/{name}", "pages": pages, "sha256": digest})
+    return listed
 
 
 def usable_cpus() -> int:
