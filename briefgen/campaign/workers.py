@@ -60,6 +60,7 @@ def _init_worker(content: Path | None, parent: int | None = None) -> None:
     # KeyboardInterrupt back as the row's result, wait for the next row and, deaf to any
     # further SIGTERM, keep the campaign waiting for it to exit, forever.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _sigterm_reaches_us(False)   # before the thread below: threads inherit the mask
     parent = parent or os.getppid()
     if os.getppid() != parent:
         os._exit(1)
@@ -76,8 +77,24 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
+def _sigterm_reaches_us(yes: bool) -> None:
+    """A worker may be ended by SIGTERM only while it builds a row. Killed while sending
+    a result (a few hundred KB through a pipe) it would leave half a message there, and
+    the pool's reader in the parent would wait for the rest of it forever; killed while
+    taking a row from the queue it would hold that queue's lock. Outside a row the
+    signal waits, and the worker ends when the pool tells it to."""
+    import signal
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK if yes else signal.SIG_BLOCK,
+                               {signal.SIGTERM})
+
+
 def _work(task: Task) -> dict:
-    return execute(_WORKSPACE, task)
+    _sigterm_reaches_us(True)
+    try:
+        return execute(_WORKSPACE, task)
+    finally:
+        _sigterm_reaches_us(False)
 
 
 def workspace():
