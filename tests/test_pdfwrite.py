@@ -101,9 +101,7 @@ def references():
 def test_documents_one_after_another_are_byte_identical_with_the_shortcuts(references,
                                                                           monkeypatch):
     monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
-    pdfwrite._RUNS.clear()
-    pdfwrite._DEFLATED.clear()
-    pdfwrite._SEEN.clear()
+    pdfwrite.forget()   # what earlier tests' documents left (subsets, streams, runs)
     made = {"makeSubset": 0, "deflate": 0}
     for name in made:
         def counted(*args, _f=pdfwrite._ORIGINAL[name], _name=name):

@@ -365,7 +365,7 @@ def make_subset(self, subset):
     data = known.get(key)
     if data is None:
         data = _ORIGINAL["makeSubset"](self, subset)
-        if len(known) >= 8:
+        if len(known) >= 4:
             known.clear()
         known[key] = data
     return data
@@ -376,7 +376,7 @@ def make_subset(self, subset):
 # leaves its hash. Bounded by the bytes kept.
 _DEFLATED: dict = {}
 _DEFLATED_SIZE = [0]
-_DEFLATED_MAX = 2 << 20
+_DEFLATED_MAX = 1 << 20
 _SEEN: set = set()
 
 
@@ -471,3 +471,16 @@ SHORTCUTS.fast = {
 }
 install = SHORTCUTS.install
 disabled = SHORTCUTS.disabled
+
+
+def forget() -> None:
+    """Empty what this module remembers across documents (text runs, compressed streams,
+    the registered faces' subsets): the next documents make everything afresh."""
+    _RUNS.clear()
+    _DEFLATED.clear()
+    _DEFLATED_SIZE[0] = 0
+    _SEEN.clear()
+    for font in list(pdfmetrics._fonts.values()):
+        face = getattr(font, "face", None)
+        if face is not None:
+            vars(face).pop("_briefgen_subsets", None)
