@@ -23,6 +23,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -117,12 +118,15 @@ def _path(kind: str, k: str) -> Path | None:
 
 def _trusted(path: Path) -> bool:
     """Unpickling runs code: only files this user owns and nobody else may write."""
-    if not hasattr(os, "geteuid"):
-        return True
     try:
-        st = path.stat()
+        return _trusted_stat(os.stat(path))
     except OSError:
         return False
+
+
+def _trusted_stat(st: os.stat_result) -> bool:
+    if not hasattr(os, "geteuid"):
+        return True
     return st.st_uid == os.geteuid() and not st.st_mode & 0o022
 
 
@@ -136,24 +140,35 @@ def ensure_folder(path: Path) -> None:
 
 def load(kind: str, k: str) -> Any | None:
     """The object stored under `k`, or None (missing, unreadable, stale or corrupt)."""
-    path = _path(kind, k)
-    if path is None:
+    root = folder()
+    if root is None:
+        return None
+    name = os.path.join(root, kind, k + ".pickle")
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
         return None
     try:
-        data = path.read_bytes()
+        with open(fd, "rb") as fh:    # closes fd
+            st = os.fstat(fh.fileno())
+            if not _trusted_stat(st):
+                return None
+            data = fh.read()
     except OSError:
         return None
     header = _MAGIC + k.encode() + b"\n"
-    if not data.startswith(header) or not _trusted(path):
+    if not data.startswith(header):
         return None
     try:
-        value = pickle.loads(data[len(header):])
+        value = pickle.loads(memoryview(data)[len(header):])
     except Exception:  # truncated or corrupt: parse instead
         return None
-    try:
-        os.utime(path)  # recently used: pruned last
-    except OSError:
-        pass
+    # recently used: pruned last (a file used in the last minute already counts as such)
+    if time.time() - st.st_mtime > 60:
+        try:
+            os.utime(name)
+        except OSError:
+            pass
     return value
 
 
