@@ -83,3 +83,23 @@ def test_a_font_file_written_a_moment_ago_is_hashed_again_next_time(tmp_path, mo
     shutil.copyfile(FONT, copy)
     fonts._digest(copy)
     assert fonts._KNOWN_STATE["known"]["files"] == {}
+
+
+def test_a_faces_coverage_kept_as_data_reads_back_when_asked_for():
+    import marshal
+    attrs, face = _parsed()
+    coverage = frozenset(face["charToGlyph"])
+    entry = fonts._pack_face(attrs, face)
+
+    def load():
+        return {k: v for k, v in fonts._unpack_face(entry, lazy_glyphs=True).items()
+                if k != "attrs"}
+
+    font = fonts._font("CacheTest", attrs, fonts.LazyFace(
+        face["name"], str(FONT), fonts._known_meta((attrs, face["name"], coverage))[2], load))
+    assert "_load" in vars(font.face)
+    assert fonts._coverage(font) == coverage
+    assert "_load" in vars(font.face)          # the tables were not needed for it
+    damaged = fonts._font("CacheTest", attrs, fonts.LazyFace(
+        face["name"], str(FONT), marshal.dumps([1, 2])[:-1], load))
+    assert fonts._coverage(damaged) == coverage   # from the face's own tables

@@ -216,7 +216,7 @@ def parse_ttf(name: str, path: Path, digest: str | None = None) -> TTFont:
     if meta is None:
         meta = cache.load("ttfmeta", k)
         if _meta_ok(meta):
-            known[k] = meta
+            known[k] = _known_meta(meta)
             _KNOWN_STATE["changed"] = True
     if _meta_ok(meta):
         attrs, face_name, coverage = meta
@@ -234,14 +234,22 @@ def parse_ttf(name: str, path: Path, digest: str | None = None) -> TTFont:
         font, attrs = _parse_and_store(k, name, path)
     meta = (attrs, font.face.name, frozenset(font.face.charToGlyph))
     cache.store("ttfmeta", k, meta)
-    _known()["meta"][k] = meta
+    _known()["meta"][k] = _known_meta(meta)
     _KNOWN_STATE["changed"] = True
     return font
 
 
 def _meta_ok(meta) -> bool:
     return isinstance(meta, tuple) and len(meta) == 3 and isinstance(meta[0], dict) \
-        and isinstance(meta[2], frozenset)
+        and isinstance(meta[2], (frozenset, bytes))
+
+
+def _known_meta(meta: tuple) -> tuple:
+    """A face's metadata as the "fonts" entry keeps it: its coverage as marshal data,
+    read only for a family's regular face (`_coverage`), the one whose coverage counts."""
+    attrs, face_name, coverage = meta
+    return (attrs, face_name, marshal.dumps(coverage) if isinstance(coverage, frozenset)
+            else coverage)
 
 
 def _font(name: str, attrs: dict, face) -> TTFont:
@@ -337,9 +345,12 @@ class LazyFace(TTFontFace):
     attribute is asked for. Registered like any face; ReportLab never sees the
     difference, since every attribute it reads is the parsed face's."""
 
-    def __init__(self, name, filename: str, coverage: frozenset, load):
-        # not TTFontFace.__init__, which parses the file
-        self.__dict__.update(name=name, filename=filename, _coverage=coverage, _load=load)
+    def __init__(self, name, filename: str, coverage: frozenset | bytes, load):
+        # not TTFontFace.__init__, which parses the file; coverage as a frozenset, or
+        # its marshal data (read by `_coverage`)
+        self.__dict__.update(name=name, filename=filename, _load=load,
+                             **{"_coverage_data" if isinstance(coverage, bytes)
+                                else "_coverage": coverage})
 
     def __getattr__(self, attr):
         # only for attributes not set yet: the tables, before they are read
@@ -362,7 +373,17 @@ class LazyFace(TTFontFace):
 
 
 def _coverage(font: TTFont) -> frozenset:
-    known = vars(font.face).get("_coverage")
+    d = vars(font.face)
+    known = d.get("_coverage")
+    if known is None and "_coverage_data" in d:
+        try:
+            known = marshal.loads(d.pop("_coverage_data"))
+        except Exception:   # data that does not read back: from the face's tables
+            known = None
+        if type(known) is frozenset:
+            d["_coverage"] = known
+        else:
+            known = None
     return known if known is not None else frozenset(font.face.charToGlyph)
 
 
