@@ -356,6 +356,7 @@ class ParagraphCache:
     def __init__(self):
         self._parsed = BreakStore(self.LIMIT)
         self.breaks = BreakStore(1_500)
+        self._icon_styles: dict = {}   # (id(style), room, numbered) -> (style, its parent)
 
     def next_document(self) -> None:
         """Called before each document: what only one document uses stays on probation."""
@@ -372,6 +373,22 @@ class ParagraphCache:
                 f"{style.name}-{depth}", parent=style, leftIndent=style.leftIndent + 14 * depth,
                 bulletIndent=style.bulletIndent + 14 * depth), style)
             self._parsed.put(key, hit)
+        return hit[0]
+
+    def icon_style(self, style, room: float, numbered: bool):
+        """The style of a list item with an icon in the bullet's place (`room` wide, the
+        item's number after it when `numbered`), made once per style, room and number
+        rather than once per item and document (a new style is a new fingerprint to
+        compute, see linebreaks.style_key)."""
+        key = (id(style), room, numbered)
+        hit = self._icon_styles.get(key)
+        if hit is None:
+            from reportlab.lib.styles import ParagraphStyle
+            if len(self._icon_styles) >= 256:
+                self._icon_styles.clear()
+            hit = self._icon_styles[key] = (ParagraphStyle(
+                f"{style.name}-icon", parent=style, bulletIndent=room,
+                leftIndent=room + (style.leftIndent if numbered else 0)), style)
         return hit[0]
 
     def make(self, cls, markup: str, style, bullet: str | None = None):
@@ -604,10 +621,7 @@ class Flow:
 
     def icon_item(self, icon: d.Image, markup: str, st, label: str | None) -> Paragraph:
         """The icon, then the item's own number (kept: the text refers to it), then text."""
-        from reportlab.lib.styles import ParagraphStyle
-        room = icon.width * 1.5
-        style = ParagraphStyle(f"{st.name}-icon", parent=st, bulletIndent=room,
-                               leftIndent=room + (st.leftIndent if label else 0))
+        style = self.cache.icon_style(st, icon.width * 1.5, bool(label))
         # The script's class, so that Arabic or Bengali item text is shaped like any other.
         para = self.cache.make(self.script.cls(IconItem, markup), markup, style, label)
         para.icon = icon
