@@ -48,7 +48,21 @@ from reportlab.platypus.paragraph import Paragraph
 from briefgen.render.linebreaks import ById, style_key
 
 _DRAW_PARA = Paragraph.drawPara
-_DRAW_BULLET = _rl._drawBullet
+_DRAW_BULLET = getattr(_rl._drawBullet, "__wrapped__", _rl._drawBullet)
+
+
+def _draw_bullet(canvas, offset, cur_y, bulletText, style, rtl=False):
+    """ReportLab's _drawBullet, seen by the recorder of the paragraph being recorded on
+    this canvas (one per document: documents drawn at the same time in other threads
+    draw theirs unrecorded)."""
+    rec = canvas.__dict__.get("_replay_recorder")
+    if rec is None:
+        return _DRAW_BULLET(canvas, offset, cur_y, bulletText, style, rtl)
+    return rec.bullet(canvas, offset, cur_y, bulletText, style, rtl)
+
+
+_draw_bullet.__wrapped__ = _DRAW_BULLET
+_rl._drawBullet = _draw_bullet     # drawPara looks it up in its module when it draws one
 
 # tape operations
 _CANVAS, _TEXT_CODE, _RUN, _CALL, _BEGIN, _MARKER, _BULLET = range(7)
@@ -394,8 +408,10 @@ class _Recorder:
             if self.depth:
                 return real(*args, **kw)
             at = tuple(i for i, a in enumerate(args) if a is self.tx and a is not None)
-            if self.tx is not None and any(a is self.tx for a in kw.values()):
-                self.refused = self.refused or "text object passed by keyword"
+            if any(isinstance(a, PDFTextObject) for a in kw.values()) or any(
+                    isinstance(a, PDFTextObject) and a is not self.tx for a in args):
+                # only the paragraph's own text object can be put back at replay
+                self.refused = self.refused or "another text object passed"
             op = (_CALL, name, args, dict(kw), at)
             if name != "setFillColor":
                 return self.call(op, real, args, kw)
@@ -575,15 +591,15 @@ def _record(para, canv):
         if real is not None:
             cd[name] = rec.refused_call(name, real)
     cd["getNamedCB"] = rec.named_cb(canv.getNamedCB)
+    cd["_replay_recorder"] = rec
     para.__dict__["beginText"] = rec.begin_text(para.beginText)
-    _rl._drawBullet = rec.bullet
     ok = False
     try:
         _DRAW_PARA(para, 0)
         rec.flush()
         ok = True
     finally:
-        _rl._drawBullet = _DRAW_BULLET
+        cd.pop("_replay_recorder", None)
         for name in names:
             cd.pop(name, None)
         cd.update(before)
