@@ -192,11 +192,11 @@ def prune(folder_path: Path, keep: int) -> None:
             pass
 
 
-def store(kind: str, k: str, value: Any) -> None:
-    """Keep `value` under `k`; silently does nothing when it cannot."""
+def store(kind: str, k: str, value: Any) -> bool:
+    """Keep `value` under `k`; silently does nothing when it cannot. Whether it was kept."""
     path = _path(kind, k)
     if path is None:
-        return
+        return False
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         ensure_folder(path.parent)
@@ -214,7 +214,8 @@ def store(kind: str, k: str, value: Any) -> None:
                 pass
             raise
     except Exception:  # a read-only home, a full disk, an unpicklable value: no cache
-        return
+        return False
+    return True
 
 
 def cached(kind: str, k: str, make: Callable[[], Any]) -> Any:

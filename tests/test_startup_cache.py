@@ -6,6 +6,7 @@ everything; a cache that is corrupt, unwritable or stale must never change the o
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -84,6 +85,28 @@ def test_a_warm_process_reads_only_the_faces_it_draws_with(builds):
     count, unread = said.split(" ", 1)
     assert int(count) >= 13                       # every face came from the cache
     assert "NotoSansArabic-Bold" in unread and "NotoSansHebrew" in unread
+    assert "NotoSans-Regular" not in unread       # the body text's face was read
+
+
+def test_a_process_with_an_empty_cache_folder_keeps_unused_faces_unread(builds, tmp_path):
+    """A face parsed for the cache folder is held as a warm process holds it: a campaign
+    worker that started with an empty folder would otherwise keep every face whole."""
+    code = ("import sys; from briefgen.cli import main\n"
+            "try: main(sys.argv[1:])\n"
+            "except SystemExit: pass\n"
+            "from reportlab.pdfbase import pdfmetrics\n"
+            "from briefgen.render.fonts import LazyFace\n"
+            "print(sorted(f.face.name.decode() for f in pdfmetrics._fonts.values()\n"
+            "             if isinstance(getattr(f, 'face', None), LazyFace)\n"
+            "             and '_load' in vars(f.face)))")
+    out = tmp_path / "empty.pdf"
+    result = subprocess.run(
+        [sys.executable, "-c", code, "brief", "-m", "Graz", "-p", "1", "-p", "4",
+         "--date", DATE, "-o", str(out)], cwd=REPO, capture_output=True, text=True,
+        env={**os.environ, "BRIEFGEN_CACHE_DIR": str(tmp_path / "empty-cache")}, check=True)
+    assert out.read_bytes() == builds["uncached"]
+    unread = set(ast.literal_eval(result.stdout.strip().splitlines()[-1]))
+    assert {"NotoSansArabic-Bold", "NotoSansHebrew-Regular"} <= unread
     assert "NotoSans-Regular" not in unread       # the body text's face was read
 
 

@@ -230,12 +230,20 @@ def parse_ttf(name: str, path: Path, digest: str | None = None) -> TTFont:
         face.filename = str(path)
         face._pdfScale = _pdf_scale(face.unitsPerEm)
         font = _font(name, attrs, face)
+        kept = False
     else:
-        font, attrs = _parse_and_store(k, name, path)
+        font, attrs, kept = _parse_and_store(k, name, path)
     meta = (attrs, font.face.name, frozenset(font.face.charToGlyph))
     cache.store("ttfmeta", k, meta)
     _known()["meta"][k] = _known_meta(meta)
     _KNOWN_STATE["changed"] = True
+    if kept:
+        # Parsed just now and kept in the cache folder: hold it as the next process
+        # will, its tables read back only if a document uses the face. A campaign
+        # worker that starts with an empty cache folder would otherwise keep all
+        # thirteen faces whole (~8 MiB) for the rest of the campaign.
+        return _font(name, attrs, LazyFace(meta[1], str(path), meta[2],
+                                           functools.partial(_face_attrs, k, name, path)))
     return font
 
 
@@ -259,15 +267,16 @@ def _font(name: str, attrs: dict, face) -> TTFont:
     return font
 
 
-def _parse_and_store(k: str, name: str, path: Path) -> tuple[TTFont, dict]:
+def _parse_and_store(k: str, name: str, path: Path) -> tuple[TTFont, dict, bool]:
     """The face parsed from its file, and kept in the cache folder; with its font's
-    attributes (what the constructor set, less the per-document state)."""
+    attributes (what the constructor set, less the per-document state) and whether
+    the cache folder kept it."""
     from briefgen import cache
     font = TTFont(name, str(path))
     attrs = {k: v for k, v in vars(font).items() if k not in ("face", "state")}
     face_attrs = {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
-    cache.store("ttf", k, _pack_face(attrs, face_attrs))
-    return font, attrs
+    kept = cache.store("ttf", k, _pack_face(attrs, face_attrs))
+    return font, attrs, kept
 
 
 def _pack_face(attrs: dict, face_attrs: dict) -> tuple:
@@ -335,7 +344,7 @@ def _face_attrs(k: str, name: str, path: Path) -> dict:
     if face_attrs is not None:
         face_attrs.pop("attrs")
         return face_attrs
-    font, _ = _parse_and_store(k, name, path)
+    font, _, _ = _parse_and_store(k, name, path)
     return {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
 
 
