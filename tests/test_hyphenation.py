@@ -86,3 +86,12 @@ def test_kept_words_are_taken_only_while_their_dictionary_is_unchanged(tmp_path)
         for lang in ("zz-kept", "zz-stale", "zz-odd"):
             markup._WORDS.pop((lang, word), None)
             markup._STAMPS.pop(lang, None)
+
+
+@pytest.mark.parametrize("text", [" " * 20, "x " + "a" * 20, "short words only, every one",
+                                  "\u00a0" * 3 + "Verantwortungsbereitschaft\tand more",
+                                  "1234567890123456789 digits are no word"])
+def test_texts_without_a_long_word_are_left_as_they_are_and_others_not(text):
+    from briefgen.render import markup
+    want = markup._LONG_WORD.sub(lambda m: markup._points(m.group(0), "de"), text)
+    assert hyphenate(text, "de") == want

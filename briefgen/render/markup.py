@@ -136,8 +136,8 @@ def _points(word: str, lang: str) -> str:
 @functools.lru_cache(maxsize=2048)
 def hyphenate(text: str, lang: str) -> str:
     """`text` with soft hyphens in its long words (none in words under LONG_WORD letters)."""
-    if len(text) < LONG_WORD:
-        return text
+    if len(text) < LONG_WORD or max(map(len, text.split()), default=0) < LONG_WORD:
+        return text   # no word that long (a run of letters never spans a space)
     return _LONG_WORD.sub(lambda match: _points(match.group(0), lang), text)
 
 
