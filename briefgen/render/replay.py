@@ -217,12 +217,7 @@ def _play_fast(para, canv, program, tables) -> None:
                         tx._ink = True
                 tx.lines_left -= tstars
         elif kind == _CALL:
-            _, name, args, kw, at = op
-            if at:
-                args = list(args)
-                for i in at:
-                    args[i] = tx
-            getattr(canv, name)(*args, **kw)
+            _call(canv, op, tx)
         elif kind == _SAVE:
             ccode.append("q")
         elif kind == _RESTORE:
@@ -232,13 +227,7 @@ def _play_fast(para, canv, program, tables) -> None:
             if op[2] is not None:
                 canv._doc.ensureMinPdfVersion("transparency")
         elif kind == _MARKER:
-            _, name, label_kind, label, cur_x, cur_y, leading = op
-            canv._curr_tx_info = dict(tx=tx, cur_x=cur_x, cur_y=cur_y, leading=leading,
-                                      xs=None)
-            try:
-                canv.getNamedCB(name)(canv, label_kind, label)
-            finally:
-                del canv._curr_tx_info
+            _marker(canv, op, tx)
         elif kind == _BEGIN:
             tx = para.beginText(op[1], op[2])
             tx.__dict__.update(op[3])
@@ -270,30 +259,39 @@ def _play_ops(para, canv, ops, tables, tx=None):
                 del code[-1]
             code.extend(op[2])
         elif kind == _CALL:
-            _, name, args, kw, at = op
-            if at:
-                args = list(args)
-                for i in at:
-                    args[i] = tx
-            getattr(canv, name)(*args, **kw)
+            _call(canv, op, tx)
         elif kind == _CANVAS:
             if op[1]:
                 del ccode[-1]
             ccode.extend(op[2])
         elif kind == _MARKER:
-            _, name, label_kind, label, cur_x, cur_y, leading = op
-            canv._curr_tx_info = dict(tx=tx, cur_x=cur_x, cur_y=cur_y, leading=leading,
-                                      xs=None)
-            try:
-                canv.getNamedCB(name)(canv, label_kind, label)
-            finally:
-                del canv._curr_tx_info
+            _marker(canv, op, tx)
         elif kind == _BEGIN:
             tx = para.beginText(op[1], op[2])
             tx.__dict__.update(op[3])
         else:   # _BULLET
             _DRAW_BULLET(canv, op[1], op[2], op[3], para.style, op[4])
     return tx
+
+
+def _call(canv, op, tx) -> None:
+    """A recorded canvas call, made again; the text object it was passed is this one."""
+    _, name, args, kw, at = op
+    if at:
+        args = list(args)
+        for i in at:
+            args[i] = tx
+    getattr(canv, name)(*args, **kw)
+
+
+def _marker(canv, op, tx) -> None:
+    """A recorded inline tag marker, called again with the text state it saw."""
+    _, name, label_kind, label, cur_x, cur_y, leading = op
+    canv._curr_tx_info = dict(tx=tx, cur_x=cur_x, cur_y=cur_y, leading=leading, xs=None)
+    try:
+        canv.getNamedCB(name)(canv, label_kind, label)
+    finally:
+        del canv._curr_tx_info
 
 
 class _Shown:
