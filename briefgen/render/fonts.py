@@ -220,8 +220,7 @@ def parse_ttf(name: str, path: Path, digest: str | None = None) -> TTFont:
             _KNOWN_STATE["changed"] = True
     if _meta_ok(meta):
         attrs, face_name, coverage = meta
-        return _font(name, attrs, LazyFace(face_name, str(path), coverage,
-                                           functools.partial(_face_attrs, k, name, path)))
+        return _lazy_font(k, name, path, attrs, face_name, coverage)
     face_attrs = _unpack_face(cache.load("ttf", k), lazy_glyphs=False)
     if face_attrs is not None:
         attrs = face_attrs.pop("attrs")
@@ -242,8 +241,7 @@ def parse_ttf(name: str, path: Path, digest: str | None = None) -> TTFont:
         # will, its tables read back only if a document uses the face. A campaign
         # worker that starts with an empty cache folder would otherwise keep all
         # thirteen faces whole (~8 MiB) for the rest of the campaign.
-        return _font(name, attrs, LazyFace(meta[1], str(path), meta[2],
-                                           functools.partial(_face_attrs, k, name, path)))
+        return _lazy_font(k, name, path, attrs, meta[1], meta[2])
     return font
 
 
@@ -258,6 +256,12 @@ def _known_meta(meta: tuple) -> tuple:
     attrs, face_name, coverage = meta
     return (attrs, face_name, marshal.dumps(coverage) if isinstance(coverage, frozenset)
             else coverage)
+
+
+def _lazy_font(k: str, name: str, path: Path, attrs: dict, face_name, coverage) -> TTFont:
+    """The font of a face kept under `k`, its tables read back on first use."""
+    return _font(name, attrs, LazyFace(face_name, str(path), coverage,
+                                       functools.partial(_face_attrs, k, name, path)))
 
 
 def _font(name: str, attrs: dict, face) -> TTFont:
