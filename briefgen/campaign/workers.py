@@ -165,22 +165,23 @@ class WorkerPool:
             future.set_exception(exc)
         self._dispatch()
 
+    def _close(self) -> None:
+        """Hand out nothing more; what waits is cancelled (the caller holds the lock)."""
+        self._closed = True
+        for _, _, future, _, _ in self._waiting:
+            future.cancel()
+        self._waiting.clear()
+
     def shutdown(self, wait: bool = True) -> None:
         with self._lock:
-            self._closed = True
-            for _, _, future, _, _ in self._waiting:
-                future.cancel()
-            self._waiting.clear()
+            self._close()
         self._executor.shutdown(wait=wait, cancel_futures=True)
 
     def stop(self) -> None:
         """End the workers at once: waiting for the rows they are building could take a
         while, and after Ctrl-C nobody will write what they return."""
         with self._lock:
-            self._closed = True
-            for _, _, future, _, _ in self._waiting:
-                future.cancel()
-            self._waiting.clear()
+            self._close()
             processes = list((getattr(self._executor, "_processes", None) or {}).values())
             self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
