@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+
+def _fresh_process_prints(code: str) -> list[str]:
+    """What `code` prints, as words, run in a Python that has imported nothing yet."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.split()
+
 
 def test_the_deferred_url_pattern_answers_what_reportlab_answers():
     import re
@@ -28,8 +37,6 @@ def test_the_deferred_url_pattern_answers_what_reportlab_answers():
 def test_harfbuzz_is_imported_by_its_first_use_in_reportlab():
     """ttfonts' `uharfbuzz` stands in for the module until something reads from it; it
     is true, so TrueType fonts stay shapable, as with the module itself."""
-    import subprocess
-    import sys
     code = (
         "import sys\n"
         "import briefgen.render\n"
@@ -40,14 +47,11 @@ def test_harfbuzz_is_imported_by_its_first_use_in_reportlab():
         "buffer = ttfonts.uharfbuzz.Buffer\n"
         "import uharfbuzz\n"
         "print(ttfonts.uharfbuzz is uharfbuzz, buffer is uharfbuzz.Buffer)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = _fresh_process_prints(code)
     assert out == ["True", "False", "True", "True", "True"]
 
 
 def test_platypus_tables_and_preformatted_text_come_when_asked_for():
-    import subprocess
-    import sys
     code = (
         "import sys\n"
         "import briefgen.render\n"
@@ -64,7 +68,6 @@ def test_platypus_tables_and_preformatted_text_come_when_asked_for():
         "    P.NoSuchFlowable\n"
         "except AttributeError:\n"
         "    print('AttributeError')\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = _fresh_process_prints(code)
     assert out == ["False", "False", "True", "True", "True", "True", "True",
                    "AttributeError"]
