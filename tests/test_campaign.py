@@ -575,3 +575,35 @@ def test_the_readme_example_campaigns_are_valid(name):
     result = campaign(REPO / "examples" / name, "--check")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.endswith(": all fine\n")
+
+
+def test_two_workers_start_from_a_cache_folder_a_warm_up_filled(tmp_path, monkeypatch):
+    """With an empty cache folder, a throwaway worker builds the first row once and
+    fills the folder, so that every worker of the campaign starts warm instead of each
+    parsing the layout, pictures and hyphenation itself and keeping what that took. The
+    bytes are those of a campaign without a cache; the next campaign warms nothing."""
+    path = write_csv(tmp_path / "c.csv", [
+        ["Malmö", "SE", "protect", DATE],
+        ["Kraków", "PL", "families", DATE],
+        ["Αθήνα", "GR", "protect", DATE],
+    ])
+    monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
+    uncached = tmp_path / "uncached"
+    assert campaign(path, "--out", uncached, "--jobs", "2", "--quiet").exit_code == 0
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE")
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))
+    cold, warm = tmp_path / "cold", tmp_path / "warm"
+
+    result = campaign(path, "--out", cold, "--jobs", "2", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    marks = list((folder / "warmed").glob("*.pickle"))
+    assert len(marks) == 1
+    stamp = marks[0].stat().st_mtime_ns
+
+    assert campaign(path, "--out", warm, "--jobs", "2", "--quiet").exit_code == 0
+    assert [p.stat().st_mtime_ns for p in (folder / "warmed").glob("*.pickle")] == [stamp]
+    expected = {p: sha(uncached / p) for p in pdfs(uncached)}
+    assert len(expected) == 3
+    assert {p: sha(cold / p) for p in pdfs(cold)} == expected
+    assert {p: sha(warm / p) for p in pdfs(warm)} == expected

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.build import Workspace
+from briefgen.cache import key as cache_key
 from briefgen.campaign.cluster import Expected, connect, on_cluster
 from briefgen.campaign.lock import folder_lock
 from briefgen.campaign.manifest import (inputs_hash, picture_files_digest, previous_rows,
@@ -132,6 +133,7 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         previous = {} if force else reusable(earlier_rows)
         entries: dict[int, dict] = {}
         tasks: list[Task] = []
+        first_layout = ""   # the first row to build's layout: what warms the cache folder
         done = 0
 
         def record(entry: dict) -> None:
@@ -174,6 +176,7 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
                 continue
             entry["status"] = "pending"
             entries[row.number] = entry
+            first_layout = first_layout or layout.fingerprint
             tasks.append(Task(row.number, profile, tuple(files), allow_fallback))
 
         def summary() -> dict:
@@ -211,7 +214,9 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
         elif jobs == 1:
             results = in_process(iter(tasks), ws)
         else:
-            results = pooled(iter(tasks), jobs, content)
+            results = pooled(iter(tasks), jobs, content,
+                             warm_key=cache_key("campaign-warm", pack.fingerprint,
+                                                first_layout))
         builds = 0
 
         # What follows a row's build runs on the writer, in row order: its files written,
