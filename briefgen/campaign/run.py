@@ -215,7 +215,7 @@ def run_campaign(path: Path, out_dir: Path, *, jobs: int | None = None, force: b
             results = in_process(iter(tasks), ws)
         else:
             results = pooled(iter(tasks), jobs, content,
-                             warm_key=cache_key("campaign-warm", pack.fingerprint,
+                             warm_key=cache_key("warmed", pack.fingerprint,
                                                 first_layout))
         builds = 0
 

@@ -252,14 +252,6 @@ def in_process(tasks: Iterator[Task], ws) -> Iterator[tuple[Task, dict]]:
         yield task, execute(ws, task)
 
 
-def _warm_row(task: Task) -> None:
-    _sigterm_reaches_us(True)
-    try:
-        execute(_WORKSPACE, task)
-    finally:
-        _sigterm_reaches_us(False)
-
-
 def warm_cache(task: Task, content: Path | None, warm_key: str) -> None:
     """Build `task` once in a worker of its own and throw the result away, unless a
     campaign did so before for the same code, pack and layout (`warm_key`).
@@ -275,14 +267,14 @@ def warm_cache(task: Task, content: Path | None, warm_key: str) -> None:
         return
     pool = WorkerPool(1, content)
     try:
-        pool.submit(_warm_row, task).result()
-    except BaseException as exc:
-        pool.stop()
-        pool.shutdown(wait=True)
-        if not isinstance(exc, Exception):
-            raise
+        pool.submit(_work, task).result()   # the built row is thrown away
+    except Exception:   # the pool itself failed: the campaign's own pool will say so
         return
-    pool.shutdown(wait=True)
+    except BaseException:   # Ctrl-C: stop the build, then go on as the campaign does
+        pool.stop()
+        raise
+    finally:
+        pool.shutdown(wait=True)
     cache.store("warmed", warm_key, True)
 
 
