@@ -32,7 +32,7 @@ _MAGIC = b"briefgen-cache-1\n"
 # Files kept per kind, the least recently used removed first: each edit of a pack, each
 # new briefgen and each content folder makes new keys, and the old files would pile up.
 KEEP = {"pack": 8, "ttf": 48, "ttfmeta": 48, "yaml": 48, "pyphen": 16, "svg": 64,
-        "svgform": 64, "paras": 32, "babel": 64, "dccode": 8}
+        "svgform": 64, "paras": 32, "babel": 64, "dccode": 8, "markup": 64}
 KEEP_OTHER = 32
 
 

@@ -43,8 +43,8 @@ def test_only_cli_imports_click():
     assert _importers("click") == {"briefgen/cli.py"}
 
 
-def test_only_layout_imports_jinja2():
-    assert _importers("jinja2") == {"briefgen/layout.py"}
+def test_only_jinja_imports_jinja2():
+    assert _importers("jinja2") == {"briefgen/jinja.py"}
 
 
 def test_only_render_imports_reportlab():

@@ -64,11 +64,12 @@ def test_a_warm_process_parses_no_yaml_and_no_svg(builds):
     """From a warm cache folder the pack, layout, picture slots, icon sizes and icon forms
     are all read back: PyYAML and svglib (with lxml) are never imported; nor is Babel,
     whose dates and country names were kept; nor HarfBuzz, which only shapes, nor
-    Pyphen: the words it hyphenated were kept with the layout."""
+    Pyphen: the words it hyphenated were kept with the layout; nor Jinja2: the markup
+    its templates rendered for this brief was kept."""
     said = _warm_brief_then(builds, "modules.pdf",
                             "print(sorted({m.split('.')[0] for m in sys.modules} & "
                             "{'yaml', 'svglib', 'lxml', 'reportlab', 'babel', "
-                            "'uharfbuzz', 'pyphen'}))")
+                            "'uharfbuzz', 'pyphen', 'jinja2', 'markupsafe'}))")
     assert said == "['reportlab']"
 
 
