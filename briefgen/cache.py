@@ -22,7 +22,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -200,7 +199,8 @@ def store(kind: str, k: str, value: Any) -> bool:
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         ensure_folder(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+        from briefgen.output import new_file
+        fd, tmp = new_file(path.parent, ".tmp-", ".pickle")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(_MAGIC + k.encode() + b"\n")

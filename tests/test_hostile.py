@@ -753,3 +753,21 @@ def test_a_font_linked_outside_its_layout_is_refused(tmp_path):
     assert line == ("briefgen: error: font mine/fonts/NotoSans/NotoSans-Bold.ttf leads outside "
                     "its layout folder mine; copy the file into the layout folder instead of "
                     "linking it [layout.outside]")
+
+
+def test_a_temporary_file_is_always_new_and_never_a_link_followed(tmp_path, monkeypatch):
+    """output.new_file, which writes every PDF and cache file: a name already taken (by a
+    file or by a link planted to catch the write) is never opened; another name is."""
+    import os
+
+    from briefgen import output
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me")
+    names = iter(["aaaaaaaaaaaa", "aaaaaaaaaaaa", "bbbbbbbbbbbb"])
+    monkeypatch.setattr(os, "urandom", lambda n: bytes.fromhex(next(names)))
+    (tmp_path / ".x.aaaaaaaaaaaa.part").symlink_to(target)
+    fd, path = output.new_file(tmp_path, ".x.", ".part")
+    os.close(fd)
+    assert path == str(tmp_path / ".x.bbbbbbbbbbbb.part")
+    assert target.read_text() == "keep me"
+    assert os.stat(path).st_mode & 0o777 == 0o600
