@@ -71,3 +71,19 @@ def test_platypus_tables_and_preformatted_text_come_when_asked_for():
     out = _fresh_process_prints(code)
     assert out == ["False", "False", "True", "True", "True", "True", "True",
                    "AttributeError"]
+
+
+def test_a_warm_brief_never_imports_tempfile_and_reportlab_still_finds_its_folder():
+    """ReportLab's rltempfile holds a stand-in for tempfile (which brings shutil and
+    random) until it asks for its folder; briefgen itself writes with output.new_file."""
+    code = (
+        "import sys\n"
+        "import briefgen.render\n"
+        "from reportlab.lib import rltempfile\n"
+        "from briefgen.render.deferred import OnUse\n"
+        "print(type(rltempfile.tempfile) is OnUse, 'tempfile' in sys.modules)\n"
+        "where = rltempfile.get_rl_tempdir()\n"
+        "import tempfile\n"
+        "print(rltempfile.tempfile is tempfile, where.startswith(tempfile.gettempdir()))\n")
+    out = _fresh_process_prints(code)
+    assert out == ["True", "False", "True", "True"]

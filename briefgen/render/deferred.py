@@ -14,10 +14,12 @@ without "://": exactly the answer the compiled pattern gives, so the PDF is the 
 Patterns are recognised by their exact text (a hash of it): another ReportLab version's
 patterns are compiled as usual.
 
-ReportLab imports two modules at import for what briefgen never asks of it: uharfbuzz in
+ReportLab imports three modules at import for what briefgen never asks of it: uharfbuzz in
 ttfonts (a compiled extension: 10-20 ms, a thirtieth of a whole process), for the shaping
-a paragraph style may ask for, and pyphen in paragraph, for its own hyphenation (briefgen
-hyphenates in render.markup). While platypus is imported, a placeholder module stands
+a paragraph style may ask for, pyphen in paragraph, for its own hyphenation (briefgen
+hyphenates in render.markup), and tempfile in lib/rltempfile, for the folder its test
+suite writes to (tempfile brings shutil, random and the bz2 and lzma extensions: about
+2 ms; briefgen writes its files with output.new_file). While platypus is imported, a placeholder module stands
 in sys.modules for each; then ReportLab's name for it is an `OnUse`, which imports the
 real module on the first attribute read and puts it in its place. It is true like the
 module, so fonts stay `shapable` and ReportLab sees Pyphen as there, as with the
@@ -95,7 +97,8 @@ class OnUse:
 # Modules ReportLab imports at import for what briefgen does not ask of it (shaping in
 # its paragraphs, its own hyphenation), and the module attribute that holds each.
 ON_USE = (("uharfbuzz", "reportlab.pdfbase.ttfonts", "uharfbuzz"),
-          ("pyphen", "reportlab.platypus.paragraph", "pyphen"))
+          ("pyphen", "reportlab.platypus.paragraph", "pyphen"),
+          ("tempfile", "reportlab.lib.rltempfile", "tempfile"))
 
 
 def _placeholders() -> dict[str, types.ModuleType]:
