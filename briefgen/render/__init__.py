@@ -20,7 +20,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from briefgen import document as d
 from briefgen import inline
 from briefgen.errors import RenderError
-from briefgen.render import fastpaths, linebreaks, pdfwrite
+from briefgen.render import fastpaths, linebreaks, pdfwrite, replay
 from briefgen.render.fonts import Family, char_name, load_family, load_script_family
 from briefgen.render.flow import Flow, ParagraphCache, figure_elems, has_alt
 from briefgen.render.footnotes import NoteStore
@@ -98,10 +98,12 @@ class Renderer:
             return
         kept.renders -= 1
         added = cache._parsed.added + cache.breaks.added
+        taped = replay.recorded()
         cache.record()
         done = False
         try:
-            yield
+            with replay.recording_first():
+                yield
             done = True
         finally:
             used_p, used_b = cache.recorded()
@@ -109,9 +111,11 @@ class Renderer:
                 kept.parsed |= used_p
                 kept.breaks |= used_b
                 new = cache._parsed.added + cache.breaks.added - added
-                # a document mostly laid out anew (not a campaign row that added its
-                # town's few paragraphs to the ones kept)
-                if new and new * 10 >= len(used_p) + len(used_b) and kept.saves > 0:
+                new_tapes = replay.recorded() - taped
+                # a document mostly laid out (or drawn) anew, not a campaign row that
+                # added its town's few paragraphs to the ones kept
+                if ((new and new * 10 >= len(used_p) + len(used_b)) or
+                        new_tapes * 10 >= max(1, len(used_b))) and kept.saves > 0:
                     kept.saves -= 1
                     linebreaks.save(cache._parsed, cache.breaks, key, kept.parsed,
                                     kept.breaks)

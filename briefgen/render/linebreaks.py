@@ -272,14 +272,21 @@ def snapshot(parsed: BreakStore, breaks: BreakStore, keys_parsed, keys_breaks) -
         # no style the parser made for the paragraph)
         if hit is not None and k[:1] != ("nested",) and _portable(k) and hit[2] is None:
             out_p[k] = (hit[0], hit[1])
+    from briefgen.render.replay import kept_tapes   # replay imports this module
+    tapes = {}
     for k in keys_breaks:
         hit = breaks.peek(k)
         if hit is not None and _portable(k):
             out_b[k] = (hit[0], hit[1], hit[2])
+            kept = kept_tapes(hit[0])
+            if kept is not None:
+                tapes[k] = kept
     from briefgen.render.markup import kept_words
     # the markup above holds hyphenated words: with those words kept, the next process
-    # finds its paragraphs without reading a dictionary (or importing Pyphen)
-    return {"format": FORMAT, "parsed": out_p, "breaks": out_b, "words": kept_words()}
+    # finds its paragraphs without reading a dictionary (or importing Pyphen); with the
+    # tapes of how their lines were drawn, it draws none of them with ReportLab
+    return {"format": FORMAT, "parsed": out_p, "breaks": out_b, "words": kept_words(),
+            "tapes": tapes}
 
 
 def restore(parsed: BreakStore, breaks: BreakStore, data) -> set:
@@ -305,10 +312,17 @@ def restore(parsed: BreakStore, breaks: BreakStore, data) -> set:
         if k not in parsed:
             parsed.put(k, (frags, bullet_text, None, None), loaded=True)
             put.add(k)
+    tapes = data.get("tapes")
+    if not isinstance(tapes, dict):
+        tapes = {}
+    from briefgen.render.replay import restore_tapes
     for k, (bl_para, widths_after, changed) in b.items():
         if k not in breaks:
             breaks.put(k, (bl_para, widths_after, changed, ()), loaded=True)
             put.add(k)
+            kept = tapes.get(k)
+            if isinstance(kept, bytes):
+                restore_tapes(bl_para, kept)
     return put
 
 

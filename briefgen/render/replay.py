@@ -30,10 +30,18 @@ is not recorded: it is drawn by ReportLab every time.
 
 Tapes hang off the broken lines (`blPara`) in a WeakKeyDictionary: they live as long as
 the line-break store keeps those lines, so their number is bounded by that store.
+
+Tapes are kept in the cache folder with the line breaks they belong to (`kept_tapes`,
+`restore_tapes`, called by linebreaks' snapshot and restore), so that a one-shot process
+replays what the last one drew. While a renderer is recording a document's working set
+for the cache folder (`recording_first`), a paragraph is recorded the first time it is
+drawn rather than the second.
 """
 
 from __future__ import annotations
 
+import io
+import pickle
 from contextlib import contextmanager
 from weakref import WeakKeyDictionary
 
@@ -41,6 +49,8 @@ from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfdoc import fp_str as _fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _rl
 from reportlab.platypus.paragraph import Paragraph
@@ -75,6 +85,7 @@ _CALLS = ("saveState", "restoreState", "setFillColor", "drawText", "linkRect", "
 _REFUSED = ("drawImage", "drawInlineImage", "line", "lines", "drawPath", "setFont")
 
 enabled = True
+_RECORD_FIRST = [False]      # record a paragraph the first time it is drawn (see above)
 _TAPES: WeakKeyDictionary = WeakKeyDictionary()   # blPara -> {context: tape, _SEEN or ()}
 _SEEN = object()
 # paragraphs replayed, recorded, found not replayable; replays whose text runs were
@@ -95,6 +106,17 @@ def disabled():
 
 def clear() -> None:
     _TAPES.clear()
+
+
+@contextmanager
+def recording_first():
+    """Paragraphs recorded the first time they are drawn while it lasts: their tapes are
+    to be kept in the cache folder for the next process."""
+    was, _RECORD_FIRST[0] = _RECORD_FIRST[0], True
+    try:
+        yield
+    finally:
+        _RECORD_FIRST[0] = was
 
 
 def _context(para, canv):
@@ -135,11 +157,13 @@ def draw_para(self, debug=0):
     key = _context(self, canv)
     if key is None:
         return _DRAW_PARA(self, debug)
-    if tapes is None:
+    if tapes is None and not _RECORD_FIRST[0]:
         # first seen: drawn as usual (a paragraph only one document draws, a town's own,
-        # is never recorded; nor is anything in a process that builds one document)
+        # is not recorded, unless its tape is to be kept in the cache folder)
         _TAPES[bl] = {key: _SEEN}
         return _DRAW_PARA(self, debug)
+    if tapes is None:
+        tapes = _TAPES[bl] = {}
     tape = tapes.get(key)
     if tape is None or tape is _SEEN:
         # seen before: recorded as it is drawn
@@ -741,3 +765,74 @@ def _compile(ops, fills):
     if segment is not None:
         program.append(segment.op())
     return tuple(program) if depth == 0 else None
+
+
+# ------------------------------------------------------------------------- across processes
+
+
+class _TapePickler(pickle.Pickler):
+    """A tape as data: its fonts by name (the same registered font in the next process)
+    and the paragraph's text object as a place (replay passes its own)."""
+
+    def persistent_id(self, obj):
+        if isinstance(obj, TTFont):
+            return ("font", obj.fontName)
+        if isinstance(obj, PDFTextObject):
+            return ("text",)
+        if isinstance(obj, (Canvas, Paragraph)):
+            raise pickle.PicklingError("a tape that holds a canvas or a paragraph")
+        return None
+
+
+class _TapeUnpickler(pickle.Unpickler):
+    def persistent_load(self, pid):
+        if pid == ("text",):
+            return None
+        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "font":
+            font = getFont(pid[1])
+            if isinstance(font, TTFont):
+                return font
+        raise pickle.UnpicklingError(f"no such font: {pid!r}")
+
+
+def kept_tapes(bl) -> bytes | None:
+    """The tapes of these broken lines that another process can replay, as bytes (None:
+    none). A context that names a style by its id, or anything that does not pickle,
+    is left out."""
+    try:
+        tapes = _TAPES.get(bl)
+    except TypeError:
+        return None
+    if not tapes:
+        return None
+    portable = {ctx: tape for ctx, tape in tapes.items()
+                if isinstance(tape, _Tape) and isinstance(ctx[1], str)}
+    if not portable:
+        return None
+    buf = io.BytesIO()
+    try:
+        _TapePickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(
+            {ctx: (tape.ops, tape.fonts, tape.fast, tape.alpha)
+             for ctx, tape in portable.items()})
+    except Exception:   # never a reason for a failed build: the next process draws it
+        return None
+    return buf.getvalue()
+
+
+def restore_tapes(bl, data: bytes) -> bool:
+    """Hang tapes another process kept (`kept_tapes`) off these broken lines."""
+    try:
+        if bl in _TAPES:
+            return False
+        tapes = _TapeUnpickler(io.BytesIO(data)).load()
+        if not isinstance(tapes, dict):
+            return False
+        _TAPES[bl] = {ctx: _Tape(*parts) for ctx, parts in tapes.items()}
+    except Exception:   # a file from elsewhere: its paragraphs are drawn anew
+        return False
+    return True
+
+
+def recorded() -> int:
+    """Tapes recorded in this process so far."""
+    return stats["recorded"]
