@@ -270,3 +270,20 @@ def test_importing_the_command_line_leaves_the_collector_as_it_was():
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                             text=True, check=True)
     assert result.stdout.split() == ["True", "False"]
+
+
+def test_a_brief_called_in_process_gives_the_collector_back(tmp_path):
+    """The collector waits while a one-shot command builds; called with arguments (a
+    library user, a test) the command leaves it on again. Only a process running its own
+    command line, which ends right after, leaves it off (and its exit frozen)."""
+    out = tmp_path / "in-process.pdf"
+    code = ("import gc, sys; from briefgen.cli import main\n"
+            "try: main(sys.argv[1:])\n"
+            "except SystemExit as exc: print('exit', exc.code)\n"
+            "print(gc.isenabled())")
+    result = subprocess.run([sys.executable, "-c", code, "brief", "-m", "Graz", "-p", "1",
+                             "--date", DATE, "-o", str(out)], cwd=REPO, capture_output=True,
+                            text=True, check=True,
+                            env={**os.environ, "BRIEFGEN_CACHE_DIR": str(tmp_path / "c")})
+    assert result.stdout.split()[-3:] == ["exit", "0", "True"]
+    assert out.is_file()
