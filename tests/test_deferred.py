@@ -87,3 +87,33 @@ def test_a_warm_brief_never_imports_tempfile_and_reportlab_still_finds_its_folde
         "print(rltempfile.tempfile is tempfile, where.startswith(tempfile.gettempdir()))\n")
     out = _fresh_process_prints(code)
     assert out == ["True", "False", "True", "True"]
+
+
+def test_reportlabs_debug_loggers_are_made_when_first_used():
+    code = (
+        "import sys\n"
+        "import briefgen.render\n"
+        "from reportlab.platypus import frames, doctemplate\n"
+        "print('logging' in sys.modules)\n"
+        "frames.logger.debug('not shown')\n"
+        "import logging\n"
+        "print(frames.logger.name, frames.logger.level == logging.getLogger('reportlab.platypus').level,\n"
+        "      doctemplate.logging.getLogger is logging.getLogger)\n")
+    out = _fresh_process_prints(code)
+    assert out == ["False", "reportlab.platypus", "True", "True"]
+
+
+def test_an_importer_that_asks_a_placeholder_for_more_gets_the_module(tmp_path):
+    """A module imported while a placeholder stands in that reads anything else of it at
+    import (here `json.dumps`) gets the real module, imported there and then."""
+    (tmp_path / "needs_json.py").write_text("import json\nDUMPED = json.dumps([1])\n")
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "from briefgen.lazy import standing_in, OnUse\n"
+        "with standing_in([('json', 'needs_json', 'json')]):\n"
+        "    import needs_json\n"
+        "import json\n"
+        "print(needs_json.DUMPED, type(needs_json.json).__name__, needs_json.json.dumps is json.dumps)\n")
+    out = _fresh_process_prints(code)
+    assert out == ["[1]", "OnUse", "True"]

@@ -19,7 +19,8 @@ ttfonts (a compiled extension: 10-20 ms, a thirtieth of a whole process), for th
 a paragraph style may ask for, pyphen in paragraph, for its own hyphenation (briefgen
 hyphenates in render.markup), and tempfile in lib/rltempfile, for the folder its test
 suite writes to (tempfile brings shutil, random and the bz2 and lzma extensions: about
-2 ms; briefgen writes its files with output.new_file). While platypus is imported, a placeholder module stands
+2 ms; briefgen writes its files with output.new_file); and logging in frames and
+doctemplate, whose loggers only write when a frame or template is debugged (about 2 ms). While platypus is imported, a placeholder module stands
 in sys.modules for each; then ReportLab's name for it is an `OnUse`, which imports the
 real module on the first attribute read and puts it in its place. It is true like the
 module, so fonts stay `shapable` and ReportLab sees Pyphen as there, as with the
@@ -35,6 +36,8 @@ import hashlib
 import re
 import sys
 import types
+
+from briefgen.lazy import OnUse, standing_in  # noqa: F401  (OnUse: the tests' name for it)
 
 _URI_PREFIX = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
 _URI_SHA = "e5bef3fc9b6136e3eed630940dbc3a33"   # ReportLab 5.1's paragraph.uri_pat
@@ -78,42 +81,14 @@ def _which(pattern, flags) -> type[Deferred] | None:
     return None
 
 
-class OnUse:
-    """A module of another's (`owner.attr`) until it is used: then the module itself."""
-
-    def __init__(self, name: str, owner: str, attr: str):
-        self._where = (name, owner, attr)
-
-    def __getattr__(self, name):
-        import importlib
-        module_name, owner, attr = self.__dict__["_where"]
-        module = importlib.import_module(module_name)
-        holder = sys.modules.get(owner)
-        if holder is not None and getattr(holder, attr, None) is self:
-            setattr(holder, attr, module)
-        return getattr(module, name)
-
-
 # Modules ReportLab imports at import for what briefgen does not ask of it (shaping in
-# its paragraphs, its own hyphenation), and the module attribute that holds each.
+# its paragraphs, its own hyphenation, its test suite's folder, its debug log), and the
+# module attribute that holds each (see lazy.standing_in).
 ON_USE = (("uharfbuzz", "reportlab.pdfbase.ttfonts", "uharfbuzz"),
           ("pyphen", "reportlab.platypus.paragraph", "pyphen"),
-          ("tempfile", "reportlab.lib.rltempfile", "tempfile"))
-
-
-def _placeholders() -> dict[str, types.ModuleType]:
-    import importlib.util
-    out = {}
-    for name, owner, _attr in ON_USE:
-        if name in sys.modules or owner in sys.modules:
-            continue
-        try:
-            if importlib.util.find_spec(name) is None:
-                continue
-        except (ImportError, ValueError):
-            continue
-        out[name] = sys.modules[name] = types.ModuleType(name)
-    return out
+          ("tempfile", "reportlab.lib.rltempfile", "tempfile"),
+          ("logging", "reportlab.platypus.frames", "logging"),
+          ("logging", "reportlab.platypus.doctemplate", "logging"))
 
 
 # ReportLab 5.1's reportlab/platypus/__init__.py (its sha256), whose star imports of
@@ -182,18 +157,9 @@ def import_platypus() -> None:
         cls = _which(pattern, flags)
         return cls(pattern, flags, original) if cls else original(pattern, flags)
 
-    placeholders = _placeholders()
     re.compile = compile
     try:
-        _import_platypus_package()   # imports paragraph and textsplit
+        with standing_in(ON_USE):
+            _import_platypus_package()   # imports paragraph and textsplit
     finally:
         re.compile = original
-        for name, owner, attr in ON_USE:
-            placeholder = placeholders.get(name)
-            if placeholder is None:
-                continue
-            if sys.modules.get(name) is placeholder:
-                del sys.modules[name]
-            holder = sys.modules.get(owner)
-            if holder is not None and getattr(holder, attr, None) is placeholder:
-                setattr(holder, attr, OnUse(name, owner, attr))
