@@ -18,10 +18,13 @@ Each round measures, one after the other so that the machine's drift hits both a
 - campaign per document: `--docs` full agenda briefs, each for another municipality, as a
   campaign (`run_campaign`, one worker, files written) against a fresh Typst compiler
   compiling the `--docs` sources one after the other.
+`--cold N` takes N whole-process pairs per round (briefgen, then Typst, N times).
 Printed: the median over rounds of each figure, both sides, and the ratio briefgen/Typst
-of those medians (for the campaign also the median of each round's own ratio); memory as peak RSS of each process; and the CPU time (user + system)
-of the cold processes and of the campaigns, which another job on the machine disturbs
-far less than the wall time (on a busy machine, compare those).
+of those medians (for whole processes and the campaign also the median of each pair's or
+round's own ratio, which the machine's drift between rounds disturbs least); memory as
+peak RSS of each process; and the CPU time (user + system) of the cold processes and of
+the campaigns, which another job on the machine disturbs far less than the wall time (on
+a busy machine, compare those).
 
 Typst lays out on several threads; by default it gets one (RAYON_NUM_THREADS=1), as a
 campaign worker per CPU does. --typst-threads 0 lets it take what it wants.
@@ -132,6 +135,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--docs", type=int, default=30, help="documents per campaign")
     parser.add_argument("--warm", type=int, default=5, help="warm builds per round")
+    parser.add_argument("--cold", type=int, default=1,
+                        help="whole-process pairs (briefgen, then Typst) per round")
     parser.add_argument("--typst-threads", type=int, default=1,
                         help="RAYON_NUM_THREADS for Typst (0: Typst decides)")
     args = parser.parse_args()
@@ -199,14 +204,15 @@ def main() -> None:
             "rss_cold_b", "rss_cold_t", "rss_warm_t", "rss_camp_b", "rss_camp_t",
             "cpu_cold_b", "cpu_cold_t", "cpu_camp_b", "cpu_camp_t")}
         for r in range(args.rounds):
-            ms, rss = run_measured(cold_cmd)
-            fig["cold_b"].append(ms)
-            fig["rss_cold_b"].append(rss)
-            fig["cpu_cold_b"].append(LAST_CPU_MS[0])
-            ms, rss = run_measured(typst_cold_cmd, typst_env)
-            fig["cold_t"].append(ms)
-            fig["rss_cold_t"].append(rss)
-            fig["cpu_cold_t"].append(LAST_CPU_MS[0])
+            for _ in range(args.cold):
+                ms, rss = run_measured(cold_cmd)
+                fig["cold_b"].append(ms)
+                fig["rss_cold_b"].append(rss)
+                fig["cpu_cold_b"].append(LAST_CPU_MS[0])
+                ms, rss = run_measured(typst_cold_cmd, typst_env)
+                fig["cold_t"].append(ms)
+                fig["rss_cold_t"].append(rss)
+                fig["cpu_cold_t"].append(LAST_CPU_MS[0])
             with tempfile.TemporaryDirectory() as cache:
                 empty_cache_env["BRIEFGEN_CACHE_DIR"] = cache
                 fig["cold_empty"].append(run_measured(cold_cmd, empty_cache_env)[0])
@@ -242,13 +248,14 @@ def main() -> None:
         bm, tm = med(fig[b]), med(fig[t])
         print(f"{what:<38} {bm:8.{digits}f} {unit} {tm:8.{digits}f} {unit}   {bm / tm:5.2f}x")
 
-    def paired(what, b, t):
+    def paired(what, b, t, show=True):
         # each round's two figures were taken one after the other, under the same load:
         # the median of the rounds' own ratios swings less than the ratio of the medians,
         # whose two medians may come from different rounds
         ratios = sorted(x / y for x, y in zip(fig[b], fig[t]))
-        print(f"{what:<38} {'':>11} {'':>11}   {med(ratios):5.2f}x  (rounds: "
-              + " ".join(f"{r:.2f}" for r in ratios) + ")")
+        spread = (f"(rounds: {' '.join(f'{r:.2f}' for r in ratios)})" if show else
+                  f"({len(ratios)} pairs, {ratios[0]:.2f}-{ratios[-1]:.2f})")
+        print(f"{what:<38} {'':>11} {'':>11}   {med(ratios):5.2f}x  {spread}")
 
     print(f"\n{'median of ' + str(args.rounds) + ' rounds':<38} {'briefgen':>11} {'Typst':>11}"
           "   ratio")
@@ -259,6 +266,8 @@ def main() -> None:
     # CPU time is far less sensitive than wall time to what else the machine runs
     line("CPU: cold process", "cpu_cold_b", "cpu_cold_t", digits=0)
     line("CPU: campaign, per document", "cpu_camp_b", "cpu_camp_t")
+    paired("cold process, median of pair ratios", "cold_b", "cold_t", args.cold == 1)
+    paired("CPU: cold, median of pair ratios", "cpu_cold_b", "cpu_cold_t", args.cold == 1)
     paired("campaign, median of round ratios", "camp_b", "camp_t")
     paired("CPU: campaign, median of round ratios", "cpu_camp_b", "cpu_camp_t")
     kib = {k: [v / 1024 for v in fig[k]] for k in fig if k.startswith("rss")}
