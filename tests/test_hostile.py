@@ -295,8 +295,10 @@ def test_signals_in_quick_succession_end_a_two_job_campaign_within_seconds(tmp_p
     rows = "".join(f"Town {i},1,{DATE}\n" for i in range(60))
     path = csv_file(tmp_path / "c.csv", "municipality,priorities,date\n" + rows)
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen.cli", "campaign", str(path),
-                             "--out", str(out), "--jobs", "2", "--quiet"],
+    # -X faulthandler: if it hangs, SIGABRT makes it print where each thread waits
+    proc = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "briefgen.cli",
+                             "campaign", str(path), "--out", str(out), "--jobs", "2",
+                             "--quiet"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
     _wait_for_pdfs(out, 3, proc)
     for sig in sequence:
@@ -306,8 +308,14 @@ def test_signals_in_quick_succession_end_a_two_job_campaign_within_seconds(tmp_p
     try:
         _, err = proc.communicate(timeout=15)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        pytest.fail("the campaign hung after the signals")
+        proc.send_signal(signal.SIGABRT)
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+        pytest.fail("the campaign hung after the signals; its threads:\n" +
+                    err.decode(errors="replace")[-6000:])
     assert time.monotonic() - started < 15
     assert proc.returncode == 130, err
     assert err.decode().splitlines() == ["briefgen: interrupted"]
