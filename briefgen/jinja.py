@@ -19,19 +19,22 @@ from typing import Any
 
 import jinja2
 import jinja2.ext
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefgen.diagnostics import Location
 from briefgen.errors import LayoutError
 
 
-def environment(dirs: list[Path], confined) -> SandboxedEnvironment:
+def environment(dirs: list[Path], confined) -> ImmutableSandboxedEnvironment:
     """The environment for a layout whose folders are `dirs` (the layout first, then what
     it extends); `confined(path, folder, what)` refuses a template outside its folder.
 
-    Without Jinja's `random` filter and `lipsum` function: the same inputs must give the
-    same PDF, and the markup a template rendered is kept for the same context."""
-    env = SandboxedEnvironment(
+    The markup a template rendered is kept for the same context (layout.Templates), so
+    rendering must be a function of the template and the context alone: the sandbox is
+    the immutable one (a template cannot change a list or mapping it was given, which a
+    later template would see on a cold build and not after a kept one), and Jinja's
+    `random` filter and `lipsum` function are left out."""
+    env = ImmutableSandboxedEnvironment(
         loader=_ConfinedLoader([str(p / "templates") for p in dirs], confined),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=False, bytecode_cache=_bytecode_cache(),
@@ -41,7 +44,8 @@ def environment(dirs: list[Path], confined) -> SandboxedEnvironment:
     return env
 
 
-def template(env: SandboxedEnvironment, dirs: list[Path], name: str) -> jinja2.Template:
+def template(env: ImmutableSandboxedEnvironment, dirs: list[Path],
+             name: str) -> jinja2.Template:
     try:
         return env.get_template(name)
     except jinja2.TemplateNotFound:

@@ -128,8 +128,9 @@ class Templates:
     it. The next process that renders the same template for the same values reads both
     back and never imports Jinja2 (about 27 ms of a ~220 ms `briefgen brief`). Rendering
     is a function of the template and the context alone: the sandbox has no clock, no
-    files and, here, no random filter. A context holding a value of any other type than
-    plain data and content texts is never kept."""
+    files and, here, no random filter, and cannot change what it was given (jinja.py).
+    A context holding a value of any other type than plain data and content texts is
+    never kept."""
 
     def __init__(self, dirs: list[Path], fingerprint: str):
         self.dirs = dirs

@@ -69,3 +69,17 @@ def test_no_random_filter_in_a_template(tmp_path):
     said = assert_bad_input(run("brief", "-m", "Graz", "-p", "1", "--layout", layout,
                                 "--date", DATE, "-o", out), out)
     assert "No filter named 'random'" in said and f"closing.html.j2:{line}" in said, said
+
+
+def test_a_template_cannot_change_what_it_was_given(tmp_path):
+    """A later template would see the change on a cold build and not after a kept one:
+    the sandbox refuses it, in one located line."""
+    layout = tmp_path / "layout"
+    shutil.copytree(LAYOUTS / "default", layout)
+    closing = layout / "templates" / "closing.html.j2"
+    line = edit(closing, r'<p class="closing">',
+                '<p>{{ priorities.append(1) }}</p>\\n<p class="closing">')
+    out = tmp_path / "x.pdf"
+    said = assert_bad_input(run("brief", "-m", "Graz", "-p", "1", "--layout", layout,
+                                "--date", DATE, "-o", out), out)
+    assert "unsafe operation" in said and f"closing.html.j2:{line}" in said, said
