@@ -14,15 +14,16 @@ without "://": exactly the answer the compiled pattern gives, so the PDF is the 
 Patterns are recognised by their exact text (a hash of it): another ReportLab version's
 patterns are compiled as usual.
 
-ReportLab imports three modules at import for what briefgen never asks of it: uharfbuzz in
+ReportLab imports four modules at import for what briefgen never asks of it: uharfbuzz in
 ttfonts (a compiled extension: 10-20 ms, a thirtieth of a whole process), for the shaping
-a paragraph style may ask for, pyphen in paragraph, for its own hyphenation (briefgen
-hyphenates in render.markup), and tempfile in lib/rltempfile, for the folder its test
-suite writes to (tempfile brings shutil, random and the bz2 and lzma extensions: about
-2 ms; briefgen writes its files with output.new_file); and logging in frames and
-doctemplate, whose loggers only write when a frame or template is debugged (about 2 ms). While platypus is imported, a placeholder module stands
-in sys.modules for each; then ReportLab's name for it is an `OnUse`, which imports the
-real module on the first attribute read and puts it in its place. It is true like the
+a paragraph style may ask for; pyphen in paragraph, for its own hyphenation (briefgen
+hyphenates in render.markup); tempfile in lib/rltempfile, for the folder its test suite
+writes to (tempfile brings shutil, random and the bz2 and lzma extensions: about 2 ms;
+briefgen writes its files with output.new_file); and logging in frames and doctemplate,
+whose loggers only write when a frame or template is debugged (about 3 ms). While
+platypus is imported, a placeholder module stands in sys.modules for each
+(lazy.standing_in); then ReportLab's name for it is an `OnUse`, which imports the real
+module on the first attribute read and puts it in its place. It is true like the
 module, so fonts stay `shapable` and ReportLab sees Pyphen as there, as with the
 modules themselves. Nothing stands in for a module that is not installed.
 
@@ -37,7 +38,7 @@ import re
 import sys
 import types
 
-from briefgen.lazy import OnUse, standing_in  # noqa: F401  (OnUse: the tests' name for it)
+from briefgen.lazy import standing_in
 
 _URI_PREFIX = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
 _URI_SHA = "e5bef3fc9b6136e3eed630940dbc3a33"   # ReportLab 5.1's paragraph.uri_pat
